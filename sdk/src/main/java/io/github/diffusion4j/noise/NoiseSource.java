@@ -1,0 +1,30 @@
+package io.github.diffusion4j.noise;
+
+/**
+ * Where the seeded initial noise (and the noise of stochastic schedulers) comes from. Each source reproduces a
+ * reference tool value for value, so the same seed gives the same image as that tool.
+ */
+public enum NoiseSource {
+    /** {@code torch.manual_seed(seed); torch.randn(shape)} on torch's CPU generator (diffusers' default). */
+    TORCH,
+    /** {@code numpy.random.RandomState(seed).randn(*shape)} (diffusers' legacy ONNX pipeline). */
+    NUMPY;
+
+    /** A new generator for {@code seed}. */
+    public NoiseGenerator newGenerator(long seed) {
+        return switch (this) {
+            case TORCH -> new TorchGenerator(seed);
+            case NUMPY -> new NumpyGenerator(seed);
+        };
+    }
+
+    /** Parses a case-insensitive name ({@code torch}, {@code numpy}). */
+    public static NoiseSource fromName(String name) {
+        for (NoiseSource source : values()) {
+            if (source.name().equalsIgnoreCase(name)) {
+                return source;
+            }
+        }
+        throw new IllegalArgumentException("noise must be one of [torch, numpy], got '" + name + "'");
+    }
+}
