@@ -10,14 +10,6 @@ public enum NoiseSource {
     /** {@code numpy.random.RandomState(seed).randn(*shape)} (diffusers' legacy ONNX pipeline). */
     NUMPY;
 
-    /** A new generator for {@code seed}. */
-    public NoiseGenerator newGenerator(long seed) {
-        return switch (this) {
-            case TORCH -> new TorchGenerator(seed);
-            case NUMPY -> new NumpyGenerator(seed);
-        };
-    }
-
     /** Parses a case-insensitive name ({@code torch}, {@code numpy}). */
     public static NoiseSource fromName(String name) {
         for (NoiseSource source : values()) {

@@ -1,0 +1,69 @@
+package io.github.diffusion4j.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * One event of a generation: {@link Started} once, then one {@link Step} per denoising step, then
+ * {@link Completed}. Failures are delivered as the stream's failure (a {@link DiffusionException}), cancellation
+ * as the subscriber's own cancel.
+ */
+public sealed interface GenerationEvent {
+
+    /**
+     * Emitted after the prompt was encoded, before the first UNet run.
+     *
+     * @param seed                   the seed in use (drawn at random when the request had none)
+     * @param steps                  number of denoising steps (UNet evaluations may differ for multistage solvers)
+     * @param width                  image width
+     * @param height                 image height
+     * @param batchSize              images generated
+     * @param scheduler              scheduler name
+     * @param model                  model name
+     * @param guided                 whether classifier-free guidance is on
+     * @param promptDroppedWords     words of the prompt dropped by truncation to the text encoder's length
+     * @param negativeDroppedWords   words of the negative prompt dropped by truncation
+     */
+    record Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
+                   boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords)
+            implements GenerationEvent {
+    }
+
+    /**
+     * Emitted after each denoising step.
+     *
+     * @param index        1-based step number
+     * @param total        total number of steps
+     * @param timestep     the scheduler timestep of this step
+     * @param sigma        the sigma of this step for sigma-space schedulers
+     * @param elapsed      time since the subscription started
+     * @param stepDuration time this step took
+     * @param preview      a small preview of the current estimate, or {@code null} when none was due
+     */
+    record Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
+                Preview preview) implements GenerationEvent {
+
+        /** Fraction done in [0, 1]. */
+        public double progress() {
+            return total == 0 ? 1.0 : (double) index / total;
+        }
+
+        /** Estimated remaining time from the mean step duration so far. */
+        public Duration eta() {
+            if (index == 0) {
+                return Duration.ZERO;
+            }
+            long perStep = elapsed.toNanos() / index;
+            return Duration.ofNanos(perStep * (total - index));
+        }
+    }
+
+    /**
+     * The final event.
+     *
+     * @param result the images, seed and timings
+     */
+    record Completed(GenerationResult result) implements GenerationEvent {
+    }
+}

@@ -1,0 +1,9 @@
+package io.github.diffusion4j.pipeline;
+
+/** A generation failed while running (ONNX Runtime error, bad model output). */
+public class GenerationException extends DiffusionException {
+
+    public GenerationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

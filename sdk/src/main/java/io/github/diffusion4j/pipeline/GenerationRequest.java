@@ -1,0 +1,201 @@
+package io.github.diffusion4j.pipeline;
+
+import io.github.diffusion4j.noise.NoiseSource;
+
+/**
+ * What to generate. Build one with {@link #builder(String)}; unset optional fields ({@code null}) fall back to the
+ * model's defaults (from {@code model_index.json}, the scheduler config and the pipeline builder).
+ *
+ * @param prompt          the text to draw; may be empty (unconditional)
+ * @param negativePrompt  text to steer away from; empty for none
+ * @param width           image width in pixels, a multiple of 8; {@code null} = model default
+ * @param height          image height in pixels, a multiple of 8; {@code null} = model default
+ * @param steps           number of denoising steps, at least 1; {@code null} = model default
+ * @param guidanceScale   classifier-free guidance scale, finite and at least 0; at most 1 disables guidance
+ * @param guidanceRescale guidance rescale factor φ in [0, 1] (Lin et al. 2023); 0 = off
+ * @param scheduler       scheduler name (see {@code Schedulers.names()}); {@code null} = the model's own
+ * @param seed            noise seed; {@code null} = drawn at random and reported in the events
+ * @param noiseSource     which reference generator the seeded noise reproduces
+ * @param batchSize       images per prompt, at least 1
+ * @param eta             DDIM eta in [0, 1] (0 = deterministic DDIM); ignored by other schedulers
+ * @param previewInterval a preview every N steps; 0 = none; {@code null} = the pipeline's default
+ * @param initialLatents  explicit initial latents ([batch, channels, h/8, w/8], already scaled by the scheduler's
+ *                        init noise sigma is NOT expected: pass unit-variance noise) instead of seeded noise;
+ *                        {@code null} = seeded noise
+ */
+public record GenerationRequest(
+        String prompt,
+        String negativePrompt,
+        Integer width,
+        Integer height,
+        Integer steps,
+        Double guidanceScale,
+        double guidanceRescale,
+        String scheduler,
+        Long seed,
+        NoiseSource noiseSource,
+        int batchSize,
+        double eta,
+        Integer previewInterval,
+        float[] initialLatents) {
+
+    public GenerationRequest {
+        prompt = prompt == null ? "" : prompt;
+        negativePrompt = negativePrompt == null ? "" : negativePrompt;
+        noiseSource = noiseSource == null ? NoiseSource.TORCH : noiseSource;
+        if (width != null && (width < 8 || width % 8 != 0)) {
+            throw new IllegalArgumentException("width must be a positive multiple of 8, got " + width);
+        }
+        if (height != null && (height < 8 || height % 8 != 0)) {
+            throw new IllegalArgumentException("height must be a positive multiple of 8, got " + height);
+        }
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        if (guidanceScale != null && (!Double.isFinite(guidanceScale) || guidanceScale < 0)) {
+            throw new IllegalArgumentException("guidanceScale must be finite and at least 0, got " + guidanceScale);
+        }
+        if (!Double.isFinite(guidanceRescale) || guidanceRescale < 0 || guidanceRescale > 1) {
+            throw new IllegalArgumentException("guidanceRescale must be in [0, 1], got " + guidanceRescale);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (!Double.isFinite(eta) || eta < 0 || eta > 1) {
+            throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
+        }
+        if (previewInterval != null && previewInterval < 0) {
+            throw new IllegalArgumentException("previewInterval must be at least 0 (0 = off), got " + previewInterval);
+        }
+        if (initialLatents != null && initialLatents.length == 0) {
+            throw new IllegalArgumentException("initialLatents must not be empty");
+        }
+    }
+
+    /** A builder starting from {@code prompt} and the model's defaults. */
+    public static Builder builder(String prompt) {
+        return new Builder().prompt(prompt);
+    }
+
+    /** A builder pre-filled with this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.prompt = prompt;
+        b.negativePrompt = negativePrompt;
+        b.width = width;
+        b.height = height;
+        b.steps = steps;
+        b.guidanceScale = guidanceScale;
+        b.guidanceRescale = guidanceRescale;
+        b.scheduler = scheduler;
+        b.seed = seed;
+        b.noiseSource = noiseSource;
+        b.batchSize = batchSize;
+        b.eta = eta;
+        b.previewInterval = previewInterval;
+        b.initialLatents = initialLatents;
+        return b;
+    }
+
+    /** Fluent builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String prompt = "";
+        private String negativePrompt = "";
+        private Integer width;
+        private Integer height;
+        private Integer steps;
+        private Double guidanceScale;
+        private double guidanceRescale;
+        private String scheduler;
+        private Long seed;
+        private NoiseSource noiseSource = NoiseSource.TORCH;
+        private int batchSize = 1;
+        private double eta;
+        private Integer previewInterval;
+        private float[] initialLatents;
+
+        private Builder() {
+        }
+
+        public Builder prompt(String prompt) {
+            this.prompt = prompt;
+            return this;
+        }
+
+        public Builder negativePrompt(String negativePrompt) {
+            this.negativePrompt = negativePrompt;
+            return this;
+        }
+
+        public Builder size(int width, int height) {
+            this.width = width;
+            this.height = height;
+            return this;
+        }
+
+        public Builder width(Integer width) {
+            this.width = width;
+            return this;
+        }
+
+        public Builder height(Integer height) {
+            this.height = height;
+            return this;
+        }
+
+        public Builder steps(Integer steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        public Builder guidanceScale(Double guidanceScale) {
+            this.guidanceScale = guidanceScale;
+            return this;
+        }
+
+        public Builder guidanceRescale(double guidanceRescale) {
+            this.guidanceRescale = guidanceRescale;
+            return this;
+        }
+
+        public Builder scheduler(String scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder seed(Long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder noiseSource(NoiseSource noiseSource) {
+            this.noiseSource = noiseSource;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder eta(double eta) {
+            this.eta = eta;
+            return this;
+        }
+
+        public Builder previewInterval(Integer previewInterval) {
+            this.previewInterval = previewInterval;
+            return this;
+        }
+
+        public Builder initialLatents(float[] initialLatents) {
+            this.initialLatents = initialLatents;
+            return this;
+        }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
+                    scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents);
+        }
+    }
+}

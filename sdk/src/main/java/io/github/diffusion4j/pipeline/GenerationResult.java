@@ -1,0 +1,22 @@
+package io.github.diffusion4j.pipeline;
+
+import java.util.List;
+
+/**
+ * Everything a finished generation produced.
+ *
+ * @param images  one image per batch entry
+ * @param seed    the seed used
+ * @param timings wall time per phase
+ */
+public record GenerationResult(List<GeneratedImage> images, long seed, Timings timings) {
+
+    public GenerationResult {
+        images = List.copyOf(images);
+    }
+
+    /** The first (usually only) image. */
+    public GeneratedImage image() {
+        return images.get(0);
+    }
+}
