@@ -39,6 +39,8 @@ public class CheckModels {
 
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     static final Random RNG = new Random(42);
+    /** When true a rank-1 timestep is fed as [batch] (one value per sample) instead of [1]. */
+    static boolean timestepPerBatch;
 
     public static void main(String[] args) throws Exception {
         int bench = 0;
@@ -206,6 +208,15 @@ public class CheckModels {
             float[] latents = randn(2 * 4 * lat * lat);
             float[] noisePred = runUnet(unet, sampleInfo, tInfo, ehsInfo, latents, ehs, 2, lat, hidden, staticBatch, 981);
             System.out.println("    unet out_sample " + stats(noisePred) + (staticBatch ? "  (2 calls of batch 1)" : ""));
+            if (tInfo.getShape().length == 1) {
+                timestepPerBatch = true;
+                float[] perBatch2 = runUnet(unet, sampleInfo, tInfo, ehsInfo, latents, ehs, 2, lat, hidden, staticBatch, 981);
+                timestepPerBatch = false;
+                if (!Arrays.equals(perBatch2, noisePred)) {
+                    throw new IllegalStateException("timestep [batch] and [1] give different results");
+                }
+                System.out.println("    unet timestep shape [1] and [batch] agree");
+            }
             float[] other = runUnet(unet, sampleInfo, tInfo, ehsInfo, latents, ehs, 2, lat, hidden, staticBatch, 1);
             if (Arrays.equals(other, noisePred)) {
                 throw new IllegalStateException("timestep does not influence out_sample");
@@ -271,11 +282,16 @@ public class CheckModels {
         try {
             in.put("sample", floats(sampleInfo, latents, new long[]{batch, 4, lat, lat}));
             in.put("encoder_hidden_states", floats(ehsInfo, ehs, new long[]{batch, 77, hidden}));
-            long[] tShape = tInfo.getShape().length == 0 ? new long[0] : new long[]{1}; // [1] broadcasts over the batch
+            int tn = tInfo.getShape().length == 0 ? 1 : timestepPerBatch ? batch : 1;
+            long[] tShape = tInfo.getShape().length == 0 ? new long[0] : new long[]{tn}; // [1] broadcasts over the batch
+            long[] tl = new long[tn];
+            float[] tf = new float[tn];
+            Arrays.fill(tl, timestep);
+            Arrays.fill(tf, timestep);
             if (tInfo.type == OnnxJavaType.INT64) {
-                in.put("timestep", OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[]{timestep}), tShape));
+                in.put("timestep", OnnxTensor.createTensor(ENV, LongBuffer.wrap(tl), tShape));
             } else {
-                in.put("timestep", floats(tInfo, new float[]{timestep}, tShape));
+                in.put("timestep", floats(tInfo, tf, tShape));
             }
             try (OrtSession.Result r = unet.run(in)) {
                 return read(r.get("out_sample").orElseThrow(() -> new IllegalStateException("no output 'out_sample'")));

@@ -213,9 +213,10 @@ class TinyUNet(nn.Module):
 
     The timestep may be rank 0, [1] or [batch]; it is flattened to [n] and broadcast over the batch."""
 
-    def __init__(self, ctx_dim, ch=32, extra_convs=0):
+    def __init__(self, ctx_dim, ch=32, extra_convs=0, repeats=1):
         super().__init__()
         self.ch = ch
+        self.repeats = repeats  # the bench UNet re-applies its convs (shared weights: more compute, same size)
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, ch, 3, padding=1)
         half = ch // 2
         self.register_buffer("freqs", torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half))
@@ -238,8 +239,9 @@ class TinyUNet(nn.Module):
         att = torch.softmax(self.q(hs) @ self.k(ctx).transpose(1, 2) / math.sqrt(self.ch), dim=-1)
         hs = hs + self.o(att @ self.v(ctx))
         h = hs.transpose(1, 2).reshape(h.shape)
-        for conv in self.mid:
-            h = h + conv(F.silu(h))
+        for _ in range(self.repeats):
+            for conv in self.mid:
+                h = h + 0.5 * conv(F.silu(h))
         return self.conv_out(F.silu(h))
 
 
@@ -377,7 +379,8 @@ def make_components(folder, spec, vocab_size):
 
     # unet
     unet = seeded(2000 + hidden + spec.get("unet_ch", 32), lambda: TinyUNet(
-        hidden, ch=spec.get("unet_ch", 32), extra_convs=spec.get("extra_convs", 0)))
+        hidden, ch=spec.get("unet_ch", 32), extra_convs=spec.get("extra_convs", 0),
+        repeats=spec.get("repeats", 1)))
     lat = spec.get("unet_sample_size", 8)
     ub = 1 if static_batch else b
     sample = torch.randn(ub, LATENT_CHANNELS, lat, lat).to(fdt)
@@ -512,7 +515,7 @@ VARIANTS = collections.OrderedDict([
     ("external-weights-pb", dict(LEGACY, unet_external="weights.pb")),
     ("sd2-v-prediction", dict(OPT_NEW, hidden=48, scheduler=ddim_v_config, pad="!", unet_sample_size=12)),
     ("sd-turbo", dict(OPT_NEW, scheduler=euler_turbo_config, pad="!")),
-    ("bench", dict(OPT_NEW, unet_ch=64, extra_convs=4, unet_sample_size=64)),
+    ("bench", dict(OPT_NEW, unet_ch=96, extra_convs=3, repeats=4, unet_sample_size=64)),
     ("static-batch", dict(OPT_NEW, static_batch=True)),
     ("broken-wrong-input", dict(OPT_NEW, unet_rename={"sample": "latents"})),
     ("broken-missing-unet", dict(OPT_NEW, drop_unet_model=True)),
