@@ -8,8 +8,9 @@ import java.util.List;
  * @param images  one image per batch entry
  * @param seed    the seed used
  * @param timings wall time per phase
+ * @param unetRuns number of UNet evaluations (steps × calls per step)
  */
-public record GenerationResult(List<GeneratedImage> images, long seed, Timings timings) {
+public record GenerationResult(List<GeneratedImage> images, long seed, Timings timings, int unetRuns) {
 
     public GenerationResult {
         images = List.copyOf(images);

@@ -1,0 +1,154 @@
+package io.github.diffusion4j.image;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * A cheap latent → RGB preview: one 3×C matrix and a bias applied per latent pixel, no VAE run. Costs a few
+ * microseconds per step, which is what makes a preview every step affordable.
+ */
+public final class LatentPreviewer {
+
+    /**
+     * Stable Diffusion 1.x/2.x latent-to-RGB factors (rows: latent channel; columns: R, G, B), the approximation
+     * AUTOMATIC1111 and ComfyUI use for their "latent preview" of SD latents (already scaled by 0.18215).
+     */
+    private static final float[][] SD_FACTORS = {
+            {0.3512f, 0.2297f, 0.3227f},
+            {0.3250f, 0.4974f, 0.2350f},
+            {-0.2829f, 0.1762f, 0.2721f},
+            {-0.2120f, -0.2616f, -0.7177f},
+    };
+
+    private final float[][] factors;
+    private final float[] bias;
+
+    /**
+     * @param factors [channels][3] weights mapping a (scaled) latent pixel to RGB in [-1, 1]
+     * @param bias    RGB bias in [-1, 1]
+     */
+    public LatentPreviewer(float[][] factors, float[] bias) {
+        this.factors = factors;
+        this.bias = bias;
+    }
+
+    /** The Stable Diffusion 1.x/2.x projection. */
+    public static LatentPreviewer stableDiffusion() {
+        return new LatentPreviewer(SD_FACTORS, new float[3]);
+    }
+
+    public int channels() {
+        return factors.length;
+    }
+
+    /** Renders image {@code index} of NCHW latents [*, C, h, w]. */
+    public BufferedImage render(float[] latents, int index, int h, int w) {
+        int channels = factors.length;
+        int plane = h * w;
+        int base = index * channels * plane;
+        int[] rgb = new int[plane];
+        for (int p = 0; p < plane; p++) {
+            float r = bias[0];
+            float g = bias[1];
+            float b = bias[2];
+            for (int c = 0; c < channels; c++) {
+                float v = latents[base + c * plane + p];
+                r += v * factors[c][0];
+                g += v * factors[c][1];
+                b += v * factors[c][2];
+            }
+            rgb[p] = (toByte(r) << 16) | (toByte(g) << 8) | toByte(b);
+        }
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, w, h, rgb, 0, w);
+        return image;
+    }
+
+    private static int toByte(float v) {
+        float x = (v + 1f) * 127.5f;
+        if (!(x > 0f)) {
+            return 0;
+        }
+        return x >= 255f ? 255 : Math.round(x);
+    }
+
+    /**
+     * Fits the projection by least squares from pairs of latent pixels and decoded RGB pixels (each decoded image
+     * box-averaged down to latent resolution). Used for models other than Stable Diffusion, whose latent space has
+     * no published factors.
+     *
+     * @param latents [n][C] latent pixels (scaled, as the denoising loop sees them)
+     * @param rgb     [n][3] the matching decoded RGB in [-1, 1]
+     */
+    public static LatentPreviewer fit(float[][] latents, float[][] rgb) {
+        int channels = latents[0].length;
+        int k = channels + 1;
+        double[][] ata = new double[k][k];
+        double[][] atb = new double[k][3];
+        for (int i = 0; i < latents.length; i++) {
+            double[] x = new double[k];
+            for (int c = 0; c < channels; c++) {
+                x[c] = latents[i][c];
+            }
+            x[channels] = 1;
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    ata[a][b] += x[a] * x[b];
+                }
+                for (int o = 0; o < 3; o++) {
+                    atb[a][o] += x[a] * rgb[i][o];
+                }
+            }
+        }
+        for (int a = 0; a < k; a++) {
+            ata[a][a] += 1e-6; // ridge: keeps a degenerate latent channel from blowing up the solve
+        }
+        double[][] solution = solve(ata, atb);
+        float[][] factors = new float[channels][3];
+        float[] bias = new float[3];
+        for (int o = 0; o < 3; o++) {
+            for (int c = 0; c < channels; c++) {
+                factors[c][o] = (float) solution[c][o];
+            }
+            bias[o] = (float) solution[channels][o];
+        }
+        return new LatentPreviewer(factors, bias);
+    }
+
+    private static double[][] solve(double[][] a, double[][] b) {
+        int n = a.length;
+        int m = b[0].length;
+        double[][] aug = new double[n][n + m];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a[i], 0, aug[i], 0, n);
+            System.arraycopy(b[i], 0, aug[i], n, m);
+        }
+        for (int col = 0; col < n; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++) {
+                if (Math.abs(aug[r][col]) > Math.abs(aug[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] tmp = aug[col];
+            aug[col] = aug[pivot];
+            aug[pivot] = tmp;
+            double p = aug[col][col];
+            for (int j = col; j < n + m; j++) {
+                aug[col][j] /= p;
+            }
+            for (int r = 0; r < n; r++) {
+                if (r != col && aug[r][col] != 0) {
+                    double f = aug[r][col];
+                    for (int j = col; j < n + m; j++) {
+                        aug[r][j] -= f * aug[col][j];
+                    }
+                }
+            }
+        }
+        double[][] x = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(aug[i], n, x[i], 0, m);
+        }
+        return x;
+    }
+}

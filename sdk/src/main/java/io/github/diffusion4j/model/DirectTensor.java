@@ -1,0 +1,169 @@
+package io.github.diffusion4j.model;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.platform.Fp16Conversions;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * An ONNX tensor over a direct buffer that this object owns. ONNX Runtime reads inputs created from a direct
+ * buffer in place (no copy), and writes pinned outputs straight into it, so one {@code DirectTensor} is created per
+ * generation and refilled every step instead of allocating a buffer per step.
+ * <p>
+ * Values cross the boundary as {@code float}; the element type of the graph (float32, float16, int64, int32) is
+ * converted here, so the rest of the pipeline never sees the dtype of the export.
+ */
+public final class DirectTensor implements AutoCloseable {
+
+    private final OnnxJavaType type;
+    private final long[] shape;
+    private final int size;
+    private final ByteBuffer buffer;
+    private final OnnxTensor tensor;
+
+    private DirectTensor(OnnxJavaType type, long[] shape, int size, ByteBuffer buffer, OnnxTensor tensor) {
+        this.type = type;
+        this.shape = shape;
+        this.size = size;
+        this.buffer = buffer;
+        this.tensor = tensor;
+    }
+
+    /** Allocates a zeroed tensor of {@code type} and {@code shape}. */
+    public static DirectTensor allocate(OrtEnvironment env, OnnxJavaType type, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Concrete shape required, got " + Arrays.toString(shape));
+            }
+            count = Math.multiplyExact(count, d);
+        }
+        int size = Math.toIntExact(count);
+        int elementBytes = switch (type) {
+            case FLOAT, INT32 -> 4;
+            case FLOAT16 -> 2;
+            case INT64, DOUBLE -> 8;
+            default -> throw new IllegalArgumentException("Unsupported tensor element type " + type);
+        };
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(1, size * elementBytes)).order(ByteOrder.nativeOrder());
+        try {
+            OnnxTensor tensor = switch (type) {
+                case FLOAT -> OnnxTensor.createTensor(env, buffer.asFloatBuffer(), shape);
+                case FLOAT16 -> OnnxTensor.createTensor(env, buffer.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+                case INT32 -> OnnxTensor.createTensor(env, buffer.asIntBuffer(), shape);
+                case INT64 -> OnnxTensor.createTensor(env, buffer.asLongBuffer(), shape);
+                case DOUBLE -> OnnxTensor.createTensor(env, buffer.asDoubleBuffer(), shape);
+                default -> throw new IllegalStateException("unreachable");
+            };
+            return new DirectTensor(type, shape.clone(), size, buffer, tensor);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Cannot create " + type + Arrays.toString(shape) + " tensor: " + e.getMessage(), e);
+        }
+    }
+
+    public OnnxTensor tensor() {
+        return tensor;
+    }
+
+    public OnnxJavaType type() {
+        return type;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Writes {@code length} values of {@code src} from {@code srcOffset} to element {@code dstOffset}. */
+    public void put(float[] src, int srcOffset, int dstOffset, int length) {
+        checkRange(dstOffset, length);
+        switch (type) {
+            case FLOAT -> buffer.asFloatBuffer().put(dstOffset, src, srcOffset, length);
+            case FLOAT16 -> {
+                for (int i = 0; i < length; i++) {
+                    buffer.putShort((dstOffset + i) * 2, Fp16Conversions.floatToFp16(src[srcOffset + i]));
+                }
+            }
+            case DOUBLE -> {
+                for (int i = 0; i < length; i++) {
+                    buffer.putDouble((dstOffset + i) * 8, src[srcOffset + i]);
+                }
+            }
+            case INT64 -> {
+                for (int i = 0; i < length; i++) {
+                    buffer.putLong((dstOffset + i) * 8, Math.round(src[srcOffset + i]));
+                }
+            }
+            case INT32 -> {
+                for (int i = 0; i < length; i++) {
+                    buffer.putInt((dstOffset + i) * 4, Math.round(src[srcOffset + i]));
+                }
+            }
+            default -> throw new IllegalStateException("unreachable");
+        }
+    }
+
+    /** Sets every element to {@code value} (e.g. a timestep). Integer types round. */
+    public void fill(double value) {
+        for (int i = 0; i < size; i++) {
+            switch (type) {
+                case FLOAT -> buffer.putFloat(i * 4, (float) value);
+                case FLOAT16 -> buffer.putShort(i * 2, Fp16Conversions.floatToFp16((float) value));
+                case DOUBLE -> buffer.putDouble(i * 8, value);
+                case INT64 -> buffer.putLong(i * 8, Math.round(value));
+                case INT32 -> buffer.putInt(i * 4, (int) Math.round(value));
+                default -> throw new IllegalStateException("unreachable");
+            }
+        }
+    }
+
+    /** Writes integer token ids (for int32/int64 inputs). */
+    public void putIds(int[] ids, int dstOffset) {
+        checkRange(dstOffset, ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            switch (type) {
+                case INT64 -> buffer.putLong((dstOffset + i) * 8, ids[i]);
+                case INT32 -> buffer.putInt((dstOffset + i) * 4, ids[i]);
+                default -> throw new IllegalStateException("Token ids need an int32 or int64 tensor, this one is " + type);
+            }
+        }
+    }
+
+    /** Reads {@code length} values from element {@code srcOffset} into {@code dst} at {@code dstOffset}. */
+    public void get(int srcOffset, float[] dst, int dstOffset, int length) {
+        checkRange(srcOffset, length);
+        switch (type) {
+            case FLOAT -> buffer.asFloatBuffer().get(srcOffset, dst, dstOffset, length);
+            case FLOAT16 -> {
+                for (int i = 0; i < length; i++) {
+                    dst[dstOffset + i] = Fp16Conversions.fp16ToFloat(buffer.getShort((srcOffset + i) * 2));
+                }
+            }
+            case DOUBLE -> {
+                for (int i = 0; i < length; i++) {
+                    dst[dstOffset + i] = (float) buffer.getDouble((srcOffset + i) * 8);
+                }
+            }
+            default -> throw new IllegalStateException("Cannot read " + type + " as float");
+        }
+    }
+
+    private void checkRange(int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside tensor of " + size);
+        }
+    }
+
+    @Override
+    public void close() {
+        tensor.close();
+    }
+}

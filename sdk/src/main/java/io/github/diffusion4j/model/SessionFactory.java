@@ -1,0 +1,167 @@
+package io.github.diffusion4j.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.pipeline.ModelLoadException;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Owns the {@link OrtSession.SessionOptions} shared by the sessions of one model and decides which execution
+ * provider they run on.
+ */
+public final class SessionFactory implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SessionFactory.class);
+
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions options;
+    private final ExecutionProvider inUse;
+    private final String providerNote;
+
+    private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note) {
+        this.env = env;
+        this.options = options;
+        this.inUse = inUse;
+        this.providerNote = note;
+    }
+
+    /**
+     * Creates session options for {@code provider}.
+     *
+     * @param cudaDeviceId GPU ordinal for CUDA
+     * @param cpuThreads   intra-op threads for CPU; 0 lets ONNX Runtime choose
+     * @throws ModelLoadException when CUDA was requested explicitly and cannot be loaded
+     */
+    public static SessionFactory create(ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
+        if (cudaDeviceId < 0) {
+            throw new IllegalArgumentException("cudaDeviceId must be at least 0, got " + cudaDeviceId);
+        }
+        if (cpuThreads < 0) {
+            throw new IllegalArgumentException("cpuThreads must be at least 0 (0 = ONNX Runtime default), got " + cpuThreads);
+        }
+        Optional<String> missing = provider == ExecutionProvider.CPU ? Optional.empty() : missingCudaDriver();
+        if (provider == ExecutionProvider.AUTO && missing.isPresent()) {
+            LOG.warnf("CUDA is not available (%s); using the CPU execution provider", missing.get());
+            provider = ExecutionProvider.CPU;
+        }
+        if (provider != ExecutionProvider.CPU) {
+            NativeLibraries.prepareForCuda();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (cpuThreads > 0) {
+                options.setIntraOpNumThreads(cpuThreads);
+            }
+            if (provider == ExecutionProvider.CPU) {
+                return new SessionFactory(env, options, ExecutionProvider.CPU, "cpu");
+            }
+            try {
+                options.addCUDA(cudaDeviceId);
+                return new SessionFactory(env, options, ExecutionProvider.CUDA, "cuda:" + cudaDeviceId);
+            } catch (OrtException e) {
+                if (provider == ExecutionProvider.CUDA) {
+                    throw new ModelLoadException("The CUDA execution provider could not be loaded on device "
+                            + cudaDeviceId + ": " + e.getMessage() + missing.map(m -> " (" + m + ")").orElse("")
+                            + ". Install the CUDA 12 and cuDNN 9 runtime libraries, or use provider 'cpu' or 'auto'.", e);
+                }
+                LOG.warnf("CUDA could not be loaded (%s); using the CPU execution provider", e.getMessage());
+                // The options may hold a half-registered provider: start over with clean CPU options.
+                options.close();
+                OrtSession.SessionOptions cpu = new OrtSession.SessionOptions();
+                try {
+                    cpu.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                    if (cpuThreads > 0) {
+                        cpu.setIntraOpNumThreads(cpuThreads);
+                    }
+                    return new SessionFactory(env, cpu, ExecutionProvider.CPU, "cpu");
+                } catch (OrtException | RuntimeException e2) {
+                    cpu.close();
+                    throw e2;
+                }
+            }
+        } catch (OrtException e) {
+            options.close();
+            throw new ModelLoadException("Cannot configure ONNX Runtime session options: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens {@code file} by path, so that ONNX Runtime finds external weights ({@code weights.pb},
+     * {@code model.onnx_data}) next to it.
+     */
+    public OrtSession open(Path file) {
+        try {
+            return env.createSession(file.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelLoadException("Cannot load " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public OrtEnvironment environment() {
+        return env;
+    }
+
+    /** The provider the sessions actually run on. */
+    public ExecutionProvider providerInUse() {
+        return inUse;
+    }
+
+    /** {@code cpu} or {@code cuda:N}. */
+    public String providerDescription() {
+        return providerNote;
+    }
+
+    @Override
+    public void close() {
+        options.close();
+    }
+
+    /**
+     * Looks for the NVIDIA driver library without loading anything, so that AUTO on a machine without a GPU does not
+     * pay for extracting the 582 MB CUDA provider only to fail.
+     */
+    static Optional<String> missingCudaDriver() {
+        String platform = NativeLibraries.platform();
+        if (platform == null) {
+            return Optional.of("no CUDA build of ONNX Runtime for " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch"));
+        }
+        if (platform.startsWith("win")) {
+            return Optional.empty();
+        }
+        List<Path> dirs = new ArrayList<>();
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) {
+            for (String d : ld.split(":")) {
+                if (!d.isBlank()) {
+                    dirs.add(Paths.get(d));
+                }
+            }
+        }
+        for (String d : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu",
+                "/usr/local/nvidia/lib64", "/usr/local/cuda/lib64", "/usr/lib/wsl/lib", "/usr/local/cuda/compat")) {
+            dirs.add(Paths.get(d));
+        }
+        for (Path dir : dirs) {
+            if (Files.exists(dir.resolve("libcuda.so.1"))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("libcuda.so.1, the NVIDIA driver library, was not found in LD_LIBRARY_PATH or " + dirs.subList(
+                Math.max(0, dirs.size() - 8), dirs.size()));
+    }
+}

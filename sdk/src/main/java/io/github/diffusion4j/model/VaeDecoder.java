@@ -1,0 +1,118 @@
+package io.github.diffusion4j.model;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The VAE decoder: latents / scaling factor → image in [-1, 1]. Owns its session. Decodes one image per run, as
+ * diffusers' ONNX pipeline does (half-precision decoders misbehave with batches, and static-shape exports need it).
+ */
+public final class VaeDecoder implements AutoCloseable {
+
+    static final String FILE = "vae_decoder/model.onnx";
+    /** Stable Diffusion 1.x/2.x's factor, used when no config.json says otherwise (legacy diffusers exports). */
+    public static final double SD_SCALING_FACTOR = 0.18215;
+
+    private final OrtSession session;
+    private final SessionFactory factory;
+    private final TensorSpec input;
+    private final TensorSpec output;
+    private final double scalingFactor;
+    private final int scaleFactor;
+
+    private VaeDecoder(OrtSession session, SessionFactory factory, TensorSpec input, TensorSpec output,
+                       double scalingFactor, int scaleFactor) {
+        this.session = session;
+        this.factory = factory;
+        this.input = input;
+        this.output = output;
+        this.scalingFactor = scalingFactor;
+        this.scaleFactor = scaleFactor;
+    }
+
+    public static VaeDecoder load(SessionFactory factory, ModelFolder folder) {
+        JsonNode config = folder.componentConfig("vae_decoder").or(() -> folder.componentConfig("vae_encoder")).orElse(null);
+        double scaling = SD_SCALING_FACTOR;
+        int scale = 8;
+        if (config != null) {
+            if (config.hasNonNull("scaling_factor")) {
+                scaling = config.get("scaling_factor").asDouble();
+                if (!(scaling > 0) || !Double.isFinite(scaling)) {
+                    throw new ModelContractException("vae_decoder/config.json scaling_factor must be a positive number, got "
+                            + config.get("scaling_factor"));
+                }
+            }
+            JsonNode blocks = config.get("block_out_channels");
+            if (blocks != null && blocks.isArray() && blocks.size() > 0) {
+                scale = 1 << (blocks.size() - 1);
+            }
+        }
+        OrtSession session = factory.open(folder.componentModel("vae_decoder"));
+        try {
+            Map<String, TensorSpec> inputs = Component.inputs(session, FILE);
+            TensorSpec in = inputs.get("latent_sample");
+            if (in == null && inputs.size() == 1) {
+                in = inputs.values().iterator().next();
+            }
+            if (in == null) {
+                in = Component.require(inputs, "latent_sample", FILE, "input");
+            }
+            Component.rejectExtraInputs(inputs, Set.of(in.name()), FILE);
+            Component.requireType(in, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
+            Component.requireRank(in, FILE, 4);
+            TensorSpec out = Component.outputOrFirst(Component.outputs(session, FILE), "sample", FILE);
+            Component.requireType(out, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
+            Component.requireRank(out, FILE, 4);
+            return new VaeDecoder(session, factory, in, out, scaling, scale);
+        } catch (RuntimeException e) {
+            Component.closeQuietly(session, e);
+            throw e;
+        }
+    }
+
+    /** The latent scaling factor (diffusers' {@code vae.config.scaling_factor}). */
+    public double scalingFactor() {
+        return scalingFactor;
+    }
+
+    /** Pixels per latent along each axis (8 for Stable Diffusion). */
+    public int scaleFactor() {
+        return scaleFactor;
+    }
+
+    public TensorSpec input() {
+        return input;
+    }
+
+    /**
+     * Decodes one latent [C, h, w] (already divided by the scaling factor).
+     *
+     * @return the image [3, H, W] in roughly [-1, 1]; {@code shape} receives [1, 3, H, W]
+     */
+    public float[] decode(float[] latent, int offset, int channels, int h, int w, long[] shape,
+                          OrtSession.RunOptions runOptions, RunStats stats) {
+        try (DirectTensor tensor = DirectTensor.allocate(factory.environment(), input.type(), new long[] {1, channels, h, w})) {
+            tensor.put(latent, offset, 0, channels * h * w);
+            long t0 = System.nanoTime();
+            try (OrtSession.Result result = session.run(Map.of(input.name(), tensor.tensor()), Set.of(output.name()), runOptions)) {
+                stats.addRun(System.nanoTime() - t0);
+                var value = result.get(output.name()).orElseThrow();
+                long[] s = Tensors.shape(value);
+                System.arraycopy(s, 0, shape, 0, Math.min(s.length, shape.length));
+                return Tensors.toFloats(value, FILE + " " + output.name());
+            }
+        } catch (OrtException e) {
+            throw new OrtRunException(FILE, e);
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}

@@ -1,0 +1,431 @@
+package io.github.diffusion4j.pipeline;
+
+import io.github.diffusion4j.image.LatentPreviewer;
+import io.github.diffusion4j.model.DiffusionModel;
+import io.github.diffusion4j.model.RunStats;
+import io.github.diffusion4j.model.VaeDecoder;
+import io.github.diffusion4j.model.VaeEncoder;
+import io.github.diffusion4j.noise.NoiseSource;
+import io.github.diffusion4j.scheduler.Scheduler;
+import io.github.diffusion4j.scheduler.SchedulerConfig;
+import io.github.diffusion4j.scheduler.Schedulers;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import org.jboss.logging.Logger;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A Stable Diffusion text-to-image pipeline over one ONNX model folder.
+ *
+ * <pre>{@code
+ * try (DiffusionPipeline pipeline = DiffusionPipeline.builder(Path.of("models/sd15-onnx")).build()) {
+ *     pipeline.generate(GenerationRequest.builder("a red circle").steps(20).seed(42L).build())
+ *             .subscribe().with(event -> System.out.println(event));
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * {@link #generate} is lazy: nothing runs until a subscriber subscribes. The denoising loop then runs on the
+ * pipeline's executor — by default a cached pool of daemon threads named {@code diffusion4j-generate-N}, or the one
+ * given to {@link Builder#executor(ExecutorService)} — never on the subscriber's thread, so subscribing from an event
+ * loop does not block it. Events are emitted from that executor thread; use {@code emitOn} to move them elsewhere.
+ *
+ * <h2>Concurrency</h2>
+ * Safe for concurrent {@code generate} calls: ONNX Runtime sessions are thread-safe and each generation owns its
+ * scheduler, noise generator and tensors. Concurrent generations share the CPU/GPU, so a queue in front (as the
+ * Quarkus extension has) usually gives better latency.
+ *
+ * <h2>Cancellation</h2>
+ * Cancelling the subscription stops the loop within one step: the in-flight ONNX Runtime run is terminated through
+ * {@code RunOptions.setTerminate} and every tensor of the generation is closed.
+ */
+public final class DiffusionPipeline implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DiffusionPipeline.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final DiffusionModel model;
+    private final String name;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final Limits limits;
+    private final int defaultSteps;
+    private final double defaultGuidance;
+    private final int defaultWidth;
+    private final int defaultHeight;
+    private final int defaultPreviewInterval;
+    private final String defaultScheduler;
+    private final ModelInfo info;
+    private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
+
+    private DiffusionPipeline(Builder b, DiffusionModel model, Duration loadTime) {
+        this.model = model;
+        this.name = b.name != null ? b.name : model.folder().name();
+        this.limits = b.limits;
+        this.defaultSteps = b.defaultSteps;
+        this.defaultGuidance = b.defaultGuidance;
+        this.defaultPreviewInterval = b.previewInterval;
+        int scale = model.vaeDecoder().scaleFactor();
+        Integer sampleSize = model.unet().sampleSize();
+        int nativeSize = sampleSize != null ? sampleSize * scale : 512;
+        this.defaultWidth = b.defaultWidth != null ? b.defaultWidth : nativeSize;
+        this.defaultHeight = b.defaultHeight != null ? b.defaultHeight : nativeSize;
+        this.defaultScheduler = b.defaultScheduler != null ? b.defaultScheduler : defaultSchedulerOf(model.schedulerConfig());
+        // Fail at build time, not at the first request, when the default scheduler cannot be built.
+        Schedulers.create(defaultScheduler, model.schedulerConfig());
+        if (b.executor != null) {
+            this.executor = b.executor;
+            this.ownsExecutor = false;
+        } else {
+            ThreadFactory factory = r -> {
+                Thread t = new Thread(r, "diffusion4j-generate-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            this.executor = Executors.newCachedThreadPool(factory);
+            this.ownsExecutor = true;
+        }
+        // Fitting a previewer decodes a few latents; do it now rather than delaying the first step event.
+        if (defaultPreviewInterval > 0) {
+            previewer();
+        }
+        this.info = new ModelInfo(name, model.folder().root(), model.layout(), model.precision(),
+                model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
+                defaultScheduler, defaultSteps, defaultGuidance, defaultWidth, defaultHeight, model.contract());
+    }
+
+    private static String defaultSchedulerOf(SchedulerConfig config) {
+        String cls = config.className();
+        if (cls != null) {
+            return Schedulers.nameForClass(cls).orElse("pndm");
+        }
+        return "pndm";
+    }
+
+    /** Starts a builder for the model folder {@code modelDir}. */
+    public static Builder builder(Path modelDir) {
+        return new Builder(modelDir);
+    }
+
+    /**
+     * The stream of events of one generation: {@link GenerationEvent.Started}, one {@link GenerationEvent.Step} per
+     * timestep, then {@link GenerationEvent.Completed}. Lazy and cold: each subscription runs one generation.
+     *
+     * @throws IllegalArgumentException at call time, naming the field and the allowed range, when the request is
+     *                                  invalid for this model
+     */
+    public Multi<GenerationEvent> generate(GenerationRequest request) {
+        Resolved resolved = resolve(request);
+        // The loop blocks in ONNX Runtime for seconds: it runs on our executor, never on the subscriber's thread.
+        return Multi.createFrom().emitter(emitter -> {
+            Generation generation = new Generation(this, resolved, emitter);
+            emitter.onTermination(generation::cancel);
+            try {
+                executor.execute(generation);
+            } catch (RuntimeException e) {
+                emitter.fail(new DiffusionException("Cannot start the generation: " + e.getMessage(), e));
+            }
+        }, BackPressureStrategy.BUFFER);
+    }
+
+    /** The result of one generation, ignoring the step events. */
+    public Uni<GenerationResult> generateResult(GenerationRequest request) {
+        return generate(request)
+                .filter(e -> e instanceof GenerationEvent.Completed)
+                .map(e -> ((GenerationEvent.Completed) e).result())
+                .toUni();
+    }
+
+    /** The first image of one generation. */
+    public Uni<GeneratedImage> generateImage(GenerationRequest request) {
+        return generateResult(request).map(GenerationResult::image);
+    }
+
+    /** Runs one generation and waits for it: for plain blocking code. */
+    public GenerationResult generateBlocking(GenerationRequest request) {
+        return generateResult(request).await().indefinitely();
+    }
+
+    /**
+     * Encodes an image with the VAE encoder into latents scaled as the denoising loop uses them
+     * ({@code mean × scaling_factor}), e.g. as a start for image-to-image.
+     *
+     * @return [1, C, h/8, w/8] flattened
+     */
+    public float[] encodeImage(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int scale = model.vaeDecoder().scaleFactor();
+        if (w % scale != 0 || h % scale != 0) {
+            throw new IllegalArgumentException("image width and height must be multiples of " + scale + ", got " + w + "x" + h);
+        }
+        float[] chw = new float[3 * w * h];
+        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int plane = w * h;
+        for (int i = 0; i < plane; i++) {
+            chw[i] = ((rgb[i] >> 16) & 0xFF) / 127.5f - 1f;
+            chw[plane + i] = ((rgb[i] >> 8) & 0xFF) / 127.5f - 1f;
+            chw[2 * plane + i] = (rgb[i] & 0xFF) / 127.5f - 1f;
+        }
+        VaeEncoder encoder = model.vaeEncoder();
+        try (var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
+            float[] mean = encoder.encode(chw, h, w, new long[4], runOptions, new RunStats());
+            float s = (float) model.vaeDecoder().scalingFactor();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] *= s;
+            }
+            return mean;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new GenerationException("Cannot create run options: " + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh scheduler of this model: {@code name} (any registered scheduler) configured from the model's config. */
+    public Scheduler newScheduler(String schedulerName, double eta) {
+        SchedulerConfig config = model.schedulerConfig();
+        if (eta != 0) {
+            config = config.with("eta", eta);
+        }
+        return Schedulers.create(schedulerName, config);
+    }
+
+    /** Names accepted as {@link GenerationRequest#scheduler()}. */
+    public List<String> schedulers() {
+        return Schedulers.names();
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The loaded components (for advanced use and tests). */
+    public DiffusionModel model() {
+        return model;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int defaultPreviewInterval() {
+        return defaultPreviewInterval;
+    }
+
+    /** The latent previewer, fitted to the VAE on first use for models without published factors. */
+    LatentPreviewer previewer() {
+        LatentPreviewer p = previewer.get();
+        if (p == null) {
+            p = Previews.forModel(model);
+            previewer.compareAndSet(null, p);
+            p = previewer.get();
+        }
+        return p;
+    }
+
+    private Resolved resolve(GenerationRequest r) {
+        Objects.requireNonNull(r, "request");
+        int width = r.width() != null ? r.width() : defaultWidth;
+        int height = r.height() != null ? r.height() : defaultHeight;
+        int steps = r.steps() != null ? r.steps() : defaultSteps;
+        double guidance = r.guidanceScale() != null ? r.guidanceScale() : defaultGuidance;
+        int scale = model.vaeDecoder().scaleFactor();
+        checkRange("width", width, scale, limits.maxWidth(), scale);
+        checkRange("height", height, scale, limits.maxHeight(), scale);
+        if (steps > limits.maxSteps()) {
+            throw new IllegalArgumentException("steps must be between 1 and " + limits.maxSteps() + ", got " + steps);
+        }
+        if (r.batchSize() > limits.maxBatch()) {
+            throw new IllegalArgumentException("batchSize must be between 1 and " + limits.maxBatch() + ", got " + r.batchSize());
+        }
+        if (r.prompt().length() > limits.maxPromptLength()) {
+            throw new IllegalArgumentException("prompt must be at most " + limits.maxPromptLength()
+                    + " characters, got " + r.prompt().length());
+        }
+        if (r.negativePrompt().length() > limits.maxPromptLength()) {
+            throw new IllegalArgumentException("negativePrompt must be at most " + limits.maxPromptLength()
+                    + " characters, got " + r.negativePrompt().length());
+        }
+        if (r.seed() != null && r.noiseSource() == NoiseSource.NUMPY && (r.seed() < 0 || r.seed() > 0xFFFFFFFFL)) {
+            throw new IllegalArgumentException("seed must be between 0 and 4294967295 for noise source numpy, got " + r.seed());
+        }
+        String schedulerName = r.scheduler() != null && !r.scheduler().isBlank() ? r.scheduler().trim() : defaultScheduler;
+        Scheduler scheduler = newScheduler(schedulerName, r.eta());
+        scheduler.setTimesteps(steps);
+        int channels = model.unet().inChannels();
+        int expectedLatents = r.batchSize() * channels * (height / scale) * (width / scale);
+        if (r.initialLatents() != null && r.initialLatents().length != expectedLatents) {
+            throw new IllegalArgumentException("initialLatents must have " + expectedLatents + " values ([" + r.batchSize()
+                    + ", " + channels + ", " + height / scale + ", " + width / scale + "]), got " + r.initialLatents().length);
+        }
+        boolean guided = guidance > 1.0;
+        int rows = guided ? 2 * r.batchSize() : r.batchSize();
+        int fixed = model.unet().fixedBatch();
+        if (fixed > 0 && rows % fixed != 0 && rows > fixed) {
+            throw new IllegalArgumentException("batchSize " + r.batchSize() + " does not fit this model's UNet, whose batch"
+                    + " axis is fixed at " + fixed);
+        }
+        if (fixed > 1 && rows < fixed) {
+            throw new IllegalArgumentException("this model's UNet requires a batch of exactly " + fixed
+                    + "; use batchSize " + (guided ? Math.max(1, fixed / 2) : fixed));
+        }
+        long seed = r.seed() != null ? r.seed() : NoiseSource.randomSeed();
+        int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
+        return new Resolved(r, width, height, steps, guidance, guided, schedulerName, scheduler, seed, previewInterval);
+    }
+
+    private static void checkRange(String field, int value, int min, int max, int multiple) {
+        if (value < min || value > max || value % multiple != 0) {
+            throw new IllegalArgumentException(field + " must be a multiple of " + multiple + " between " + min + " and "
+                    + max + ", got " + value);
+        }
+    }
+
+    record Resolved(GenerationRequest request, int width, int height, int steps, double guidance, boolean guided,
+                    String schedulerName, Scheduler scheduler, long seed, int previewInterval) {
+    }
+
+    /** Closes the model's sessions and, if the pipeline created it, its executor. Running generations fail. */
+    @Override
+    public void close() {
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
+        model.close();
+        LOG.debugf("Closed model %s", name);
+    }
+
+    /** Configures and loads a {@link DiffusionPipeline}. */
+    public static final class Builder {
+        private final Path modelDir;
+        private String name;
+        private ExecutionProvider provider = ExecutionProvider.AUTO;
+        private int cudaDeviceId;
+        private int cpuThreads;
+        private ExecutorService executor;
+        private Limits limits = Limits.DEFAULT;
+        private int defaultSteps = 50;
+        private double defaultGuidance = 7.5;
+        private Integer defaultWidth;
+        private Integer defaultHeight;
+        private String defaultScheduler;
+        private int previewInterval = 1;
+
+        private Builder(Path modelDir) {
+            this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
+        }
+
+        /** Model name for events and metadata; default: the folder name. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Execution provider; default {@link ExecutionProvider#AUTO}. */
+        public Builder provider(ExecutionProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** CUDA device ordinal; default 0. */
+        public Builder cudaDeviceId(int cudaDeviceId) {
+            this.cudaDeviceId = cudaDeviceId;
+            return this;
+        }
+
+        /** Intra-op threads of the CPU provider; 0 (default) lets ONNX Runtime choose. */
+        public Builder cpuThreads(int cpuThreads) {
+            this.cpuThreads = cpuThreads;
+            return this;
+        }
+
+        /** Executor the denoising loops run on; default: a cached pool of daemon threads owned by the pipeline. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Steps when a request gives none; default 50 (as diffusers). */
+        public Builder defaultSteps(int steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("defaultSteps must be at least 1, got " + steps);
+            }
+            this.defaultSteps = steps;
+            return this;
+        }
+
+        /** Guidance scale when a request gives none; default 7.5 (as diffusers). */
+        public Builder defaultGuidance(double guidance) {
+            if (!Double.isFinite(guidance) || guidance < 0) {
+                throw new IllegalArgumentException("defaultGuidance must be finite and at least 0, got " + guidance);
+            }
+            this.defaultGuidance = guidance;
+            return this;
+        }
+
+        /** Size when a request gives none; default: the UNet's sample_size × VAE scale (512 for SD 1.5). */
+        public Builder defaultSize(int width, int height) {
+            this.defaultWidth = width;
+            this.defaultHeight = height;
+            return this;
+        }
+
+        /** Scheduler when a request names none; default: the model's scheduler_config.json class. */
+        public Builder defaultScheduler(String scheduler) {
+            this.defaultScheduler = scheduler;
+            return this;
+        }
+
+        /** A preview every N steps when a request does not say; 0 = none; default 1. */
+        public Builder previewInterval(int previewInterval) {
+            if (previewInterval < 0) {
+                throw new IllegalArgumentException("previewInterval must be at least 0, got " + previewInterval);
+            }
+            this.previewInterval = previewInterval;
+            return this;
+        }
+
+        /**
+         * Loads the model.
+         *
+         * @throws ModelLoadException naming the missing or mismatched file or input
+         */
+        public DiffusionPipeline build() {
+            long t0 = System.nanoTime();
+            DiffusionModel model = DiffusionModel.load(modelDir, provider, cudaDeviceId, cpuThreads);
+            try {
+                Duration loadTime = Duration.ofNanos(System.nanoTime() - t0);
+                DiffusionPipeline pipeline = new DiffusionPipeline(this, model, loadTime);
+                LOG.debugf("Loaded model %s (%s, %s) in %d ms on %s", pipeline.name, model.layout(), model.precision(),
+                        loadTime.toMillis(), model.sessions().providerDescription());
+                return pipeline;
+            } catch (RuntimeException e) {
+                try {
+                    model.close();
+                } catch (RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+                throw e;
+            }
+        }
+    }
+}
