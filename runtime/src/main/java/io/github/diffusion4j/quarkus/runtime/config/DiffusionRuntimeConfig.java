@@ -1,0 +1,168 @@
+package io.github.diffusion4j.quarkus.runtime.config;
+
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigDocSection;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithDefaults;
+import io.smallrye.config.WithParentName;
+import io.smallrye.config.WithUnnamedKey;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Run-time configuration of Diffusion4j: where each model is, how it runs, its defaults and limits, and the queue.
+ * Everything here can be overridden at start-up (for example by environment variables in a container).
+ */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+@ConfigMapping(prefix = "quarkus.diffusion4j")
+public interface DiffusionRuntimeConfig {
+
+    /**
+     * The default model ({@code quarkus.diffusion4j.*}) and named models ({@code quarkus.diffusion4j."name".*}).
+     */
+    @ConfigDocSection
+    @ConfigDocMapKey("model-name")
+    @WithParentName
+    @WithUnnamedKey(DiffusionBuildTimeConfig.DEFAULT_MODEL)
+    @WithDefaults
+    Map<String, ModelRuntimeConfig> models();
+
+    /** The generation queue shared by the REST API and application code. */
+    QueueConfig queue();
+
+    /** Jobs submitted through the REST API. */
+    JobsConfig jobs();
+
+    /** Run-time settings of the REST API. */
+    RestRuntimeConfig rest();
+
+    /** Run-time settings of one model. */
+    interface ModelRuntimeConfig {
+
+        /**
+         * The model folder: a Stable Diffusion ONNX export (diffusers legacy ONNX, or Optimum old or new layout) with
+         * {@code model_index.json}, {@code text_encoder/}, {@code unet/}, {@code vae_decoder/}, {@code tokenizer/} and
+         * {@code scheduler/}. When unset in dev and test mode, the embedded scenes model is used; in production mode an
+         * unset path is a start-up error.
+         */
+        Optional<String> path();
+
+        /**
+         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU with one warning),
+         * {@code cuda} (failing to load CUDA is a start-up error) or {@code cpu}.
+         */
+        @WithDefault("auto")
+        Provider provider();
+
+        /** CUDA device ordinal the model runs on when the provider is CUDA. */
+        @WithDefault("0")
+        int cudaDeviceId();
+
+        /** Intra-op threads of the CPU provider; {@code 0} lets ONNX Runtime choose (one per physical core). */
+        @WithDefault("0")
+        int cpuThreads();
+
+        /**
+         * Scheduler used when a request names none, e.g. {@code euler}, {@code ddim}, {@code pndm}. Default: the
+         * class in the model's {@code scheduler/scheduler_config.json}.
+         */
+        Optional<String> scheduler();
+
+        /** Denoising steps used when a request gives none. */
+        @WithDefault("25")
+        int steps();
+
+        /** Classifier-free guidance scale used when a request gives none; {@code 1} or less disables guidance. */
+        @WithDefault("7.5")
+        double guidanceScale();
+
+        /** Image width used when a request gives none. Default: the model's native size (UNet sample size × 8). */
+        OptionalInt width();
+
+        /** Image height used when a request gives none. Default: the model's native size (UNet sample size × 8). */
+        OptionalInt height();
+
+        /** A preview image every N steps when a request does not say; {@code 0} = no previews. */
+        @WithDefault("1")
+        int previewInterval();
+
+        /** Upper bounds enforced on every request to this model. */
+        LimitsConfig limits();
+    }
+
+    /** Upper bounds enforced on every request, so that one request cannot exhaust memory or time. */
+    interface LimitsConfig {
+
+        /** Largest image width in pixels. */
+        @WithDefault("1024")
+        int maxWidth();
+
+        /** Largest image height in pixels. */
+        @WithDefault("1024")
+        int maxHeight();
+
+        /** Most denoising steps. */
+        @WithDefault("150")
+        int maxSteps();
+
+        /** Most images in one request. */
+        @WithDefault("4")
+        int maxBatch();
+
+        /** Most characters in a prompt or negative prompt. */
+        @WithDefault("1000")
+        int maxPromptLength();
+    }
+
+    /** The generation queue. */
+    interface QueueConfig {
+
+        /**
+         * Most generations waiting in the queue (not counting running ones). When full, new requests are refused
+         * (HTTP 503 with {@code Retry-After}) instead of using unbounded memory.
+         */
+        @WithDefault("16")
+        int capacity();
+
+        /** Generations running at once per device (each GPU, or the CPU). More than 1 rarely helps throughput. */
+        @WithDefault("1")
+        int concurrency();
+    }
+
+    /** Jobs submitted through the REST API. */
+    interface JobsConfig {
+
+        /** How long a finished job (and its image) is kept after it ends. */
+        @WithDefault("10M")
+        Duration expireAfter();
+
+        /** Events kept per job, replayed to a client that reconnects with {@code Last-Event-ID}. */
+        @WithDefault("512")
+        int historySize();
+    }
+
+    /** Run-time settings of the REST API. */
+    interface RestRuntimeConfig {
+
+        /** Largest request body accepted by the Diffusion4j endpoints; larger bodies get HTTP 413. */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+    }
+
+    /** Execution provider names accepted in configuration. */
+    enum Provider {
+        /** CUDA when available, otherwise CPU. */
+        AUTO,
+        /** CUDA only. */
+        CUDA,
+        /** CPU only. */
+        CPU
+    }
+}
