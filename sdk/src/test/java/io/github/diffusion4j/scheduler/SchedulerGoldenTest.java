@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.data.Offset.offset;
 
@@ -154,6 +155,41 @@ class SchedulerGoldenTest {
             System.out.printf(Locale.ROOT, "alphas_cumprod %s: %d/%d bit-identical to torch%n", c.get("config"),
                     exact, expected.length);
         }
+    }
+
+    @Test
+    void timestepsMatchForEveryStepCount() {
+        JsonNode root = read("timestep_fingerprints.json");
+        root.fields().forEachRemaining(entry -> {
+            String name = entry.getKey().substring(0, entry.getKey().indexOf(':')).replace("_skip_prk", "");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> raw = JSON.convertValue(entry.getValue().get("config"), Map.class);
+            Scheduler scheduler = Schedulers.create(name, SchedulerConfig.of(raw));
+            JsonNode rows = entry.getValue().get("rows");
+            for (int n = 1; n <= rows.size(); n++) {
+                JsonNode row = rows.get(n - 1);
+                String what = entry.getKey() + " steps=" + n;
+                if (row.isNull()) {
+                    int steps = n;
+                    assertThatThrownBy(() -> scheduler.setTimesteps(steps)).as(what)
+                            .isInstanceOf(IllegalArgumentException.class);
+                    continue;
+                }
+                scheduler.setTimesteps(n);
+                double[] ts = scheduler.timesteps();
+                double sum = 0;
+                double weighted = 0;
+                for (int i = 0; i < ts.length; i++) {
+                    sum += ts[i];
+                    weighted += ts[i] * (i + 1);
+                }
+                assertThat(ts.length).as(what + " length").isEqualTo(row.get(0).asInt());
+                assertThat(sum).as(what + " sum").isCloseTo(row.get(1).asDouble(),
+                        offset(1e-9 * (1 + Math.abs(sum))));
+                assertThat(weighted).as(what + " weighted sum").isCloseTo(row.get(2).asDouble(),
+                        offset(1e-9 * (1 + Math.abs(weighted))));
+            }
+        });
     }
 
     @AfterAll
