@@ -9,6 +9,7 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An ONNX tensor over a direct buffer that this object owns. ONNX Runtime reads inputs created from a direct
@@ -20,11 +21,15 @@ import java.util.Arrays;
  */
 public final class DirectTensor implements AutoCloseable {
 
+    /** Live tensors, so tests and diagnostics can prove that every path closes what it opened. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
     private final OnnxJavaType type;
     private final long[] shape;
     private final int size;
     private final ByteBuffer buffer;
     private final OnnxTensor tensor;
+    private boolean closed;
 
     private DirectTensor(OnnxJavaType type, long[] shape, int size, ByteBuffer buffer, OnnxTensor tensor) {
         this.type = type;
@@ -60,6 +65,7 @@ public final class DirectTensor implements AutoCloseable {
                 case DOUBLE -> OnnxTensor.createTensor(env, buffer.asDoubleBuffer(), shape);
                 default -> throw new IllegalStateException("unreachable");
             };
+            OPEN.incrementAndGet();
             return new DirectTensor(type, shape.clone(), size, buffer, tensor);
         } catch (OrtException e) {
             throw new IllegalStateException("Cannot create " + type + Arrays.toString(shape) + " tensor: " + e.getMessage(), e);
@@ -162,8 +168,17 @@ public final class DirectTensor implements AutoCloseable {
         }
     }
 
+    /** Number of {@code DirectTensor}s created and not yet closed in this JVM. */
+    public static int openTensors() {
+        return OPEN.get();
+    }
+
     @Override
     public void close() {
-        tensor.close();
+        if (!closed) {
+            closed = true;
+            OPEN.decrementAndGet();
+            tensor.close();
+        }
     }
 }

@@ -53,6 +53,11 @@ public final class SessionFactory implements AutoCloseable {
             LOG.warnf("CUDA is not available (%s); using the CPU execution provider", missing.get());
             provider = ExecutionProvider.CPU;
         }
+        if (provider == ExecutionProvider.CUDA && missing.isPresent()) {
+            throw new ModelLoadException("The CUDA execution provider could not be loaded on device " + cudaDeviceId
+                    + ": " + missing.get() + ". Install the NVIDIA driver and the CUDA 12 / cuDNN 9 runtime libraries,"
+                    + " or use provider 'cpu' or 'auto'.");
+        }
         if (provider != ExecutionProvider.CPU) {
             NativeLibraries.prepareForCuda();
         }
@@ -72,7 +77,7 @@ public final class SessionFactory implements AutoCloseable {
             } catch (OrtException e) {
                 if (provider == ExecutionProvider.CUDA) {
                     throw new ModelLoadException("The CUDA execution provider could not be loaded on device "
-                            + cudaDeviceId + ": " + e.getMessage() + missing.map(m -> " (" + m + ")").orElse("")
+                            + cudaDeviceId + ": " + e.getMessage()
                             + ". Install the CUDA 12 and cuDNN 9 runtime libraries, or use provider 'cpu' or 'auto'.", e);
                 }
                 LOG.warnf("CUDA could not be loaded (%s); using the CPU execution provider", e.getMessage());

@@ -74,9 +74,12 @@ public final class Unet implements AutoCloseable {
             } else {
                 channels = 4;
             }
-            Integer sampleSize = config != null && config.get("sample_size") != null && config.get("sample_size").isInt()
-                    ? config.get("sample_size").asInt()
-                    : (!sample.isDynamic(2) ? (int) sample.shape()[2] : null);
+            Integer sampleSize = null;
+            if (config != null && config.get("sample_size") != null && config.get("sample_size").isInt()) {
+                sampleSize = config.get("sample_size").asInt();
+            } else if (!sample.isDynamic(2)) {
+                sampleSize = (int) sample.shape()[2];
+            }
             return new Unet(session, factory, sample, timestep, hidden, out, channels, sampleSize);
         } catch (RuntimeException e) {
             Component.closeQuietly(session, e);

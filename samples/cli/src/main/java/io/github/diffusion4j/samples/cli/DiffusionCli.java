@@ -1,0 +1,36 @@
+package io.github.diffusion4j.samples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code diffusion4j generate|info|benchmark ...}. */
+@Command(name = "diffusion4j", mixinStandardHelpOptions = true, version = "diffusion4j 0.1.0",
+        description = "Generate images with Stable Diffusion ONNX models on the JVM.",
+        subcommands = {GenerateCommand.class, InfoCommand.class, BenchmarkCommand.class})
+public final class DiffusionCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new DiffusionCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof io.github.diffusion4j.pipeline.DiffusionException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: generate, info or benchmark");
+    }
+}

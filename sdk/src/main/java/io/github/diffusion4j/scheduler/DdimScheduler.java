@@ -1,0 +1,169 @@
+package io.github.diffusion4j.scheduler;
+
+import io.github.diffusion4j.noise.NoiseGenerator;
+
+/**
+ * DDIM (Song et al. 2020), ported from diffusers' {@code scheduling_ddim.py} ({@code DDIMScheduler}).
+ * <p>
+ * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code beta_start} 1e-4, {@code beta_end} 0.02,
+ * {@code beta_schedule} linear, {@code trained_betas}, {@code clip_sample} true, {@code clip_sample_range} 1.0,
+ * {@code set_alpha_to_one} true, {@code steps_offset} 0, {@code prediction_type} epsilon,
+ * {@code timestep_spacing} leading, {@code rescale_betas_zero_snr} false. {@code thresholding} = true is rejected
+ * (it needs the batch shape, which flat latents do not carry).
+ * <p>
+ * Diffusion4j extension: {@code eta} (default 0.0), the weight of the DDIM variance noise that diffusers takes as a
+ * {@code step()} argument. With {@code eta > 0} every step draws {@code sample.length} values from the generator, as
+ * diffusers' {@code randn_tensor} call does.
+ */
+public final class DdimScheduler implements Scheduler {
+
+    private final SchedulerConfig config;
+    private final int numTrain;
+    private final float[] alphasCumprod;
+    private final double finalAlphaCumprod;
+    private final String predictionType;
+    private final String spacing;
+    private final int stepsOffset;
+    private final boolean clipSample;
+    private final double clipRange;
+    private final double eta;
+
+    private int numInferenceSteps;
+    private double[] timesteps;
+
+    public DdimScheduler(SchedulerConfig config) {
+        this.config = config;
+        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
+        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
+        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
+        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        this.stepsOffset = config.getInt("steps_offset", 0);
+        this.clipSample = config.getBoolean("clip_sample", true);
+        this.clipRange = config.getDouble("clip_sample_range", 1.0);
+        this.eta = config.getDouble("eta", 0.0);
+        if (eta < 0) {
+            throw new IllegalArgumentException("Scheduler config 'eta' must be >= 0, got " + eta);
+        }
+        SchedulerSupport.rejectIfTrue(config, "thresholding", "DDIMScheduler");
+    }
+
+    @Override
+    public String name() {
+        return "ddim";
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void setTimesteps(int steps) {
+        SchedulerSupport.checkSteps(steps, numTrain);
+        this.numInferenceSteps = steps;
+        this.timesteps = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
+    }
+
+    @Override
+    public double[] timesteps() {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("ddim");
+        }
+        return timesteps.clone();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return 1.0;
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return sample;
+    }
+
+    @Override
+    public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("ddim");
+        }
+        SchedulerSupport.checkSameLength(modelOutput, sample);
+        int t = scheduledTimestep(timestep);
+        // scheduling_ddim.py step: the previous timestep is always one ratio below, whatever the spacing.
+        int prev = t - numTrain / numInferenceSteps;
+        double alphaProd = alphaAt(t);
+        double alphaProdPrev = prev >= 0 ? alphaAt(prev) : finalAlphaCumprod;
+        double betaProd = 1 - alphaProd;
+        double sqrtAlpha = Math.sqrt(alphaProd);
+        double sqrtBeta = Math.sqrt(betaProd);
+
+        // Formula (16): sigma_t(eta); formula (12) for the deterministic part.
+        double variance = ((1 - alphaProdPrev) / betaProd) * (1 - alphaProd / alphaProdPrev);
+        double std = eta * Math.sqrt(variance);
+        double directionCoeff = Math.sqrt(1 - alphaProdPrev - std * std);
+        double sqrtAlphaPrev = Math.sqrt(alphaProdPrev);
+
+        int n = sample.length;
+        float[] prevSample = new float[n];
+        float[] predOriginal = new float[n];
+        float[] noise = eta > 0 ? SchedulerSupport.draw(generator, n, "DDIM with eta > 0") : null;
+        for (int i = 0; i < n; i++) {
+            double x = sample[i];
+            double m = modelOutput[i];
+            double x0;
+            double eps;
+            switch (predictionType) {
+                case "epsilon":
+                    x0 = (x - sqrtBeta * m) / sqrtAlpha;
+                    eps = m;
+                    break;
+                case "sample":
+                    x0 = m;
+                    eps = (x - sqrtAlpha * x0) / sqrtBeta;
+                    break;
+                default:
+                    x0 = sqrtAlpha * x - sqrtBeta * m;
+                    eps = sqrtAlpha * m + sqrtBeta * x;
+                    break;
+            }
+            if (clipSample) {
+                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+            }
+            double out = sqrtAlphaPrev * x0 + directionCoeff * eps;
+            if (noise != null) {
+                out += std * noise[i];
+            }
+            prevSample[i] = (float) out;
+            predOriginal[i] = (float) x0;
+        }
+        return new StepOutput(prevSample, predOriginal);
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, double timestep) {
+        SchedulerSupport.checkSameLength(noise, original);
+        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    private double alphaAt(int t) {
+        return alphasCumprod[t];
+    }
+
+    private int scheduledTimestep(double timestep) {
+        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        return trainingIndex(timestep);
+    }
+
+    private int trainingIndex(double timestep) {
+        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
+            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
+        }
+        return (int) timestep;
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.diffusion4j.scheduler;
+
+import io.github.diffusion4j.noise.NoiseGenerator;
+
+import java.util.List;
+
+/**
+ * DDPM (Ho et al. 2020), ported from diffusers' {@code scheduling_ddpm.py} ({@code DDPMScheduler}).
+ * <p>
+ * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code beta_start} 1e-4, {@code beta_end} 0.02,
+ * {@code beta_schedule} linear (also {@code sigmoid}, as in diffusers' DDPM), {@code trained_betas},
+ * {@code variance_type} fixed_small (also fixed_small_log and fixed_large; the learned variants need a model that
+ * predicts variance and are rejected), {@code clip_sample} true, {@code clip_sample_range} 1.0,
+ * {@code prediction_type} epsilon, {@code timestep_spacing} leading, {@code steps_offset} 0,
+ * {@code rescale_betas_zero_snr} false. {@code thresholding} = true is rejected.
+ * <p>
+ * Every step except the one at timestep 0 draws {@code sample.length} values from the generator.
+ */
+public final class DdpmScheduler implements Scheduler {
+
+    private static final List<String> VARIANCE_TYPES = List.of(
+            "fixed_small", "fixed_small_log", "fixed_large", "fixed_large_log", "learned", "learned_range");
+
+    private final SchedulerConfig config;
+    private final int numTrain;
+    private final float[] alphasCumprod;
+    private final String predictionType;
+    private final String spacing;
+    private final String varianceType;
+    private final int stepsOffset;
+    private final boolean clipSample;
+    private final double clipRange;
+
+    private int numInferenceSteps;
+    private double[] timesteps;
+
+    public DdpmScheduler(SchedulerConfig config) {
+        this.config = config;
+        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
+        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, true, true);
+        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
+        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        this.varianceType = config.getEnum("variance_type", "fixed_small", VARIANCE_TYPES);
+        if (!List.of("fixed_small", "fixed_small_log", "fixed_large").contains(varianceType)) {
+            throw new IllegalArgumentException("Scheduler config 'variance_type' = '" + varianceType
+                    + "' is not supported by DDPMScheduler here; use one of [fixed_small, fixed_small_log, fixed_large]");
+        }
+        this.stepsOffset = config.getInt("steps_offset", 0);
+        this.clipSample = config.getBoolean("clip_sample", true);
+        this.clipRange = config.getDouble("clip_sample_range", 1.0);
+        SchedulerSupport.rejectIfTrue(config, "thresholding", "DDPMScheduler");
+    }
+
+    @Override
+    public String name() {
+        return "ddpm";
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void setTimesteps(int steps) {
+        SchedulerSupport.checkSteps(steps, numTrain);
+        this.numInferenceSteps = steps;
+        this.timesteps = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
+    }
+
+    @Override
+    public double[] timesteps() {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("ddpm");
+        }
+        return timesteps.clone();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return 1.0;
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return sample;
+    }
+
+    @Override
+    public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("ddpm");
+        }
+        SchedulerSupport.checkSameLength(modelOutput, sample);
+        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        int t = (int) timestep;
+        // scheduling_ddpm.py previous_timestep: one ratio below, whatever the spacing.
+        int prev = t - numTrain / numInferenceSteps;
+        double alphaProd = alphasCumprod[t];
+        double alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : 1.0;
+        double betaProd = 1 - alphaProd;
+        double betaProdPrev = 1 - alphaProdPrev;
+        double currentAlpha = alphaProd / alphaProdPrev;
+        double currentBeta = 1 - currentAlpha;
+        double sqrtAlpha = Math.sqrt(alphaProd);
+        double sqrtBeta = Math.sqrt(betaProd);
+
+        // Formula (7) of the DDPM paper: posterior mean coefficients for x_0 and x_t.
+        double x0Coeff = Math.sqrt(alphaProdPrev) * currentBeta / betaProd;
+        double sampleCoeff = Math.sqrt(currentAlpha) * betaProdPrev / betaProd;
+
+        int n = sample.length;
+        float[] noise = null;
+        double noiseScale = 0;
+        if (t > 0) {
+            noise = SchedulerSupport.draw(generator, n, "DDPM");
+            // Formula (6)/(7): posterior variance, clamped like diffusers before the log variants use it.
+            double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
+            switch (varianceType) {
+                case "fixed_small_log":
+                    noiseScale = Math.exp(0.5 * Math.log(variance));
+                    break;
+                case "fixed_large":
+                    noiseScale = Math.sqrt(currentBeta);
+                    break;
+                default:
+                    noiseScale = Math.sqrt(variance);
+                    break;
+            }
+        }
+
+        float[] prevSample = new float[n];
+        float[] predOriginal = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x = sample[i];
+            double m = modelOutput[i];
+            double x0;
+            switch (predictionType) {
+                case "epsilon":
+                    x0 = (x - sqrtBeta * m) / sqrtAlpha;
+                    break;
+                case "sample":
+                    x0 = m;
+                    break;
+                default:
+                    x0 = sqrtAlpha * x - sqrtBeta * m;
+                    break;
+            }
+            if (clipSample) {
+                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+            }
+            double out = x0Coeff * x0 + sampleCoeff * x;
+            if (noise != null) {
+                out += noiseScale * noise[i];
+            }
+            prevSample[i] = (float) out;
+            predOriginal[i] = (float) x0;
+        }
+        return new StepOutput(prevSample, predOriginal);
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, double timestep) {
+        SchedulerSupport.checkSameLength(noise, original);
+        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
+            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
+        }
+        return forwardNoise(alphasCumprod, original, noise, (int) timestep);
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    /** scheduling_ddpm.py add_noise: sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, shared by DDIM and PNDM. */
+    static float[] forwardNoise(float[] alphasCumprod, float[] original, float[] noise, int t) {
+        double a = alphasCumprod[t];
+        double signal = Math.sqrt(a);
+        double noiseScale = Math.sqrt(1 - a);
+        float[] out = new float[original.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (signal * original[i] + noiseScale * noise[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.diffusion4j.scheduler;
+
+import io.github.diffusion4j.noise.NoiseGenerator;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Ancestral sampling with Euler steps, ported from diffusers' {@code scheduling_euler_ancestral_discrete.py}
+ * ({@code EulerAncestralDiscreteScheduler}). Every step, the last included, draws {@code sample.length} values from
+ * the generator, as diffusers' {@code randn_tensor} call does.
+ * <p>
+ * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code beta_start} 1e-4, {@code beta_end} 0.02,
+ * {@code beta_schedule} linear, {@code trained_betas}, {@code prediction_type} epsilon (or v_prediction; diffusers
+ * does not implement "sample" for this scheduler), {@code timestep_spacing} linspace, {@code steps_offset} 0,
+ * {@code rescale_betas_zero_snr} false. diffusers' class has no Karras option, so, as with {@code from_config}, a
+ * {@code use_karras_sigmas} key is ignored.
+ */
+public final class EulerAncestralDiscreteScheduler implements Scheduler {
+
+    private final SchedulerConfig config;
+    private final int numTrain;
+    private final float[] trainingSigmas;
+    private final String predictionType;
+    private final String spacing;
+    private final int stepsOffset;
+
+    private final SigmaState state = new SigmaState("euler_a");
+
+    public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
+        this.config = config;
+        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
+        float[] alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        if (config.getBoolean("rescale_betas_zero_snr", false)) {
+            // Close to zero without being zero, so the first sigma stays finite (diffusers uses 2^-24).
+            alphasCumprod[numTrain - 1] = (float) Math.pow(2, -24);
+        }
+        this.trainingSigmas = SchedulerSupport.trainingSigmas(alphasCumprod);
+        this.predictionType = config.getEnum("prediction_type", "epsilon", List.of("epsilon", "v_prediction"));
+        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        this.stepsOffset = config.getInt("steps_offset", 0);
+    }
+
+    @Override
+    public String name() {
+        return "euler_a";
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void setTimesteps(int steps) {
+        SchedulerSupport.checkSteps(steps, numTrain);
+        double[] timesteps = SchedulerSupport.floatTimesteps(spacing, numTrain, steps, stepsOffset);
+        float[] sigmas = new float[timesteps.length + 1];
+        for (int i = 0; i < timesteps.length; i++) {
+            sigmas[i] = (float) SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+        }
+        state.reset(timesteps, sigmas, "leading".equals(spacing));
+    }
+
+    @Override
+    public double[] timesteps() {
+        return state.timesteps();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return state.initNoiseSigma(trainingSigmas, "leading".equals(spacing));
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return state.scaleInput(sample, timestep);
+    }
+
+    @Override
+    public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
+        SchedulerSupport.checkSameLength(modelOutput, sample);
+        int index = state.enterStep(timestep);
+        double sigma = state.sigma(index);
+        double sigmaTo = state.sigma(index + 1);
+        // Split the move to sigma_to into a deterministic part (down) and fresh noise (up).
+        double sigmaUp = Math.sqrt(sigmaTo * sigmaTo * (sigma * sigma - sigmaTo * sigmaTo) / (sigma * sigma));
+        double sigmaDown = Math.sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
+        double dt = sigmaDown - sigma;
+        double vScale = 1 / Math.sqrt(sigma * sigma + 1);
+        int n = sample.length;
+        float[] noise = SchedulerSupport.draw(generator, n, "euler_a");
+        float[] prev = new float[n];
+        float[] predOriginal = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x = sample[i];
+            double m = modelOutput[i];
+            double x0 = "epsilon".equals(predictionType)
+                    ? x - sigma * m
+                    : m * (-sigma * vScale) + x / (sigma * sigma + 1);
+            double derivative = (x - x0) / sigma;
+            prev[i] = (float) (x + derivative * dt + noise[i] * sigmaUp);
+            predOriginal[i] = (float) x0;
+        }
+        state.finishStep();
+        return new StepOutput(prev, predOriginal);
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, double timestep) {
+        return state.addNoiseVarianceExploding(original, noise, timestep);
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    @Override
+    public OptionalDouble sigmaAt(int stepIndex) {
+        return state.sigmaAt(stepIndex);
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.diffusion4j.scheduler;
+
+import io.github.diffusion4j.noise.NoiseGenerator;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Euler's method on the probability-flow ODE (Karras et al. 2022, Algorithm 2 without churn), ported from diffusers'
+ * {@code scheduling_euler_discrete.py} ({@code EulerDiscreteScheduler}) with {@code s_churn = 0}, i.e. deterministic.
+ * <p>
+ * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code beta_start} 1e-4, {@code beta_end} 0.02,
+ * {@code beta_schedule} linear, {@code trained_betas}, {@code prediction_type} epsilon, {@code interpolation_type}
+ * linear (or log_linear), {@code use_karras_sigmas} false, {@code sigma_min}/{@code sigma_max} (Karras range, default
+ * the schedule's), {@code timestep_spacing} linspace, {@code timestep_type} discrete (or continuous, which with
+ * v_prediction uses {@code 0.25 log sigma} as timesteps), {@code steps_offset} 0, {@code rescale_betas_zero_snr}
+ * false, {@code final_sigmas_type} zero (or sigma_min). {@code use_exponential_sigmas} and {@code use_beta_sigmas}
+ * are rejected.
+ */
+public final class EulerDiscreteScheduler implements Scheduler {
+
+    private final SchedulerConfig config;
+    private final int numTrain;
+    private final float[] alphasCumprod;
+    private final float[] trainingSigmas;
+    private final String predictionType;
+    private final String spacing;
+    private final String interpolation;
+    private final String timestepType;
+    private final String finalSigmas;
+    private final boolean karras;
+    private final int stepsOffset;
+
+    private final SigmaState state = new SigmaState("euler");
+
+    public EulerDiscreteScheduler(SchedulerConfig config) {
+        this.config = config;
+        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
+        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        if (config.getBoolean("rescale_betas_zero_snr", false)) {
+            // Close to zero without being zero, so the first sigma stays finite (diffusers uses 2^-24).
+            alphasCumprod[numTrain - 1] = (float) Math.pow(2, -24);
+        }
+        this.trainingSigmas = SchedulerSupport.trainingSigmas(alphasCumprod);
+        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
+        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        this.interpolation = config.getEnum("interpolation_type", "linear", List.of("linear", "log_linear"));
+        this.timestepType = config.getEnum("timestep_type", "discrete", List.of("discrete", "continuous"));
+        this.finalSigmas = config.getEnum("final_sigmas_type", "zero", List.of("zero", "sigma_min"));
+        this.karras = config.getBoolean("use_karras_sigmas", false);
+        this.stepsOffset = config.getInt("steps_offset", 0);
+        SchedulerSupport.rejectIfTrue(config, "use_exponential_sigmas", "EulerDiscreteScheduler");
+        SchedulerSupport.rejectIfTrue(config, "use_beta_sigmas", "EulerDiscreteScheduler");
+    }
+
+    @Override
+    public String name() {
+        return "euler";
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void setTimesteps(int steps) {
+        SchedulerSupport.checkSteps(steps, numTrain);
+        double[] timesteps = SchedulerSupport.floatTimesteps(spacing, numTrain, steps, stepsOffset);
+        float[] logSigmas = SchedulerSupport.logOf(trainingSigmas);
+        double[] sigmas;
+        if ("linear".equals(interpolation)) {
+            sigmas = new double[timesteps.length];
+            for (int i = 0; i < sigmas.length; i++) {
+                sigmas[i] = SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+            }
+        } else {
+            // log_linear: torch.linspace in float32 from the largest to the smallest log sigma, steps + 1 values.
+            float[] logs = SchedulerSupport.torchLinspace((float) Math.log(trainingSigmas[numTrain - 1]),
+                    (float) Math.log(trainingSigmas[0]), steps + 1);
+            sigmas = new double[logs.length];
+            for (int i = 0; i < logs.length; i++) {
+                sigmas[i] = (float) Math.exp(logs[i]);
+            }
+        }
+        if (karras) {
+            double sigmaMin = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : sigmas[sigmas.length - 1];
+            double sigmaMax = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : sigmas[0];
+            sigmas = SchedulerSupport.karrasSigmas(sigmaMin, sigmaMax, steps);
+            timesteps = new double[sigmas.length];
+            for (int i = 0; i < sigmas.length; i++) {
+                timesteps[i] = (float) SchedulerSupport.sigmaToT(sigmas[i], logSigmas);
+            }
+        }
+        float last = "sigma_min".equals(finalSigmas) ? trainingSigmas[0] : 0f;
+        float[] all = new float[sigmas.length + 1];
+        for (int i = 0; i < sigmas.length; i++) {
+            all[i] = (float) sigmas[i];
+        }
+        all[sigmas.length] = last;
+        if ("continuous".equals(timestepType) && "v_prediction".equals(predictionType)) {
+            timesteps = new double[all.length - 1];
+            for (int i = 0; i < timesteps.length; i++) {
+                timesteps[i] = (float) (0.25 * (float) Math.log(all[i]));
+            }
+        }
+        state.reset(timesteps, all, leadingInitSigma());
+    }
+
+    private boolean leadingInitSigma() {
+        return "leading".equals(spacing);
+    }
+
+    @Override
+    public double[] timesteps() {
+        return state.timesteps();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return state.initNoiseSigma(trainingSigmas, leadingInitSigma());
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return state.scaleInput(sample, timestep);
+    }
+
+    @Override
+    public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
+        SchedulerSupport.checkSameLength(modelOutput, sample);
+        int index = state.enterStep(timestep);
+        double sigma = state.sigma(index);
+        double next = state.sigma(index + 1);
+        double dt = next - sigma;
+        double vScale = 1 / Math.sqrt(sigma * sigma + 1);
+        int n = sample.length;
+        float[] prev = new float[n];
+        float[] predOriginal = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x = sample[i];
+            double m = modelOutput[i];
+            double x0;
+            switch (predictionType) {
+                case "epsilon":
+                    x0 = x - sigma * m;
+                    break;
+                case "sample":
+                    x0 = m;
+                    break;
+                default:
+                    // c_out = -sigma / sqrt(sigma^2 + 1), c_skip = 1 / (sigma^2 + 1)
+                    x0 = m * (-sigma * vScale) + x / (sigma * sigma + 1);
+                    break;
+            }
+            double derivative = (x - x0) / sigma;
+            prev[i] = (float) (x + derivative * dt);
+            predOriginal[i] = (float) x0;
+        }
+        state.finishStep();
+        return new StepOutput(prev, predOriginal);
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, double timestep) {
+        return state.addNoiseVarianceExploding(original, noise, timestep);
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    @Override
+    public OptionalDouble sigmaAt(int stepIndex) {
+        return state.sigmaAt(stepIndex);
+    }
+}

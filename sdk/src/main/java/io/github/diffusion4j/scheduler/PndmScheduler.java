@@ -1,0 +1,299 @@
+package io.github.diffusion4j.scheduler;
+
+import io.github.diffusion4j.noise.NoiseGenerator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pseudo numerical methods (PNDM, Liu et al. 2022), ported from diffusers' {@code scheduling_pndm.py}
+ * ({@code PNDMScheduler}), Stable Diffusion 1.x's default scheduler.
+ * <p>
+ * With {@code skip_prk_steps} = false the schedule starts with the Runge-Kutta warm-up (three groups of four model
+ * evaluations over the highest timesteps), which needs at least 4 inference steps, as in diffusers. With
+ * {@code skip_prk_steps} = true (the Stable Diffusion setting) it is pure PLMS, whose second timestep repeats the
+ * first: that is diffusers' warm-up for the linear multistep method, and {@link #timesteps()} therefore has
+ * {@code steps + 1} entries.
+ * <p>
+ * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code beta_start} 1e-4, {@code beta_end} 0.02,
+ * {@code beta_schedule} linear, {@code trained_betas}, {@code skip_prk_steps} false, {@code set_alpha_to_one} false,
+ * {@code prediction_type} epsilon (or v_prediction), {@code timestep_spacing} leading, {@code steps_offset} 0.
+ * <p>
+ * PNDM does not estimate the clean sample, so {@link StepOutput#predOriginalSample()} is {@code null}.
+ */
+public final class PndmScheduler implements Scheduler {
+
+    private static final int PNDM_ORDER = 4;
+
+    private final SchedulerConfig config;
+    private final int numTrain;
+    private final float[] alphasCumprod;
+    private final double finalAlphaCumprod;
+    private final boolean skipPrkSteps;
+    private final String predictionType;
+    private final String spacing;
+    private final int stepsOffset;
+
+    private int numInferenceSteps;
+    private double[] timesteps;
+    private int prkCount;
+    private int counter;
+    private final List<double[]> ets = new ArrayList<>();
+    private double[] curModelOutput;
+    private float[] curSample;
+
+    public PndmScheduler(SchedulerConfig config) {
+        this.config = config;
+        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
+        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, false);
+        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1.0 : alphasCumprod[0];
+        this.skipPrkSteps = config.getBoolean("skip_prk_steps", false);
+        this.predictionType = config.getEnum("prediction_type", "epsilon", List.of("epsilon", "v_prediction"));
+        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        this.stepsOffset = config.getInt("steps_offset", 0);
+    }
+
+    @Override
+    public String name() {
+        return "pndm";
+    }
+
+    @Override
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void setTimesteps(int steps) {
+        SchedulerSupport.checkSteps(steps, numTrain);
+        if (!skipPrkSteps && steps < PNDM_ORDER) {
+            throw new IllegalArgumentException("PNDM with skip_prk_steps = false needs at least " + PNDM_ORDER
+                    + " inference steps for its Runge-Kutta warm-up, got " + steps);
+        }
+        // scheduling_pndm.py keeps the base schedule ascending.
+        double[] descending = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
+        int len = descending.length;
+        long[] base = new long[len];
+        for (int i = 0; i < len; i++) {
+            base[i] = (long) descending[len - 1 - i];
+        }
+        List<Long> all = new ArrayList<>();
+        if (skipPrkSteps) {
+            // PLMS warm-up (crowsonkb's sampler): the second-highest timestep appears twice.
+            List<Long> asc = new ArrayList<>();
+            for (int i = 0; i < len - 1; i++) {
+                asc.add(base[i]);
+            }
+            if (len >= 2) {
+                asc.add(base[len - 2]);
+            }
+            asc.add(base[len - 1]);
+            for (int i = asc.size() - 1; i >= 0; i--) {
+                all.add(asc.get(i));
+            }
+            prkCount = 0;
+        } else {
+            // The four highest timesteps, each paired with its half-step midpoint, expanded to the RK4 evaluation
+            // pattern t, t-h, t-h, t-delta per group (diffusers builds the same list with repeat/tile).
+            long half = numTrain / steps / 2;
+            long[] pairs = new long[2 * PNDM_ORDER];
+            for (int k = 0; k < PNDM_ORDER; k++) {
+                long t = base[len - PNDM_ORDER + k];
+                pairs[2 * k] = t;
+                pairs[2 * k + 1] = t + half;
+            }
+            List<Long> doubled = new ArrayList<>();
+            for (int k = 0; k < pairs.length - 1; k++) {
+                doubled.add(pairs[k]);
+                doubled.add(pairs[k]);
+            }
+            List<Long> prk = doubled.subList(1, doubled.size() - 1);
+            for (int i = prk.size() - 1; i >= 0; i--) {
+                all.add(prk.get(i));
+            }
+            prkCount = prk.size();
+            for (int i = len - 4; i >= 0; i--) {
+                all.add(base[i]);
+            }
+        }
+        this.timesteps = new double[all.size()];
+        for (int i = 0; i < timesteps.length; i++) {
+            timesteps[i] = all.get(i);
+        }
+        this.numInferenceSteps = steps;
+        this.counter = 0;
+        this.ets.clear();
+        this.curModelOutput = null;
+        this.curSample = null;
+    }
+
+    @Override
+    public double[] timesteps() {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("pndm");
+        }
+        return timesteps.clone();
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return 1.0;
+    }
+
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return sample;
+    }
+
+    @Override
+    public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
+        if (timesteps == null) {
+            throw SchedulerSupport.notSet("pndm");
+        }
+        SchedulerSupport.checkSameLength(modelOutput, sample);
+        // Like diffusers, PNDM follows its own counter; the timestep only has to belong to the schedule.
+        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        double[] output = toDouble(modelOutput);
+        float[] prev = counter < prkCount && !skipPrkSteps
+                ? stepPrk(output, (long) timestep, sample)
+                : stepPlms(output, (long) timestep, sample);
+        return new StepOutput(prev, null);
+    }
+
+    /** scheduling_pndm.py step_prk: one of the four Runge-Kutta evaluations of a warm-up step. */
+    private float[] stepPrk(double[] output, long timestep, float[] sample) {
+        long diffToPrev = counter % 2 != 0 ? 0 : numTrain / numInferenceSteps / 2;
+        long prevTimestep = timestep - diffToPrev;
+        long t = (long) timesteps[counter / 4 * 4];
+        int phase = counter % 4;
+        double[] effective = output;
+        if (phase == 0) {
+            curModelOutput = scaled(output, 1.0 / 6);
+            ets.add(output);
+            curSample = sample;
+        } else if (phase == 1 || phase == 2) {
+            accumulate(curModelOutput, output, 1.0 / 3);
+        } else {
+            effective = curModelOutput.clone();
+            accumulate(effective, output, 1.0 / 6);
+            curModelOutput = null;
+        }
+        float[] base = curSample != null ? curSample : sample;
+        float[] prev = prevSample(base, t, prevTimestep, effective);
+        counter++;
+        return prev;
+    }
+
+    /** scheduling_pndm.py step_plms: Adams-Bashforth combination of up to four past model outputs. */
+    private float[] stepPlms(double[] output, long timestep, float[] sample) {
+        if (!skipPrkSteps && ets.size() < 3) {
+            throw new IllegalStateException("PNDM can only run PLMS steps after its 12 Runge-Kutta warm-up steps");
+        }
+        long ratio = numTrain / numInferenceSteps;
+        long prevTimestep = timestep - ratio;
+        long t = timestep;
+        if (counter != 1) {
+            while (ets.size() > 3) {
+                ets.remove(0);
+            }
+            ets.add(output);
+        } else {
+            // The repeated timestep: redo the first step from the saved sample, with the averaged output.
+            prevTimestep = timestep;
+            t = timestep + ratio;
+        }
+        int size = ets.size();
+        double[] combined;
+        float[] base = sample;
+        if (size == 1 && counter == 0) {
+            combined = output;
+            curSample = sample;
+        } else if (size == 1 && counter == 1) {
+            combined = new double[output.length];
+            double[] e1 = ets.get(0);
+            for (int i = 0; i < combined.length; i++) {
+                combined[i] = (output[i] + e1[i]) / 2;
+            }
+            base = curSample;
+            curSample = null;
+        } else {
+            double[] e1 = ets.get(size - 1);
+            double[] e2 = ets.get(size - 2);
+            combined = new double[output.length];
+            if (size == 2) {
+                for (int i = 0; i < combined.length; i++) {
+                    combined[i] = (3 * e1[i] - e2[i]) / 2;
+                }
+            } else if (size == 3) {
+                double[] e3 = ets.get(size - 3);
+                for (int i = 0; i < combined.length; i++) {
+                    combined[i] = (23 * e1[i] - 16 * e2[i] + 5 * e3[i]) / 12;
+                }
+            } else {
+                double[] e3 = ets.get(size - 3);
+                double[] e4 = ets.get(size - 4);
+                for (int i = 0; i < combined.length; i++) {
+                    combined[i] = (1.0 / 24) * (55 * e1[i] - 59 * e2[i] + 37 * e3[i] - 9 * e4[i]);
+                }
+            }
+        }
+        float[] prev = prevSample(base, t, prevTimestep, combined);
+        counter++;
+        return prev;
+    }
+
+    /** Formula (9) of the PNDM paper (scheduling_pndm.py _get_prev_sample). */
+    private float[] prevSample(float[] sample, long t, long prevT, double[] output) {
+        double alphaProd = alphasCumprod[(int) t];
+        double alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
+        double betaProd = 1 - alphaProd;
+        double betaProdPrev = 1 - alphaProdPrev;
+        boolean vPrediction = "v_prediction".equals(predictionType);
+        double sampleCoeff = Math.sqrt(alphaProdPrev / alphaProd);
+        double denom = alphaProd * Math.sqrt(betaProdPrev) + Math.sqrt(alphaProd * betaProd * alphaProdPrev);
+        double outputCoeff = (alphaProdPrev - alphaProd) / denom;
+        float[] out = new float[sample.length];
+        for (int i = 0; i < out.length; i++) {
+            double x = sample[i];
+            double eps = vPrediction ? Math.sqrt(alphaProd) * output[i] + Math.sqrt(betaProd) * x : output[i];
+            out[i] = (float) (sampleCoeff * x - outputCoeff * eps);
+        }
+        return out;
+    }
+
+    @Override
+    public float[] addNoise(float[] original, float[] noise, double timestep) {
+        SchedulerSupport.checkSameLength(noise, original);
+        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
+            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
+        }
+        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static double[] scaled(double[] values, double factor) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = factor * values[i];
+        }
+        return out;
+    }
+
+    private static void accumulate(double[] target, double[] values, double factor) {
+        for (int i = 0; i < target.length; i++) {
+            target[i] += factor * values[i];
+        }
+    }
+}
