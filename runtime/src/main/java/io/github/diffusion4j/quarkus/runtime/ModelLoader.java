@@ -26,16 +26,16 @@ import java.util.Set;
 
 /**
  * Turns one {@link ModelSpec} and its run-time configuration into a loaded {@link DiffusionPipeline}, with errors that
- * name the property to fix.
+ * name the property to fix. Public for the deployment module, which builds the same messages at build time; not API.
  */
-final class ModelLoader {
+public final class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger("io.github.diffusion4j");
 
     private ModelLoader() {
     }
 
-    static DiffusionPipeline load(ModelSpec spec, ModelRuntimeConfig config) {
+    public static DiffusionPipeline load(ModelSpec spec, ModelRuntimeConfig config) {
         validate(spec, config);
         Path folder = resolveFolder(spec, config);
         DiffusionPipeline.Builder builder = DiffusionPipeline.builder(folder)
@@ -74,7 +74,7 @@ final class ModelLoader {
     }
 
     /** The message for a model that does not load: the property, the folder, then the SDK's message naming the file. */
-    static String loadFailure(ModelSpec spec, Path folder, ModelLoadException e) {
+    public static String loadFailure(ModelSpec spec, Path folder, ModelLoadException e) {
         return "Model '" + spec.getName() + "' configured by " + spec.property("path") + " cannot be loaded from "
                 + folder + ": " + e.getMessage();
     }
@@ -106,7 +106,7 @@ final class ModelLoader {
         throw new ConfigurationException(noModelMessage(spec), Set.of(spec.property("path")));
     }
 
-    static String noModelMessage(ModelSpec spec) {
+    public static String noModelMessage(ModelSpec spec) {
         return "No model configured for '" + spec.getName() + "': set " + spec.property("path")
                 + " to the folder of a Stable Diffusion ONNX export (model_index.json, text_encoder/, unet/, vae_decoder/,"
                 + " tokenizer/, scheduler/)"

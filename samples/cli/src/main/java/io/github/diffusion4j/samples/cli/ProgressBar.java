@@ -18,8 +18,8 @@ final class ProgressBar {
             sb.append(i < filled ? '#' : '.');
         }
         sb.append("] ");
-        sb.append(String.format(Locale.ROOT, "%3d%% %d/%d  %.1f s/it  ETA %.1fs", Math.round(step.progress() * 100),
-                step.index(), step.total(), step.stepDuration().toNanos() / 1e9, step.eta().toNanos() / 1e9));
+        sb.append(String.format(Locale.ROOT, "%3d%% %d/%d  %.0f ms/it  ETA %.1fs", Math.round(step.progress() * 100),
+                step.index(), step.total(), step.stepDuration().toNanos() / 1e6, step.eta().toNanos() / 1e9));
         return sb.toString();
     }
 }

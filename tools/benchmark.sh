@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The SDK benchmark: N generations back to back, printing pipeline wall time, the sum of raw ONNX Runtime run times,
+# their ratio, time to the first step event, steps/s and RSS before/after.
+#
+#   tools/benchmark.sh                      # both built-in scenarios (benchmark-size UNet, then the tiny one x 500)
+#   tools/benchmark.sh --model DIR --runs 20 --steps 10 [--size 512] [--threads N] [--scheduler NAME]
+#
+# The JVM runs with a fixed, pre-touched heap so that RSS growth measures native memory (ONNX Runtime tensors,
+# sessions, direct buffers), not the Java heap expanding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -q -B -ntp install -DskipTests -pl sdk,samples/cli -am
+cp_file=samples/cli/target/classpath.txt
+./mvnw -q -B -ntp -f samples/cli dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+cp="samples/cli/target/classes:$(cat "$cp_file")"
+java_opts=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch -Djava.util.logging.manager=org.jboss.logmanager.LogManager)
+
+run() {
+  java "${java_opts[@]}" -cp "$cp" io.github.diffusion4j.samples.cli.DiffusionCli benchmark "$@"
+}
+
+if [ "$#" -gt 0 ]; then
+  run "$@"
+else
+  echo "== benchmark-size UNet (tools/models/bench, 512x512, CFG batch 2)"
+  run --model tools/models/bench --runs 10 --warmup 2 --steps 10 --threads 2
+  echo
+  echo "== tiny UNet (tools/models/optimum-new, 64x64), 500 generations"
+  run --model tools/models/optimum-new --runs 500 --warmup 50 --steps 10 --threads 1
+fi
