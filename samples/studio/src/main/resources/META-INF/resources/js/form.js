@@ -1,0 +1,173 @@
+// The settings form: reading it into a request, filling it from a past image, and the API's field errors.
+
+const form = document.getElementById('generate-form');
+const fields = {
+  prompt: document.getElementById('prompt'),
+  negativePrompt: document.getElementById('negativePrompt'),
+  steps: document.getElementById('steps'),
+  guidanceScale: document.getElementById('guidanceScale'),
+  scheduler: document.getElementById('scheduler'),
+  size: document.getElementById('size'),
+  seed: document.getElementById('seed'),
+};
+
+/** API field → the input that shows its error; width and height share the size select. */
+const FIELD_OF = { width: 'size', height: 'size' };
+
+const MAX_SEED = 0xffffffff; // what every noise source accepts (numpy's is 32-bit)
+
+/** Fills the scheduler select. */
+export function setSchedulers(names, defaultName) {
+  for (const name of names) {
+    const option = new Option(name === defaultName ? `${name} (default)` : name, name);
+    fields.scheduler.add(option);
+  }
+}
+
+/**
+ * Fills the size select with sizes the model accepts: its native size first, then common sizes within the limits,
+ * all multiples of the VAE scale (8).
+ */
+export function setSizes(model) {
+  const { width, height } = model.defaults;
+  const { maxWidth, maxHeight } = model.limits;
+  const fit = (v) => Math.max(8, Math.round(v / 8) * 8);
+  const candidates = [
+    [width, height],
+    [fit(width * 1.5), height],
+    [width, fit(height * 1.5)],
+    [width * 2, height * 2],
+    [256, 256], [384, 384], [512, 512], [640, 640], [768, 512], [512, 768], [768, 768], [1024, 1024],
+  ];
+  const seen = new Set();
+  fields.size.replaceChildren();
+  for (const [w, h] of candidates) {
+    const key = `${w}x${h}`;
+    if (w > maxWidth || h > maxHeight || seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
+    const label = w === width && h === height ? `${w} × ${h} (native)` : `${w} × ${h}`;
+    fields.size.add(new Option(label, key));
+  }
+}
+
+export function setDefaults(model) {
+  fields.steps.value = String(model.defaults.steps);
+  fields.guidanceScale.value = String(model.defaults.guidanceScale);
+  fields.steps.max = String(model.limits.maxSteps);
+}
+
+export function randomSeed() {
+  const buffer = new Uint32Array(1);
+  crypto.getRandomValues(buffer);
+  return String(buffer[0] % (MAX_SEED + 1));
+}
+
+function number(input) {
+  const raw = input.value.trim();
+  if (raw === '') {
+    // Unparsable text reads as '' with badInput set: send it as text so that the server names the field (one
+    // source of truth for validation) rather than silently using the model default.
+    return input.validity.badInput ? 'not a number' : undefined;
+  }
+  return Number(raw);
+}
+
+/**
+ * The request for the API, and the seed as a string (see api.submitJob). An empty seed field gets a fresh random
+ * seed here rather than on the server, so that the gallery can always reproduce the image exactly.
+ */
+export function read() {
+  const [width, height] = fields.size.value.split('x').map((v) => Number(v));
+  const params = {
+    prompt: fields.prompt.value,
+    negativePrompt: fields.negativePrompt.value,
+    steps: number(fields.steps),
+    guidanceScale: number(fields.guidanceScale),
+    width,
+    height,
+  };
+  if (fields.scheduler.value) {
+    params.scheduler = fields.scheduler.value;
+  }
+  const seedText = fields.seed.value.trim();
+  return { params, seed: seedText === '' ? randomSeed() : seedText };
+}
+
+/** Puts an image's parameters back into the form (gallery reuse). */
+export function apply(meta) {
+  fields.prompt.value = meta.prompt ?? '';
+  fields.negativePrompt.value = meta.negativePrompt ?? '';
+  fields.steps.value = String(meta.steps);
+  fields.guidanceScale.value = String(meta.guidanceScale);
+  fields.seed.value = String(meta.seed);
+  if ([...fields.scheduler.options].some((o) => o.value === meta.scheduler)) {
+    fields.scheduler.value = meta.scheduler;
+  }
+  const size = `${meta.width}x${meta.height}`;
+  if (![...fields.size.options].some((o) => o.value === size)) {
+    fields.size.add(new Option(`${meta.width} × ${meta.height}`, size));
+  }
+  fields.size.value = size;
+  clearErrors();
+}
+
+export function clearErrors() {
+  for (const name of [...Object.keys(fields), 'form']) {
+    document.getElementById(`${name}-error`).textContent = '';
+    fields[name]?.classList.remove('invalid');
+    fields[name]?.removeAttribute('aria-invalid');
+  }
+}
+
+/**
+ * Shows a problem's field errors next to their inputs; errors for fields the form does not have (and problems
+ * without field errors) go under the form.
+ */
+export function showProblem(problem, fallback) {
+  clearErrors();
+  const errors = problem?.errors ?? [];
+  const general = [];
+  let first = null;
+  for (const { field, message } of errors) {
+    const name = FIELD_OF[field] ?? field;
+    const input = fields[name];
+    if (!input) {
+      general.push(`${field}: ${message}`);
+      continue;
+    }
+    const slot = document.getElementById(`${name}-error`);
+    const text = name === field ? message : `${field} ${message}`;
+    slot.textContent = slot.textContent ? `${slot.textContent}; ${text}` : text;
+    input.classList.add('invalid');
+    input.setAttribute('aria-invalid', 'true');
+    first ??= input;
+  }
+  if (errors.length === 0) {
+    general.push(problem?.detail ?? problem?.title ?? fallback);
+  }
+  document.getElementById('form-error').textContent = general.join('\n');
+  first?.focus();
+}
+
+/** Enter in the prompt generates (Shift+Enter is a new line); Enter in the other inputs submits natively. */
+export function onSubmit(handler) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    handler();
+  });
+  fields.prompt.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+export function onRandomiseSeed() {
+  document.getElementById('randomise-seed').addEventListener('click', () => {
+    fields.seed.value = randomSeed();
+    fields.seed.focus();
+  });
+}

@@ -1,0 +1,133 @@
+// Wires the page: loads the model's options, submits jobs, follows their events, cancels, and fills the gallery.
+
+import { ApiError, cancelJob, followJob, getJob, getJson, submitJob } from './api.js';
+import * as form from './form.js';
+import * as gallery from './gallery.js';
+import * as stage from './stage.js';
+
+const generateButton = document.getElementById('generate');
+const cancelButton = document.getElementById('cancel');
+const modelInfo = document.getElementById('model-info');
+
+/** The job this page is following, or null. */
+let current = null;
+
+function setRunning(running) {
+  generateButton.disabled = running;
+  cancelButton.disabled = !running;
+  generateButton.textContent = running ? 'Generating…' : 'Generate';
+}
+
+function finish() {
+  current?.stop();
+  current = null;
+  setRunning(false);
+}
+
+async function generate() {
+  if (current) {
+    return; // one job at a time from this page; Cancel is the way to stop it
+  }
+  form.clearErrors();
+  const { params, seed } = form.read();
+  setRunning(true);
+  let job;
+  try {
+    job = await submitJob(params, seed);
+  } catch (error) {
+    setRunning(false);
+    if (error instanceof ApiError && error.problem) {
+      form.showProblem(error.problem, error.message);
+      stage.idle(error.status === 503 ? 'The server is busy: try again in a moment' : 'Check the highlighted settings');
+    } else {
+      form.showProblem(null, `Cannot reach the server: ${error.message}`);
+      stage.idle('Offline');
+    }
+    return;
+  }
+  const id = job.id;
+  stage.begin(id, params.width, params.height);
+  current = { id, stop: () => {} };
+  current.stop = followJob(id, {
+    queued: (data) => stage.queued(data),
+    started: (data) => stage.started(data),
+    step: (data) => stage.step(data),
+    completed: (data) => {
+      const first = data.images[0];
+      const entry = { jobId: id, image: first.image, meta: first.metadata, timings: data.timings };
+      stage.completed(entry);
+      gallery.add(entry);
+      finish();
+    },
+    cancelled: (data) => {
+      stage.cancelled(data);
+      finish();
+    },
+    failed: (data) => {
+      stage.failed(data.detail ?? data.title);
+      finish();
+    },
+    lost: () => recover(id),
+  });
+}
+
+/** The event stream closed for good (server restarted, job expired): ask for the job's state once. */
+async function recover(id) {
+  try {
+    const job = await getJob(id);
+    if (job.state === 'cancelled') {
+      stage.cancelled(job);
+    } else {
+      stage.failed(`lost the event stream (job ${job.state})`);
+    }
+  } catch {
+    stage.failed('lost the connection to the server');
+  }
+  if (current?.id === id) {
+    finish();
+  }
+}
+
+async function cancel() {
+  if (!current) {
+    return;
+  }
+  cancelButton.disabled = true;
+  try {
+    await cancelJob(current.id); // the `cancelled` event ends the job on the page
+  } catch (error) {
+    cancelButton.disabled = false;
+    stage.idle(`Cancel failed: ${error.message}`);
+  }
+}
+
+function reuse(entry) {
+  if (!current) {
+    stage.show(entry);
+    stage.idle(`Showing seed ${entry.meta.seed}: settings restored`);
+  }
+  form.apply(entry.meta);
+  document.getElementById('prompt').focus();
+}
+
+async function init() {
+  form.onSubmit(generate);
+  form.onRandomiseSeed();
+  cancelButton.addEventListener('click', cancel);
+  gallery.init(reuse);
+  setRunning(false);
+  try {
+    const [models, schedulers] = await Promise.all([getJson('/models'), getJson('/schedulers')]);
+    const model = models.find((m) => m.default) ?? models[0];
+    form.setSizes(model);
+    form.setDefaults(model);
+    form.setSchedulers(schedulers.schedulers, schedulers.defaults[model.name] ?? model.defaults.scheduler);
+    modelInfo.textContent = `Model ${model.name} · ${model.layout} ${model.precision} · ${model.provider}`;
+    document.body.dataset.ready = 'true';
+  } catch (error) {
+    modelInfo.textContent = `Cannot load the model list: ${error.message}`;
+    stage.idle('The server is not ready');
+  }
+}
+
+init();
