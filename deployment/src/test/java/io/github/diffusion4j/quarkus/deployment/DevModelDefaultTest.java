@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.File;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -17,11 +18,14 @@ class DevModelDefaultTest {
 
     @RegisterExtension
     static final QuarkusUnitTest test = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(TestModels.class))
+            .withApplicationRoot(jar -> jar.addClasses(TestModels.class)
+                    // what io.github.diffusion4j:diffusion4j-model-scenes puts on the class path (here: tools/models/optimum-new)
+                    .addAsResource(new File("src/test/resources/META-INF/diffusion4j/models/scenes"),
+                            "META-INF/diffusion4j/models/scenes"))
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
             .setLogRecordPredicate(r -> r.getLoggerName().startsWith("io.github.diffusion4j"))
             .assertLogRecords(records -> assertThat(records)
-                    .filteredOn(r -> r.getLevel() == Level.INFO)
+                    .filteredOn(r -> r.getLevel().intValue() == Level.INFO.intValue())
                     .map(LogRecord::getMessage)
                     .contains("No model configured: using the embedded scenes model (%s mode)"));
 
