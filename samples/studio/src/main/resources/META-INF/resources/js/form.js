@@ -47,8 +47,8 @@ export function setSizes(model) {
       continue;
     }
     seen.add(key);
-    const label = w === width && h === height ? `${w} × ${h} (native)` : `${w} × ${h}`;
-    fields.size.add(new Option(label, key));
+    // the model's native size comes first and is selected: the size it was trained for
+    fields.size.add(new Option(`${w} × ${h}`, key));
   }
 }
 

@@ -13,6 +13,9 @@ const details = document.getElementById('details');
 /** Below this many pixels a side the image is shown as crisp enlarged pixels, as the previews are. */
 const SMALL = 256;
 
+/** The last step event's total: some schedulers (PNDM) run one step more than the request's `steps`. */
+let lastTotal = 0;
+
 function setProgress(fraction) {
   const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
   fill.style.width = `${percent}%`;
@@ -49,12 +52,14 @@ export function queued(data) {
 
 export function started(data) {
   setState('running');
+  lastTotal = data.steps;
   status.textContent = `Step 0/${data.steps}`;
   eta.textContent = `seed ${data.seed}`;
 }
 
 export function step(data) {
   setState('running');
+  lastTotal = data.total;
   setProgress(data.progress);
   status.textContent = `Step ${data.index}/${data.total} · ${Math.round(data.progress * 100)} %`;
   eta.textContent = data.index < data.total ? `ETA ${seconds(data.etaMillis)}` : 'Decoding…';
@@ -101,7 +106,7 @@ export function show(entry) {
 export function completed(entry) {
   setState('completed');
   setProgress(1);
-  status.textContent = `Done · ${entry.meta.steps}/${entry.meta.steps} steps · 100 %`;
+  status.textContent = `Done · step ${lastTotal}/${lastTotal} · 100 %`;
   eta.textContent = `in ${seconds(entry.timings.totalMillis)}`;
   show(entry);
 }

@@ -1,0 +1,292 @@
+package io.github.diffusion4j.samples.studio;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The studio page in a real browser (headless Debian Chromium): a prompt goes in, the progress bar climbs to 100 %
+ * while step previews stream in, the final image decodes; Cancel stops a running job on the server; the API's
+ * validation errors appear next to their fields. Screenshots go to {@code target/}.
+ */
+@QuarkusTest
+@ExtendWith(ChromiumCondition.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StudioBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path TARGET = Paths.get("target");
+
+    /**
+     * Records what the page shows while a job runs: every progress value and every distinct preview. Polling from
+     * the test could miss steps of a fast model; a MutationObserver inside the page misses none.
+     */
+    private static final String RECORD = """
+            window.__seen = { progress: [], previews: new Set(), states: [] };
+            const bar = document.getElementById('progress');
+            const preview = document.getElementById('preview');
+            const canvas = document.getElementById('canvas');
+            new MutationObserver(() => window.__seen.progress.push(Number(bar.getAttribute('aria-valuenow'))))
+                .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+            new MutationObserver(() => window.__seen.previews.add(preview.src))
+                .observe(preview, { attributes: true, attributeFilter: ['src'] });
+            new MutationObserver(() => window.__seen.states.push(canvas.dataset.state))
+                .observe(canvas, { attributes: true, attributeFilter: ['data-state'] });
+            """;
+
+    private static Browser.Session session;
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Files.createDirectories(TARGET);
+        session = Browser.start(1366, 900);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    private ChromeDriver driver() {
+        return session.driver();
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver()).executeScript(script, args);
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(driver(), WAIT, Duration.ofMillis(20));
+    }
+
+    /** Waits for {@code condition}; on a timeout, a screenshot of the page shows why (also on CI). */
+    private void until(String what, Function<WebDriver, Boolean> condition) {
+        try {
+            waiting().until(condition);
+        } catch (TimeoutException e) {
+            String name = "failure-" + what.replaceAll("[^a-zA-Z0-9]+", "-") + ".png";
+            try {
+                screenshot(name);
+            } catch (IOException | RuntimeException screenshotFailure) {
+                e.addSuppressed(screenshotFailure);
+            }
+            throw new AssertionError("Timed out waiting for " + what + "; status: '" + byId("status").getText()
+                    + "', form error: '" + byId("form-error").getText() + "'; see target/" + name, e);
+        }
+    }
+
+    private WebElement byId(String id) {
+        return driver().findElement(By.id(id));
+    }
+
+    /** Opens the page fresh (empty gallery) and waits until the model's options are loaded. */
+    private void open() {
+        driver().get(page.toString());
+        js("sessionStorage.clear()");
+        driver().navigate().refresh();
+        waiting().until(d -> "true".equals(js("return document.body.dataset.ready ?? null")));
+    }
+
+    private void setValue(String id, String value) {
+        WebElement input = byId(id);
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private String canvasState() {
+        return byId("canvas").getAttribute("data-state");
+    }
+
+    @Test
+    @Order(1)
+    void promptToImageStepByStep() throws IOException {
+        open();
+        assertThat(new Select(byId("scheduler")).getOptions()).extracting(WebElement::getText)
+                .as("schedulers from GET /v1/schedulers").hasSizeGreaterThan(3);
+        assertThat(new Select(byId("size")).getOptions()).as("sizes from the model's limits").isNotEmpty();
+
+        // euler: as many step events as steps (PNDM adds one); 512 × 512: slow enough steps for live previews
+        setValue("steps", "20");
+        new Select(byId("scheduler")).selectByValue("euler");
+        new Select(byId("size")).selectByValue("512x512");
+        setValue("seed", "1234");
+        setValue("prompt", "a red circle above a blue square");
+        js(RECORD);
+        byId("prompt").sendKeys(Keys.ENTER); // Enter generates
+
+        until("the image", d -> "completed".equals(canvasState()));
+
+        assertThat(byId("progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(byId("status").getText()).contains("20/20").contains("100 %");
+        @SuppressWarnings("unchecked")
+        List<Number> progress = (List<Number>) js("return window.__seen.progress");
+        assertThat(progress).as("the bar moved step by step").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(progress.stream().mapToInt(Number::intValue).toArray()).isSorted();
+        assertThat(progress.get(progress.size() - 1).intValue()).isEqualTo(100);
+        long previews = (Long) js("return window.__seen.previews.size");
+        assertThat(previews).as("live previews replaced each other while denoising").isGreaterThanOrEqualTo(3);
+
+        WebElement result = byId("result");
+        until("the image to decode", d -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", result)));
+        assertThat(((Number) js("return arguments[0].naturalWidth", result)).intValue()).isPositive();
+        assertThat(result.getAttribute("src")).startsWith("data:image/png;base64,");
+        assertThat(byId("details").getText()).contains("1234").contains("Denoising");
+
+        // the gallery holds it, with its parameters
+        List<WebElement> items = driver().findElements(By.cssSelector("#gallery .gallery-item"));
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).getText()).contains("a red circle above a blue square").contains("seed 1234");
+
+        screenshot("studio-screenshot.png");
+        if (Boolean.getBoolean("studio.docs")) {
+            Path docs = Paths.get(System.getProperty("studio.docsDir", "../../docs"));
+            Files.createDirectories(docs);
+            Files.copy(TARGET.resolve("studio-screenshot.png"), docs.resolve("studio.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        // choosing it puts its settings back
+        setValue("prompt", "something else");
+        setValue("steps", "3");
+        byId("seed").clear();
+        items.get(0).click();
+        assertThat(byId("prompt").getAttribute("value")).isEqualTo("a red circle above a blue square");
+        assertThat(byId("steps").getAttribute("value")).isEqualTo("20");
+        assertThat(new Select(byId("size")).getFirstSelectedOption().getAttribute("value")).isEqualTo("512x512");
+        assertThat(byId("seed").getAttribute("value")).isEqualTo("1234");
+    }
+
+    @Test
+    @Order(2)
+    void cancelStopsTheRunningJob() throws Exception {
+        open();
+        // many steps at the largest size with a preview each: the tiny model is still running when Cancel is clicked
+        setValue("steps", "600");
+        new Select(byId("scheduler")).selectByValue("euler");
+        Select size = new Select(byId("size"));
+        size.selectByIndex(size.getOptions().size() - 1);
+        setValue("prompt", "a long one");
+        js(RECORD);
+        byId("generate").click();
+
+        until("the first steps", d -> "running".equals(canvasState()) && byId("status").getText().startsWith("Step "));
+        WebElement cancel = byId("cancel");
+        assertThat(cancel.isEnabled()).isTrue();
+        cancel.click();
+
+        until("the cancellation", d -> "cancelled".equals(canvasState()));
+        assertThat(byId("status").getText()).startsWith("Cancelled at");
+        assertThat(Integer.parseInt(byId("progress").getAttribute("aria-valuenow"))).isLessThan(100);
+        assertThat(byId("generate").isEnabled()).as("ready for the next one").isTrue();
+        assertThat(driver().findElements(By.cssSelector("#gallery .gallery-item"))).isEmpty();
+
+        String jobId = byId("canvas").getAttribute("data-job-id");
+        HttpResponse<String> job = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(page.toString()).resolve("/diffusion/v1/jobs/" + jobId))
+                        .header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(job.statusCode()).isEqualTo(200);
+        assertThat(job.body()).contains("\"state\":\"cancelled\"").contains("\"cancelReason\":\"cancelled\"");
+    }
+
+    @Test
+    @Order(3)
+    void validationErrorsAppearNextToTheirFields() throws IOException {
+        open();
+        setValue("prompt", "zero steps");
+        setValue("steps", "0");
+        byId("generate").click();
+
+        until("the steps error", d -> !byId("steps-error").getText().isBlank());
+        assertThat(byId("steps-error").getText()).contains("between 1 and");
+        assertThat(byId("steps").getAttribute("class")).contains("invalid");
+        assertThat(byId("steps").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(byId("prompt-error").getText()).isEmpty();
+        assertThat(canvasState()).isEqualTo("idle");
+        assertThat(byId("generate").isEnabled()).isTrue();
+
+        // a size no select offers (a crafted option) and a bad CFG: both errors, each at its own field
+        setValue("steps", "5");
+        setValue("guidanceScale", "500");
+        js("const s = document.getElementById('size'); s.add(new Option('1000 × 64', '1000x64')); s.value = '1000x64';");
+        byId("generate").click();
+
+        until("the size error", d -> !byId("size-error").getText().isBlank());
+        assertThat(byId("size-error").getText()).contains("width").contains("multiple of 8");
+        assertThat(byId("guidanceScale-error").getText()).contains("between 0 and 100");
+        assertThat(byId("steps-error").getText()).as("a fixed field loses its error").isEmpty();
+        screenshot("studio-validation.png");
+
+        // a seed that is not a number: the server's type error lands at the seed field
+        setValue("guidanceScale", "7");
+        new Select(byId("size")).selectByIndex(0);
+        setValue("seed", "not-a-seed");
+        byId("generate").click();
+        until("the seed error", d -> !byId("seed-error").getText().isBlank());
+        assertThat(byId("seed-error").getText()).contains("integer");
+        assertThat(byId("size-error").getText()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void phoneLayoutStacksTheColumns() throws IOException {
+        open();
+        driver().manage().window().setSize(new Dimension(390, 844));
+        try {
+            waiting().until(d -> ((Number) js("return window.innerWidth")).intValue() <= 420);
+            WebElement controls = byId("generate-form");
+            WebElement stage = driver().findElement(By.cssSelector(".stage"));
+            assertThat(stage.getRect().getY()).as("the picture sits under the form on a phone")
+                    .isGreaterThanOrEqualTo(controls.getRect().getY() + controls.getRect().getHeight());
+            assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue())
+                    .as("no sideways scrolling").isLessThanOrEqualTo(((Number) js("return window.innerWidth")).intValue());
+            screenshot("studio-phone.png");
+        } finally {
+            driver().manage().window().setSize(new Dimension(1366, 900));
+        }
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path file = TARGET.resolve(name);
+        Files.write(file, driver().getScreenshotAs(OutputType.BYTES));
+        assertThat(Files.size(file)).isPositive();
+    }
+}
