@@ -928,6 +928,34 @@ def main():
             json.dump({"probe": PROBE, "numel": NUMEL, "cases": cases}, fh, separators=(",", ":"))
         total += os.path.getsize(path)
         print(f"{name}: {len(cases)} cases, {os.path.getsize(path)} bytes")
+    # Every step count 1..1000 for every spacing: length, sum and index-weighted sum of the timesteps, a compact
+    # fingerprint that pins the numpy linspace/arange/round details for all step counts.
+    fingerprints = {}
+    for name in ("ddim", "pndm", "euler", "dpmpp_2m"):
+        for sp in spacings:
+            for extra in ([{}, {"skip_prk_steps": True}] if name == "pndm" else [{}]):
+                cfg = dict(SCHEDULERS[name].defaults)
+                cfg.update(variants[name][0])
+                cfg.update(extra)
+                cfg["timestep_spacing"] = sp
+                rows = []
+                for n in range(1, 1001):
+                    s = SCHEDULERS[name](cfg)
+                    try:
+                        s.set_timesteps(n)
+                    except ValueError:
+                        rows.append(None)
+                        continue
+                    ts = np.asarray(s.timesteps, dtype=np.float64)
+                    rows.append([len(ts), float(ts.sum()), float((ts * np.arange(1, len(ts) + 1)).sum())])
+                key = name + ("_skip_prk" if extra else "") + ":" + sp
+                fingerprints[key] = {"config": {k: v for k, v in cfg.items() if k in variants[name][0] or k in extra
+                                                or k == "timestep_spacing"}, "rows": rows}
+    path = os.path.join(OUT, "timestep_fingerprints.json")
+    with open(path, "w") as fh:
+        json.dump(fingerprints, fh, separators=(",", ":"))
+    total += os.path.getsize(path)
+
     schedules = [alphas_case(s, {}) for s in ("linear", "scaled_linear", "squaredcos_cap_v2")]
     schedules.append(alphas_case("scaled_linear", {"beta_start": 0.00085, "beta_end": 0.012,
                                                    "rescale_betas_zero_snr": True}))

@@ -11,6 +11,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,15 +33,22 @@ public final class Images {
      */
     public static BufferedImage fromDecoderOutput(float[] data, int offset, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        // Writing the raster's int array directly skips setRGB's per-pixel colour-model conversion (~10x faster).
+        int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int plane = width * height;
-        int[] rgb = new int[plane];
         for (int i = 0; i < plane; i++) {
             int r = toByte(data[offset + i]);
             int g = toByte(data[offset + plane + i]);
             int b = toByte(data[offset + 2 * plane + i]);
             rgb[i] = (r << 16) | (g << 8) | b;
         }
-        image.setRGB(0, 0, width, height, rgb, 0, width);
+        return image;
+    }
+
+    /** An RGB image whose pixels are {@code rgb} (0xRRGGBB), copied. */
+    public static BufferedImage fromRgb(int[] rgb, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        System.arraycopy(rgb, 0, ((DataBufferInt) image.getRaster().getDataBuffer()).getData(), 0, width * height);
         return image;
     }
 
@@ -52,7 +60,8 @@ public final class Images {
         if (x >= 1f) {
             return 255;
         }
-        return Math.round(x * 255f);
+        // round half up, as torch's (x * 255).round() does for these non-negative values
+        return (int) (x * 255f + 0.5f);
     }
 
     /**

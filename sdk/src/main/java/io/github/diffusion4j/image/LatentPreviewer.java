@@ -58,9 +58,7 @@ public final class LatentPreviewer {
             }
             rgb[p] = (toByte(r) << 16) | (toByte(g) << 8) | toByte(b);
         }
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(0, 0, w, h, rgb, 0, w);
-        return image;
+        return Images.fromRgb(rgb, w, h);
     }
 
     private static int toByte(float v) {
@@ -68,7 +66,7 @@ public final class LatentPreviewer {
         if (!(x > 0f)) {
             return 0;
         }
-        return x >= 255f ? 255 : Math.round(x);
+        return x >= 255f ? 255 : (int) (x + 0.5f);
     }
 
     /**

@@ -69,16 +69,21 @@ public final class NativeLibraries {
                     .orElse("unknown");
             long cudaSize = cuda.openConnection().getContentLengthLong();
             Path folder = cacheRoot().resolve(version + "-" + platform + "-" + cudaSize);
-            Files.createDirectories(folder);
-            for (String library : libraries) {
-                extract(prefix + library, folder.resolve(library));
-            }
+            extractAll(prefix, libraries, folder);
             System.setProperty(NATIVE_PATH_PROPERTY, folder.toString());
             LOG.debugf("ONNX Runtime natives cached in %s", folder);
             return Optional.of(folder);
         } catch (IOException | UncheckedIOException e) {
             LOG.warnf("Could not cache ONNX Runtime natives (%s); ONNX Runtime will extract them to a temp folder", e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** Copies each library of {@code libraries} to {@code folder} unless an identical-size copy is already there. */
+    static void extractAll(String prefix, List<String> libraries, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        for (String library : libraries) {
+            extract(prefix + library, folder.resolve(library));
         }
     }
 

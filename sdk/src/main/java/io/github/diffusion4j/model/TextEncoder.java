@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,12 +16,20 @@ import java.util.Set;
 public final class TextEncoder implements AutoCloseable {
 
     static final String FILE = "text_encoder/model.onnx";
+    /** Prompts whose hidden states are kept: UIs re-run one prompt with new seeds, and encoding it again is waste. */
+    private static final int CACHE_SIZE = 32;
 
     private final OrtSession session;
     private final SessionFactory factory;
     private final TensorSpec input;
     private final TensorSpec output;
     private final int sequenceLength;
+    private final Map<IdsKey, Encoded> cache = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<IdsKey, Encoded> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
 
     private TextEncoder(OrtSession session, SessionFactory factory, TensorSpec input, TensorSpec output, int sequenceLength) {
         this.session = session;
@@ -73,7 +83,8 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     /**
-     * Encodes one padded id sequence.
+     * Encodes one padded id sequence, or returns the cached hidden states of an identical sequence. The returned
+     * arrays are shared: callers must not modify them.
      *
      * @param stats accumulates the time spent inside ONNX Runtime
      * @return hidden states [1, sequence, hidden] flattened; {@code shape[2]} gives the hidden size
@@ -82,6 +93,21 @@ public final class TextEncoder implements AutoCloseable {
         if (ids.length != sequenceLength) {
             throw new IllegalArgumentException("expected " + sequenceLength + " token ids, got " + ids.length);
         }
+        IdsKey key = new IdsKey(ids.clone());
+        synchronized (cache) {
+            Encoded hit = cache.get(key);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        Encoded encoded = run(ids, runOptions, stats);
+        synchronized (cache) {
+            cache.put(key, encoded);
+        }
+        return encoded;
+    }
+
+    private Encoded run(int[] ids, OrtSession.RunOptions runOptions, RunStats stats) {
         try (DirectTensor tensor = DirectTensor.allocate(factory.environment(), input.type(), new long[] {1, ids.length})) {
             tensor.putIds(ids, 0);
             long t0 = System.nanoTime();
@@ -98,6 +124,18 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Hidden states of one prompt. */
     public record Encoded(float[] data, int sequence, int hidden) {
+    }
+
+    private record IdsKey(int[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdsKey k && Arrays.equals(k.ids, ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
     }
 
     @Override

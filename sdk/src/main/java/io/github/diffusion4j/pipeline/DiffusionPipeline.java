@@ -285,7 +285,8 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
         long seed = r.seed() != null ? r.seed() : NoiseSource.randomSeed();
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
-        return new Resolved(r, width, height, steps, guidance, guided, schedulerName, scheduler, seed, previewInterval);
+        return new Resolved(r, width, height, steps, guidance, guided, schedulerName, new AtomicReference<>(scheduler), seed,
+                previewInterval);
     }
 
     private static void checkRange(String field, int value, int min, int max, int multiple) {
@@ -295,8 +296,17 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * A validated request. Holds the scheduler built during validation so that the first subscription uses it
+     * instead of building another; later subscriptions (the Multi is cold) build their own.
+     */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance, boolean guided,
-                    String schedulerName, Scheduler scheduler, long seed, int previewInterval) {
+                    String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed, int previewInterval) {
+
+        Scheduler takeScheduler(DiffusionPipeline pipeline) {
+            Scheduler s = validatedScheduler.getAndSet(null);
+            return s != null ? s : pipeline.newScheduler(schedulerName, request.eta());
+        }
     }
 
     /** Closes the model's sessions and, if the pipeline created it, its executor. Running generations fail. */

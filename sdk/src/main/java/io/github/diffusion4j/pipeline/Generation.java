@@ -114,8 +114,9 @@ final class Generation implements Runnable {
         int channels = model.unet().inChannels();
         int rowSize = channels * h * w;
 
-        // A fresh scheduler per subscription: the Multi is cold and schedulers are stateful.
-        Scheduler scheduler = pipeline.newScheduler(params.schedulerName(), request.eta());
+        // A scheduler of its own per subscription (the Multi is cold and schedulers are stateful); setTimesteps
+        // resets all of its state.
+        Scheduler scheduler = params.takeScheduler(pipeline);
         scheduler.setTimesteps(params.steps());
         double[] timesteps = scheduler.timesteps();
 

@@ -124,7 +124,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             sigmas = SchedulerSupport.karrasSigmas(trainingSigmas[0], trainingSigmas[numTrain - 1], steps);
             timesteps = new double[sigmas.length];
             for (int i = 0; i < sigmas.length; i++) {
-                double t = SchedulerSupport.sigmaToT(sigmas[i], logSigmas);
+                double t = SchedulerSupport.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
                 // Rounded except for the cosine schedule; the int64 cast then truncates.
                 timesteps[i] = (double) (long) (cosineSchedule ? t : SchedulerSupport.roundHalfEven(t));
             }

@@ -81,26 +81,33 @@ public final class EulerAncestralDiscreteScheduler implements Scheduler {
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         SchedulerSupport.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
-        double sigma = state.sigma(index);
-        double sigmaTo = state.sigma(index + 1);
-        // Split the move to sigma_to into a deterministic part (down) and fresh noise (up).
-        double sigmaUp = Math.sqrt(sigmaTo * sigmaTo * (sigma * sigma - sigmaTo * sigmaTo) / (sigma * sigma));
-        double sigmaDown = Math.sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
-        double dt = sigmaDown - sigma;
-        double vScale = 1 / Math.sqrt(sigma * sigma + 1);
+        float sigmaFrom = (float) state.sigma(index);
+        float sigmaTo = (float) state.sigma(index + 1);
+        // Split the move to sigma_to into a deterministic part (down) and fresh noise (up). diffusers evaluates these
+        // on float32 scalars; sigma_to^2 - sigma_up^2 cancels badly when sigma_from is huge (zero-SNR schedules), so
+        // the float32 arithmetic is reproduced to land on the same coefficients.
+        float toSquared = sigmaTo * sigmaTo;
+        float fromSquared = sigmaFrom * sigmaFrom;
+        float sigmaUp = (float) Math.sqrt(toSquared * (fromSquared - toSquared) / fromSquared);
+        float sigmaDown = (float) Math.sqrt(toSquared - sigmaUp * sigmaUp);
+        float dt = sigmaDown - sigmaFrom;
+        float sigmaSquaredPlusOne = fromSquared + 1f;
+        float cOut = -sigmaFrom / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
         float[] noise = SchedulerSupport.draw(generator, n, "euler_a");
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
+        // Like the coefficients, the update repeats diffusers' float32 tensor arithmetic (see EulerDiscreteScheduler).
         for (int i = 0; i < n; i++) {
-            double x = sample[i];
-            double m = modelOutput[i];
-            double x0 = "epsilon".equals(predictionType)
-                    ? x - sigma * m
-                    : m * (-sigma * vScale) + x / (sigma * sigma + 1);
-            double derivative = (x - x0) / sigma;
-            prev[i] = (float) (x + derivative * dt + noise[i] * sigmaUp);
-            predOriginal[i] = (float) x0;
+            float x = sample[i];
+            float m = modelOutput[i];
+            float x0 = "epsilon".equals(predictionType)
+                    ? x - sigmaFrom * m
+                    : m * cOut + x / sigmaSquaredPlusOne;
+            float derivative = (x - x0) / sigmaFrom;
+            float deterministic = x + derivative * dt;
+            prev[i] = deterministic + noise[i] * sigmaUp;
+            predOriginal[i] = x0;
         }
         state.finishStep();
         return new StepOutput(prev, predOriginal);

@@ -77,7 +77,7 @@ public final class LmsDiscreteScheduler implements Scheduler {
             sigmas = SchedulerSupport.karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], steps);
             timesteps = new double[sigmas.length];
             for (int i = 0; i < sigmas.length; i++) {
-                timesteps[i] = (float) SchedulerSupport.sigmaToT(sigmas[i], logSigmas);
+                timesteps[i] = (float) SchedulerSupport.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
             }
         }
         float[] all = new float[sigmas.length + 1];

@@ -336,7 +336,16 @@ final class SchedulerSupport {
      * scheduling_euler_discrete.py _sigma_to_t: the fractional training timestep whose log-sigma brackets
      * {@code sigma}, with numpy's mixed float32/float64 promotion (the bracket width is a float32 subtraction).
      */
-    static double sigmaToT(double sigma, float[] logSigmas) {
+    static double sigmaToT(double sigma, float[] sigmas, float[] logSigmas) {
+        // A sigma that is one of the training sigmas maps to its own timestep. numpy's answer hinges on which way its
+        // float32 log rounds there (e.g. the Karras endpoints), which differs between builds; the exact index is
+        // what the interpolation means and what diffusers gets when the rounding does not cross the bracket.
+        float asFloat = (float) sigma;
+        for (int i = 0; i < sigmas.length; i++) {
+            if (sigmas[i] == asFloat) {
+                return i;
+            }
+        }
         double logSigma = Math.log(Math.max(sigma, 1e-10));
         int low = 0;
         for (int i = 0; i < logSigmas.length; i++) {

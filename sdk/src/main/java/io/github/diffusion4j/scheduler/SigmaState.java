@@ -84,14 +84,17 @@ final class SigmaState {
         stepIndex++;
     }
 
-    /** sample / sqrt(sigma^2 + 1), the k-diffusion input scaling. */
+    /**
+     * sample / sqrt(sigma^2 + 1), the k-diffusion input scaling, in float32 like diffusers' tensor arithmetic (the
+     * latents of zero-SNR schedules are in the thousands, where float32 rounding is visible).
+     */
     float[] scaleInput(float[] sample, double timestep) {
         int index = enterStep(timestep);
-        double sigma = sigmas[index];
-        double scale = Math.sqrt(sigma * sigma + 1);
+        float sigma = sigmas[index];
+        float scale = (float) Math.sqrt(sigma * sigma + 1f);
         float[] out = new float[sample.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (sample[i] / scale);
+            out[i] = sample[i] / scale;
         }
         return out;
     }
