@@ -76,12 +76,6 @@ class RestProcessor {
         return AdditionalBeanBuildItem.unremovableOf(GenerationQueue.class);
     }
 
-    /** TEMPORARY until the extension processor indexes {@code @ModelName} itself (merge of branch ext). */
-    @BuildStep
-    AdditionalBeanBuildItem modelNameQualifierUntilExtMerge() {
-        return new AdditionalBeanBuildItem(io.github.diffusion4j.quarkus.runtime.ModelName.class);
-    }
-
     @BuildStep
     void resources(DiffusionBuildTimeConfig config,
                    BuildProducer<AdditionalIndexedClassesBuildItem> index,
