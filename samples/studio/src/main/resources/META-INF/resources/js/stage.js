@@ -83,6 +83,7 @@ function detail(term, value) {
 /** Shows a finished image (also used to show a gallery item again). */
 export function show(entry) {
   const { image, meta, timings } = entry;
+  canvas.dataset.shownSeed = String(meta.seed);
   canvas.style.aspectRatio = `${meta.width} / ${meta.height}`;
   result.classList.toggle('small', Math.max(meta.width, meta.height) <= SMALL);
   result.src = image;

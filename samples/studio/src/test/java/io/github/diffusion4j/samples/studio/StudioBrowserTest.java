@@ -32,10 +32,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The studio page in a real browser (headless Debian Chromium): a prompt goes in, the progress bar climbs to 100 %
@@ -176,12 +179,6 @@ class StudioBrowserTest {
         assertThat(items.get(0).getText()).contains("a red circle above a blue square").contains("seed 1234");
 
         screenshot("studio-screenshot.png");
-        if (Boolean.getBoolean("studio.docs")) {
-            Path docs = Paths.get(System.getProperty("studio.docsDir", "../../docs"));
-            Files.createDirectories(docs);
-            Files.copy(TARGET.resolve("studio-screenshot.png"), docs.resolve("studio.png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
 
         // choosing it puts its settings back
         setValue("prompt", "something else");
@@ -282,6 +279,43 @@ class StudioBrowserTest {
         } finally {
             driver().manage().window().setSize(new Dimension(1366, 900));
         }
+    }
+
+    /**
+     * With {@code -Dstudio.docs=true}: the README's picture, {@code docs/studio.png}. A few images in the gallery and
+     * the whole page at laptop width, so that it shows everything the page does.
+     */
+    @Test
+    @Order(5)
+    void readmeScreenshot() throws IOException {
+        assumeTrue(Boolean.getBoolean("studio.docs"), "docs/studio.png is only made with -Dstudio.docs=true");
+        open();
+        String[][] prompts = {
+                {"a green triangle on a yellow background", "11"},
+                {"two blue circles", "22"},
+                {"a red square above an orange circle", "33"},
+        };
+        for (String[] prompt : prompts) {
+            setValue("prompt", prompt[0]);
+            setValue("seed", prompt[1]);
+            setValue("steps", "25");
+            new Select(byId("scheduler")).selectByValue("euler");
+            byId("generate").click();
+            until("image " + prompt[1], d -> "completed".equals(canvasState())
+                    && prompt[1].equals(byId("canvas").getAttribute("data-shown-seed")));
+        }
+        // the whole page at the laptop viewport: a taller window would grow the picture (its size follows vh) instead
+        js("window.scrollTo(0, 0)");
+        int width = ((Number) js("return document.documentElement.scrollWidth")).intValue();
+        int height = ((Number) js("return document.documentElement.scrollHeight")).intValue();
+        Map<String, Object> shot = driver().executeCdpCommand("Page.captureScreenshot", Map.of(
+                "format", "png", "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Path file = TARGET.resolve("studio-readme.png");
+        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+        Path docs = Paths.get(System.getProperty("studio.docsDir", "../../docs"));
+        Files.createDirectories(docs);
+        Files.copy(file, docs.resolve("studio.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void screenshot(String name) throws IOException {
