@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Makes {@code target/steps-strip.png}: one generation's step previews side by side, then the final image, with the
  * SDK alone (no server). With {@code -Dstudio.docs=true} it also becomes {@code docs/steps-strip.png}, the strip the
- * README shows. The model is {@code -Dstudio.strip.model=<folder>}, else the one the studio's tests run
- * ({@code quarkus.diffusion4j.path}).
+ * README shows. The model is {@code -Dstudio.strip.model=<folder>}, else the scenes model of this repository, else
+ * the one the studio's tests run ({@code quarkus.diffusion4j.path}).
  */
 class StepsStripTest {
 
@@ -39,13 +39,12 @@ class StepsStripTest {
 
     @Test
     void stripOfOneGenerationsSteps() throws IOException {
-        Path model = Paths.get(System.getProperty("studio.strip.model", System.getProperty("quarkus.diffusion4j.path",
-                "../../tools/models/optimum-new")));
+        Path model = model();
         List<BufferedImage> previews = new ArrayList<>();
         BufferedImage finalImage;
         try (DiffusionPipeline pipeline = DiffusionPipeline.builder(model).provider(ExecutionProvider.CPU).build()) {
             GenerationRequest request = GenerationRequest.builder(System.getProperty("studio.strip.prompt",
-                            "a red circle above a blue square"))
+                            "a large red circle in the centre of a blue background"))
                     .steps(STEPS)
                     .scheduler("euler")
                     .seed(Long.getLong("studio.strip.seed", 7L))
@@ -80,6 +79,24 @@ class StepsStripTest {
             Files.createDirectories(docs);
             Files.copy(target, docs.resolve("steps-strip.png"), StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * {@code -Dstudio.strip.model}, else the scenes model of this repository (the picture the README should show),
+     * else the model the studio's tests run.
+     */
+    private static Path model() {
+        String explicit = System.getProperty("studio.strip.model");
+        if (explicit != null && !explicit.isBlank()) {
+            return Paths.get(explicit);
+        }
+        Path scenes = Paths.get(System.getProperty("studio.root", "../.."),
+                "models/scenes/src/main/resources/META-INF/diffusion4j/models/scenes");
+        if (Files.isRegularFile(scenes.resolve("model_index.json"))) {
+            return scenes;
+        }
+        String configured = System.getProperty("quarkus.diffusion4j.path");
+        return Paths.get(configured != null && !configured.isBlank() ? configured : "../../tools/models/optimum-new");
     }
 
     /** FRAMES previews evenly spread from the first step to the last. */

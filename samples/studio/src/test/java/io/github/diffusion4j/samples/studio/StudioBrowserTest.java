@@ -151,7 +151,7 @@ class StudioBrowserTest {
         new Select(byId("scheduler")).selectByValue("euler");
         new Select(byId("size")).selectByValue("512x512");
         setValue("seed", "1234");
-        setValue("prompt", "a red circle above a blue square");
+        setValue("prompt", "a large red circle in the centre of a blue background");
         js(RECORD);
         byId("prompt").sendKeys(Keys.ENTER); // Enter generates
 
@@ -176,7 +176,7 @@ class StudioBrowserTest {
         // the gallery holds it, with its parameters
         List<WebElement> items = driver().findElements(By.cssSelector("#gallery .gallery-item"));
         assertThat(items).hasSize(1);
-        assertThat(items.get(0).getText()).contains("a red circle above a blue square").contains("seed 1234");
+        assertThat(items.get(0).getText()).contains("a large red circle in the centre of a blue background").contains("seed 1234");
 
         screenshot("studio-screenshot.png");
 
@@ -185,7 +185,7 @@ class StudioBrowserTest {
         setValue("steps", "3");
         byId("seed").clear();
         items.get(0).click();
-        assertThat(byId("prompt").getAttribute("value")).isEqualTo("a red circle above a blue square");
+        assertThat(byId("prompt").getAttribute("value")).isEqualTo("a large red circle in the centre of a blue background");
         assertThat(byId("steps").getAttribute("value")).isEqualTo("20");
         assertThat(new Select(byId("size")).getFirstSelectedOption().getAttribute("value")).isEqualTo("512x512");
         assertThat(byId("seed").getAttribute("value")).isEqualTo("1234");
@@ -291,9 +291,9 @@ class StudioBrowserTest {
         assumeTrue(Boolean.getBoolean("studio.docs"), "docs/studio.png is only made with -Dstudio.docs=true");
         open();
         String[][] prompts = {
-                {"a green triangle on a yellow background", "11"},
-                {"two blue circles", "22"},
-                {"a red square above an orange circle", "33"},
+                {"a yellow star on the left of a purple background", "11"},
+                {"a green square and an orange ring on a white background", "22"},
+                {"a large red circle in the centre of a blue background", "33"},
         };
         for (String[] prompt : prompts) {
             setValue("prompt", prompt[0]);
