@@ -11,6 +11,8 @@ const modelInfo = document.getElementById('model-info');
 
 /** The job this page is following, or null. */
 let current = null;
+/** True from the click to the end of the job, including while the POST is in flight (no double submits). */
+let busy = false;
 
 function setRunning(running) {
   generateButton.disabled = running;
@@ -21,13 +23,15 @@ function setRunning(running) {
 function finish() {
   current?.stop();
   current = null;
+  busy = false;
   setRunning(false);
 }
 
 async function generate() {
-  if (current) {
+  if (busy) {
     return; // one job at a time from this page; Cancel is the way to stop it
   }
+  busy = true;
   form.clearErrors();
   const { params, seed } = form.read();
   setRunning(true);
@@ -35,6 +39,7 @@ async function generate() {
   try {
     job = await submitJob(params, seed);
   } catch (error) {
+    busy = false;
     setRunning(false);
     if (error instanceof ApiError && error.problem) {
       form.showProblem(error.problem, error.message);
@@ -54,7 +59,9 @@ async function generate() {
     step: (data) => stage.step(data),
     completed: (data) => {
       const first = data.images[0];
-      const entry = { jobId: id, image: first.image, meta: first.metadata, timings: data.timings };
+      // the seed as sent: JSON.parse rounds integers past 2^53, and reuse must give the same image
+      const meta = /^\d+$/.test(seed) ? { ...first.metadata, seed } : first.metadata;
+      const entry = { jobId: id, image: first.image, meta, timings: data.timings };
       stage.completed(entry);
       gallery.add(entry);
       finish();

@@ -180,6 +180,12 @@ class StudioBrowserTest {
 
         screenshot("studio-screenshot.png");
 
+        @SuppressWarnings("unchecked")
+        List<String> fetched = (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name)"
+                + ".filter(n => !n.startsWith('data:'))");
+        assertThat(fetched).as("nothing fetched from anywhere but this server").isNotEmpty()
+                .allSatisfy(url -> assertThat(url).startsWith(page.toString().replaceAll("/$", "")));
+
         // choosing it puts its settings back
         setValue("prompt", "something else");
         setValue("steps", "3");
