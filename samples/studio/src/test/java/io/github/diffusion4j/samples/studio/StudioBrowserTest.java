@@ -125,7 +125,7 @@ class StudioBrowserTest {
         driver().get(page.toString());
         js("sessionStorage.clear()");
         driver().navigate().refresh();
-        waiting().until(d -> "true".equals(js("return document.body.dataset.ready ?? null")));
+        until("the page to load the model options", d -> "true".equals(js("return document.body.dataset.ready ?? null")));
     }
 
     private void setValue(String id, String value) {
