@@ -9,6 +9,9 @@ const generateButton = document.getElementById('generate');
 const cancelButton = document.getElementById('cancel');
 const modelInfo = document.getElementById('model-info');
 
+/** The layout's one-column breakpoint (studio.css). */
+const PHONE = window.matchMedia('(max-width: 820px)');
+
 /** The job this page is following, or null. */
 let current = null;
 /** True from the click to the end of the job, including while the POST is in flight (no double submits). */
@@ -52,6 +55,10 @@ async function generate() {
   }
   const id = job.id;
   stage.begin(id, params.width, params.height);
+  if (PHONE.matches) {
+    // one column: the picture is below the form, bring it up so that the steps can be watched
+    document.querySelector('.stage').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
   current = { id, stop: () => {} };
   current.stop = followJob(id, {
     queued: (data) => stage.queued(data),
