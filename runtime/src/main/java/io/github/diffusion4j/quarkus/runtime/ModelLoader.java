@@ -1,0 +1,204 @@
+package io.github.diffusion4j.quarkus.runtime;
+
+import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.pipeline.Limits;
+import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig.LimitsConfig;
+import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig.ModelRuntimeConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Turns one {@link ModelSpec} and its run-time configuration into a loaded {@link DiffusionPipeline}, with errors that
+ * name the property to fix. Public for the deployment module, which builds the same messages at build time; not API.
+ */
+public final class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger("io.github.diffusion4j");
+
+    private ModelLoader() {
+    }
+
+    public static DiffusionPipeline load(ModelSpec spec, ModelRuntimeConfig config) {
+        validate(spec, config);
+        Path folder = resolveFolder(spec, config);
+        DiffusionPipeline.Builder builder = DiffusionPipeline.builder(folder)
+                .name(spec.getName())
+                .provider(ExecutionProvider.fromName(config.provider().name()))
+                .cudaDeviceId(config.cudaDeviceId())
+                .cpuThreads(config.cpuThreads())
+                .limits(limits(config.limits()))
+                .defaultSteps(config.steps())
+                .defaultGuidance(config.guidanceScale())
+                .previewInterval(config.previewInterval());
+        config.scheduler().ifPresent(builder::defaultScheduler);
+        if (config.width().isPresent() || config.height().isPresent()) {
+            if (config.width().isEmpty() || config.height().isEmpty()) {
+                throw new ConfigurationException("Set both " + spec.property("width") + " and " + spec.property("height")
+                        + ", or neither (the model's native size)", Set.of(spec.property("width"), spec.property("height")));
+            }
+            builder.defaultSize(config.width().getAsInt(), config.height().getAsInt());
+        }
+        DiffusionPipeline pipeline;
+        try {
+            pipeline = builder.build();
+        } catch (ModelLoadException e) {
+            throw new ConfigurationException(loadFailure(spec, folder, e), Set.of(spec.property("path")));
+        } catch (IllegalArgumentException e) {
+            // the default scheduler or size does not fit the model
+            throw new ConfigurationException("Model '" + spec.getName() + "' cannot be configured: " + e.getMessage()
+                    + " (check " + spec.property("scheduler") + ", " + spec.property("width") + " and "
+                    + spec.property("height") + ")", Set.of(spec.property("scheduler")));
+        }
+        var info = pipeline.info();
+        LOG.infof("Diffusion4j model '%s' loaded in %d ms on %s (%s, %s, %dx%d, %s)", spec.getName(),
+                info.loadTime().toMillis(), info.provider(), info.layout(), info.precision(), info.defaultWidth(),
+                info.defaultHeight(), info.defaultScheduler());
+        return pipeline;
+    }
+
+    /** The message for a model that does not load: the property, the folder, then the SDK's message naming the file. */
+    public static String loadFailure(ModelSpec spec, Path folder, ModelLoadException e) {
+        return "Model '" + spec.getName() + "' configured by " + spec.property("path") + " cannot be loaded from "
+                + folder + ": " + e.getMessage();
+    }
+
+    private static Path resolveFolder(ModelSpec spec, ModelRuntimeConfig config) {
+        if (config.path().isPresent() && !config.path().get().isBlank()) {
+            Path path = Paths.get(config.path().get());
+            if (Files.isDirectory(path)) {
+                return path;
+            }
+            if (spec.getEmbeddedPrefix() != null && !spec.isDevModel()) {
+                LOG.infof("Model folder %s of '%s' does not exist here: using the copy embedded in the application",
+                        path, spec.getName());
+                return extract(spec);
+            }
+            throw new ConfigurationException(spec.property("path") + " is " + path + ", which "
+                    + (Files.exists(path) ? "is not a directory" : "does not exist")
+                    + ": set it to the folder of a Stable Diffusion ONNX export (model_index.json, text_encoder/, unet/,"
+                    + " vae_decoder/, tokenizer/, scheduler/)", Set.of(spec.property("path")));
+        }
+        if (spec.getEmbeddedPrefix() != null && !spec.isDevModel()) {
+            return extract(spec);
+        }
+        if (spec.getEmbeddedPrefix() != null && LaunchMode.current() != LaunchMode.NORMAL) {
+            LOG.infof("No model configured: using the embedded scenes model (%s mode)",
+                    LaunchMode.current() == LaunchMode.TEST ? "test" : "dev");
+            return extract(spec);
+        }
+        throw new ConfigurationException(noModelMessage(spec), Set.of(spec.property("path")));
+    }
+
+    public static String noModelMessage(ModelSpec spec) {
+        return "No model configured for '" + spec.getName() + "': set " + spec.property("path")
+                + " to the folder of a Stable Diffusion ONNX export (model_index.json, text_encoder/, unet/, vae_decoder/,"
+                + " tokenizer/, scheduler/)"
+                + (LaunchMode.current() == LaunchMode.NORMAL ? ""
+                        : ", or add io.github.diffusion4j:diffusion4j-model-scenes to use the embedded development model");
+    }
+
+    private static void validate(ModelSpec spec, ModelRuntimeConfig config) {
+        atLeast(spec, "cuda-device-id", config.cudaDeviceId(), 0);
+        atLeast(spec, "cpu-threads", config.cpuThreads(), 0);
+        atLeast(spec, "steps", config.steps(), 1);
+        atLeast(spec, "preview-interval", config.previewInterval(), 0);
+        if (!Double.isFinite(config.guidanceScale()) || config.guidanceScale() < 0) {
+            throw invalid(spec, "guidance-scale", "must be a finite number of at least 0", config.guidanceScale());
+        }
+        config.width().ifPresent(w -> atLeast(spec, "width", w, 8));
+        config.height().ifPresent(h -> atLeast(spec, "height", h, 8));
+        LimitsConfig limits = config.limits();
+        atLeast(spec, "limits.max-width", limits.maxWidth(), 8);
+        atLeast(spec, "limits.max-height", limits.maxHeight(), 8);
+        atLeast(spec, "limits.max-steps", limits.maxSteps(), 1);
+        atLeast(spec, "limits.max-batch", limits.maxBatch(), 1);
+        atLeast(spec, "limits.max-prompt-length", limits.maxPromptLength(), 1);
+        if (config.steps() > limits.maxSteps()) {
+            throw invalid(spec, "steps", "must not exceed " + spec.property("limits.max-steps") + " ("
+                    + limits.maxSteps() + ")", config.steps());
+        }
+    }
+
+    private static void atLeast(ModelSpec spec, String key, int value, int min) {
+        if (value < min) {
+            throw invalid(spec, key, "must be at least " + min, value);
+        }
+    }
+
+    private static ConfigurationException invalid(ModelSpec spec, String key, String rule, Object value) {
+        return new ConfigurationException(spec.property(key) + " " + rule + ", got " + value, Set.of(spec.property(key)));
+    }
+
+    private static Limits limits(LimitsConfig c) {
+        return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength());
+    }
+
+    /**
+     * Copies an embedded model out of the application (jar or native image) into a folder ONNX Runtime can open.
+     * The folder is keyed by a digest of the file list, so a restart reuses it and a rebuilt model gets a new one.
+     */
+    static Path extract(ModelSpec spec) {
+        String prefix = spec.getEmbeddedPrefix();
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(prefix.getBytes(StandardCharsets.UTF_8));
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            for (String file : spec.getEmbeddedFiles()) {
+                digest.update(file.getBytes(StandardCharsets.UTF_8));
+                var url = loader.getResource(prefix + file);
+                if (url == null) {
+                    throw new ConfigurationException("The embedded model of '" + spec.getName() + "' lacks " + prefix + file
+                            + ": rebuild the application");
+                }
+                digest.update(Long.toString(url.openConnection().getContentLengthLong()).getBytes(StandardCharsets.UTF_8));
+            }
+            String key = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+            Path target = Paths.get(System.getProperty("java.io.tmpdir"), "diffusion4j-models", spec.getName() + "-" + key);
+            for (String file : spec.getEmbeddedFiles()) {
+                Path out = target.resolve(file).normalize();
+                if (!out.startsWith(target)) {
+                    throw new IllegalStateException("embedded file outside its model folder: " + file);
+                }
+                if (Files.isRegularFile(out)) {
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                // unique temp name then move: two JVMs starting at once never load a half-written graph
+                Path tmp = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".part");
+                try (InputStream in = loader.getResourceAsStream(prefix + file)) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    try {
+                        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            LOG.debugf("Embedded model %s extracted to %s", spec.getName(), target);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot extract the embedded model of '" + spec.getName() + "': " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.diffusion4j.quarkus.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the build decided about one model, handed to {@link DiffusionRecorder} at start-up. A plain bean (public
+ * no-argument constructor, getters and setters) because Quarkus records it into bytecode.
+ */
+public class ModelSpec {
+
+    private String name;
+    private String configKey;
+    private String embeddedPrefix;
+    private List<String> embeddedFiles = new ArrayList<>();
+    private boolean devModel;
+
+    public ModelSpec() {
+    }
+
+    public ModelSpec(String name, String configKey) {
+        this.name = name;
+        this.configKey = configKey;
+    }
+
+    /** Public model name: {@code default} or the map key. */
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /** Key in the config maps: {@code <default>} or the model name. */
+    public String getConfigKey() {
+        return configKey;
+    }
+
+    public void setConfigKey(String configKey) {
+        this.configKey = configKey;
+    }
+
+    /** Classpath folder (ending in '/') holding an embedded copy of the model, or {@code null}. */
+    public String getEmbeddedPrefix() {
+        return embeddedPrefix;
+    }
+
+    public void setEmbeddedPrefix(String embeddedPrefix) {
+        this.embeddedPrefix = embeddedPrefix;
+    }
+
+    /** Files of the embedded copy, relative to {@link #getEmbeddedPrefix()}. */
+    public List<String> getEmbeddedFiles() {
+        return embeddedFiles;
+    }
+
+    public void setEmbeddedFiles(List<String> embeddedFiles) {
+        this.embeddedFiles = embeddedFiles;
+    }
+
+    /** Whether the embedded copy is the development model (used only when no path is configured, in dev and test). */
+    public boolean isDevModel() {
+        return devModel;
+    }
+
+    public void setDevModel(boolean devModel) {
+        this.devModel = devModel;
+    }
+
+    /** The property that configures this model's {@code key}, e.g. {@code quarkus.diffusion4j."anime".path}. */
+    public String property(String key) {
+        return ConfigNames.property(configKey, key);
+    }
+}

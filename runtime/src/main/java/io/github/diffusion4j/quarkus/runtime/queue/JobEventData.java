@@ -1,0 +1,18 @@
+package io.github.diffusion4j.quarkus.runtime.queue;
+
+/**
+ * The JSON {@code data} of one job event. Each implementation is one SSE event name: {@link QueuedEvent}
+ * ({@code queued}), {@link StartedEvent} ({@code started}), {@link StepEvent} ({@code step}), {@link CompletedEvent}
+ * ({@code completed}), {@link FailedEvent} ({@code failed}) and {@link CancelledEvent} ({@code cancelled}).
+ */
+public sealed interface JobEventData
+        permits QueuedEvent, StartedEvent, StepEvent, CompletedEvent, FailedEvent, CancelledEvent {
+
+    /** The SSE event name. */
+    String eventName();
+
+    /** Whether this is the last event of a job. */
+    default boolean isTerminal() {
+        return false;
+    }
+}

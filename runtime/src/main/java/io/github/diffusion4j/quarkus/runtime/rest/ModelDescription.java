@@ -1,0 +1,55 @@
+package io.github.diffusion4j.quarkus.runtime.rest;
+
+import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.Limits;
+import io.github.diffusion4j.pipeline.ModelInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * A configured model as {@code GET /v1/models} lists it.
+ *
+ * @param name          the name requests use
+ * @param isDefault     whether requests without {@code model} use it
+ * @param layout        export layout ({@code diffusers-onnx}, {@code optimum}, {@code optimum-legacy})
+ * @param precision     {@code fp32} or {@code fp16}
+ * @param provider      execution provider in use ({@code cpu}, {@code cuda:0})
+ * @param pipelineClass {@code _class_name} of model_index.json
+ * @param loadTimeMillis time it took to load
+ * @param defaults      what unset request fields become
+ * @param limits        upper bounds on requests
+ */
+@Schema(name = "Model")
+public record ModelDescription(@Schema(example = "default") String name,
+                               @Schema(name = "default") boolean isDefault,
+                               @Schema(example = "optimum") String layout,
+                               @Schema(example = "fp16") String precision,
+                               @Schema(example = "cuda:0") String provider,
+                               @Schema(example = "StableDiffusionPipeline") String pipelineClass,
+                               @Schema(example = "2300") long loadTimeMillis,
+                               Defaults defaults,
+                               LimitsData limits) {
+
+    /** Values used for unset request fields. */
+    @Schema(name = "ModelDefaults")
+    public record Defaults(@Schema(example = "pndm") String scheduler, @Schema(example = "25") int steps,
+                           @Schema(example = "7.5") double guidanceScale, @Schema(example = "512") int width,
+                           @Schema(example = "512") int height) {
+    }
+
+    /** Upper bounds enforced on requests. */
+    @Schema(name = "ModelLimits")
+    public record LimitsData(@Schema(example = "1024") int maxWidth, @Schema(example = "1024") int maxHeight,
+                             @Schema(example = "150") int maxSteps, @Schema(example = "4") int maxBatch,
+                             @Schema(example = "1000") int maxPromptLength) {
+    }
+
+    static ModelDescription of(String name, boolean isDefault, DiffusionPipeline pipeline) {
+        ModelInfo info = pipeline.info();
+        Limits l = pipeline.limits();
+        return new ModelDescription(name, isDefault, info.layout(), info.precision(), info.provider(),
+                info.pipelineClass(), info.loadTime().toMillis(),
+                new Defaults(info.defaultScheduler(), info.defaultSteps(), info.defaultGuidance(), info.defaultWidth(),
+                        info.defaultHeight()),
+                new LimitsData(l.maxWidth(), l.maxHeight(), l.maxSteps(), l.maxBatch(), l.maxPromptLength()));
+    }
+}

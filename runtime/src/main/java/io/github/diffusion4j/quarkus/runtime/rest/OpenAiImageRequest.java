@@ -1,0 +1,55 @@
+package io.github.diffusion4j.quarkus.runtime.rest;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Body of the OpenAI-compatible {@code POST /v1/images/generations}. OpenAI fields that do not apply here
+ * ({@code quality}, {@code style}, {@code user}, ...) are accepted and ignored, so existing clients work unchanged;
+ * any other field is an error.
+ */
+@Schema(name = "OpenAiImageRequest", description = "OpenAI images API request (subset).")
+public class OpenAiImageRequest {
+
+    /** OpenAI fields accepted and ignored. */
+    static final Set<String> IGNORED = Set.of("quality", "style", "user", "background", "moderation", "output_format",
+            "output_compression", "partial_images", "stream");
+
+    @Schema(required = true, example = "a watercolor fox in a snowy forest")
+    public String prompt;
+
+    @Schema(description = "Images to generate, 1 to the model's max-batch", example = "1")
+    public Integer n;
+
+    @Schema(description = "WIDTHxHEIGHT, each a multiple of 8 within the model's limits; default: the model's size",
+            example = "512x512")
+    public String size;
+
+    @JsonProperty("response_format")
+    @Schema(description = "Only b64_json is supported (no image hosting)", enumeration = {"b64_json"}, example = "b64_json")
+    public String responseFormat;
+
+    @Schema(description = "A configured model name; other names (e.g. dall-e-3) use the default model", example = "default")
+    public String model;
+
+    @JsonIgnore
+    private final List<String> unknownFields = new ArrayList<>();
+
+    @JsonAnySetter
+    void unknown(String name, Object ignored) {
+        if (!IGNORED.contains(name) && unknownFields.size() < 20) {
+            unknownFields.add(name);
+        }
+    }
+
+    @JsonIgnore
+    List<String> unknownFields() {
+        return unknownFields;
+    }
+}
