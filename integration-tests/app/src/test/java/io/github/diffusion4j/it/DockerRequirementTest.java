@@ -1,0 +1,54 @@
+package io.github.diffusion4j.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** When the container suite may skip, and when it must fail instead. */
+class DockerRequirementTest {
+
+    @Test
+    void ciExpectsDocker() {
+        assertThat(DockerRequirement.expectedBecause(Map.of("CI", "true"), null, p -> false)).contains("CI=true");
+    }
+
+    @Test
+    void aDockerSocketExpectsDocker() {
+        assertThat(DockerRequirement.expectedBecause(Map.of(), null, p -> p.equals(Path.of("/var/run/docker.sock"))))
+                .contains("/var/run/docker.sock exists");
+    }
+
+    @Test
+    void dockerHostExpectsDocker() {
+        assertThat(DockerRequirement.expectedBecause(Map.of("DOCKER_HOST", "tcp://build:2375"), null, p -> false))
+                .contains("DOCKER_HOST=tcp://build:2375");
+    }
+
+    @Test
+    void thePropertyDecidesBothWays() {
+        assertThat(DockerRequirement.expectedBecause(Map.of(), "true", p -> false)).contains("-Dit.docker.required=true");
+        assertThat(DockerRequirement.expectedBecause(Map.of("CI", "true"), "false", p -> true)).isEmpty();
+    }
+
+    @Test
+    void aPlainDeveloperMachineMaySkip() {
+        assertThat(DockerRequirement.expectedBecause(Map.of("CI", "false"), null, p -> false)).isEmpty();
+        assertThat(DockerRequirement.expectedBecause(Map.of(), "", p -> false)).isEmpty();
+    }
+
+    @Test
+    void lddOutputGivesHostPathsAndTheLoader() {
+        String output = """
+                \tlinux-vdso.so.1 (0x00007ffd5b1f2000)
+                \tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x00007f3c1c5e0000)
+                \tlibjvm.so => not found
+                \tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f3c1c3ff000)
+                \t/lib64/ld-linux-x86-64.so.2 (0x00007f3c1c61c000)
+                """;
+        assertThat(ScratchRootfs.parseLdd(output)).containsExactly("/lib/x86_64-linux-gnu/libz.so.1",
+                "/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2");
+    }
+}
