@@ -71,9 +71,16 @@ class RestProcessor {
         return AdditionalBeanBuildItem.unremovableOf(GenerationQueue.class);
     }
 
+    /** TEMPORARY until the extension processor indexes {@code @ModelName} itself (merge of branch ext). */
+    @BuildStep
+    AdditionalBeanBuildItem modelNameQualifierUntilExtMerge() {
+        return new AdditionalBeanBuildItem(io.github.diffusion4j.quarkus.runtime.ModelName.class);
+    }
+
     @BuildStep
     void resources(DiffusionBuildTimeConfig config,
                    BuildProducer<AdditionalIndexedClassesBuildItem> index,
+                   BuildProducer<AdditionalBeanBuildItem> beans,
                    BuildProducer<ReflectiveClassBuildItem> reflection,
                    BuildProducer<AnnotationsTransformerBuildItem> transformers,
                    BuildProducer<AddToOpenAPIDefinitionBuildItem> openapi) {
@@ -87,7 +94,9 @@ class RestProcessor {
                 .toArray(String[]::new)));
         reflection.produce(ReflectiveClassBuildItem.builder(MODEL_CLASSES.toArray(Class<?>[]::new))
                 .methods().fields().constructors().build());
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(DiffusionResource.class));
         if (openai) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
             index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
                             Stream.of(OpenAiImagesResource.class.getName()), OPENAI_CLASSES.stream().map(Class::getName))
                     .toArray(String[]::new)));

@@ -20,6 +20,7 @@ import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -63,6 +64,7 @@ import java.util.Map;
  * SDK's executor; PNG, base64 and the large JSON bodies are encoded on that executor when the job completes.
  */
 @Path(RestPaths.DEFAULT_API)
+@Singleton
 public class DiffusionResource {
 
     static final String PNG = "image/png";

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.Limits;
 import io.github.diffusion4j.pipeline.ModelInfo;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(name = "Model")
 public record ModelDescription(@Schema(example = "default") String name,
-                               @Schema(name = "default") boolean isDefault,
+                               @JsonProperty("default") @Schema(name = "default") boolean isDefault,
                                @Schema(example = "optimum") String layout,
                                @Schema(example = "fp16") String precision,
                                @Schema(example = "cuda:0") String provider,

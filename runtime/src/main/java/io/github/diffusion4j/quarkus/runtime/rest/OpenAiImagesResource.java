@@ -11,6 +11,7 @@ import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
 import io.github.diffusion4j.quarkus.runtime.queue.JobState;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,6 +43,7 @@ import java.util.regex.Pattern;
  */
 @Path("/v1/images")
 @Tag(name = "OpenAI", description = "OpenAI-compatible images API")
+@Singleton
 public class OpenAiImagesResource {
 
     private static final Pattern SIZE = Pattern.compile("^\\s*(\\d{1,6})\\s*[xX×]\\s*(\\d{1,6})\\s*$");
