@@ -85,6 +85,15 @@ class DiffusionProcessor {
                 .build();
     }
 
+    /**
+     * Why: @ModelName qualifies synthetic beans; ArC generates its literals from the bean archive index, which only
+     * holds annotations of bean classes unless they are added.
+     */
+    @BuildStep
+    AdditionalBeanBuildItem qualifier() {
+        return new AdditionalBeanBuildItem(ModelName.class);
+    }
+
     @BuildStep
     DiffusionModelsBuildItem models(DiffusionBuildTimeConfig config, CombinedIndexBuildItem index,
             LaunchModeBuildItem launchMode) {
