@@ -35,10 +35,10 @@ public abstract class RestScenarios {
     static final String API = "/diffusion/v1";
     /** Small and fast on any model: the tiny model draws 64×64 in a few milliseconds per step. */
     static final String QUICK = "{\"prompt\": \"a red fox in the snow\", \"width\": 64, \"height\": 64, "
-            + "\"steps\": 4, \"seed\": 42}";
+            + "\"steps\": 4, \"seed\": 42, \"scheduler\": \"euler\"}";
     /** Long enough to still be running when the next requests arrive, on any machine; always cancelled. */
     static final String BUSY = "{\"prompt\": \"keep the queue busy\", \"width\": 512, \"height\": 512, "
-            + "\"steps\": 1000, \"seed\": 7, \"previewInterval\": 0}";
+            + "\"steps\": 1000, \"seed\": 7, \"scheduler\": \"euler\", \"previewInterval\": 0}";
 
     /** Where the application answers, e.g. {@code http://localhost:8081}. */
     protected abstract URI baseUri();
@@ -88,7 +88,6 @@ public abstract class RestScenarios {
         List<String> names = events.stream().map(SseClient.Event::name).toList();
         assertThat(names).as("event names").startsWith("queued").endsWith("completed");
         assertThat(names).containsSubsequence("queued", "started", "step", "completed");
-        assertThat(names.stream().filter("step"::equals).count()).isEqualTo(4);
         // every id is a number and larger than the one before: what Last-Event-ID resumption relies on
         long previous = 0;
         for (SseClient.Event e : events) {
@@ -101,7 +100,7 @@ public abstract class RestScenarios {
         for (SseClient.Event e : events) {
             if (e.name().equals("step")) {
                 JsonNode step = e.json();
-                assertThat(step.get("total").asInt()).isEqualTo(4);
+                assertThat(step.get("total").asInt()).as("total of %s", e.data()).isEqualTo(4);
                 stepIndexes.add(step.get("index").asInt());
             }
         }
@@ -123,7 +122,8 @@ public abstract class RestScenarios {
             assertThat(sse.status()).isEqualTo(200);
             // the first step proves the job runs: DELETE must stop a running generation, not only a queued one
             for (SseClient.Event e = sse.next(); !"step".equals(e.name()); e = sse.next()) {
-                assertThat(e.name()).as("events before the first step").isIn("queued", "started");
+                assertThat(e.name()).as("events before the first step: %s %s", e.name(), e.data())
+                        .isIn("queued", "started");
             }
 
             assertThat(api().delete("/jobs/" + id).statusCode()).isEqualTo(204);
@@ -141,7 +141,7 @@ public abstract class RestScenarios {
     @Test
     void invalidRequestIsA400Problem() {
         Response response = api().contentType("application/json")
-                .body("{\"prompt\": \"x\", \"width\": 1000, \"steps\": 0}")
+                .body("{\"prompt\": \"x\", \"width\": 1030, \"steps\": 0}")
                 .post("/images");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -193,9 +193,13 @@ public abstract class RestScenarios {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String current = null;
         while (System.nanoTime() < deadline) {
-            current = api().get("/jobs/" + id).jsonPath().getString("state");
+            Response job = api().get("/jobs/" + id);
+            current = job.jsonPath().getString("state");
             if (state.equals(current)) {
                 return;
+            }
+            if (job.jsonPath().getString("finishedAt") != null) {
+                throw new AssertionError("job " + id + " finished without becoming " + state + ": " + job.asString());
             }
             sleep(20);
         }
