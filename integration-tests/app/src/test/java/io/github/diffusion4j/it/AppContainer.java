@@ -43,6 +43,13 @@ final class AppContainer {
     static final String SCRATCH_IMAGE = "diffusion4j-it:scratch";
     static final String BASE_IMAGE_PROPERTY = "it.base-image";
     static final int PORT = 8080;
+    /**
+     * ONNX Runtime 1.29's telemetry start-up dereferences a file it could not open when the image has no CA bundle
+     * (SIGSEGV in fclose inside OrtEnvironment.createHandle, seen with the scratch image). A container of this suite
+     * reaches no network anyway; the variable is read by the native library at start-up, so it must be in the
+     * environment, not a system property.
+     */
+    static final String NO_TELEMETRY = "ORT_DISABLE_TELEMETRY";
 
     private final GenericContainer<?> container;
 
@@ -75,8 +82,10 @@ final class AppContainer {
                 .withEnv("JAVA_TOOL_OPTIONS", "-Xmx1g")
                 .withExposedPorts(PORT)
                 .withLogConsumer(frame -> System.out.print("[container] " + frame.getUtf8String()))
+                // one attempt: a crashing application would otherwise be started three times over
+                .withStartupAttempts(1)
                 .waitingFor(Wait.forHttp("/diffusion/v1/models").forStatusCode(200)
-                        .withStartupTimeout(Duration.ofSeconds(180)));
+                        .withStartupTimeout(Duration.ofSeconds(90)));
         if (!copyApp) {
             container.withFileSystemBind(appDir.toString(), "/app", BindMode.READ_ONLY);
         }
@@ -111,6 +120,7 @@ final class AppContainer {
                 b.copy("app/", "/app/");
             }
             b.label(LABEL, "true")
+                    .env(NO_TELEMETRY, "1")
                     .expose(PORT)
                     // the natives shipped in the image: ONNX Runtime would otherwise extract them from the jar to /tmp
                     .entryPoint("/" + ScratchRootfs.JAVA_HOME + "/bin/java",
@@ -132,7 +142,7 @@ final class AppContainer {
             }
             // natives come from the application's ONNX Runtime jar (the GPU jar carries the CUDA provider); the SDK
             // extracts them once into this cache instead of a fresh temp folder per start
-            builder.label(LABEL, "true").expose(PORT)
+            builder.label(LABEL, "true").env(NO_TELEMETRY, "1").expose(PORT)
                     .entryPoint("java", "-Ddiffusion4j.native.cache=/tmp/diffusion4j-natives",
                             "-Djava.awt.headless=true", "-jar", "/app/quarkus-run.jar")
                     .build();
