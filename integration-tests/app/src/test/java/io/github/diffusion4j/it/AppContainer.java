@@ -81,7 +81,7 @@ final class AppContainer {
                 .withEnv("QUARKUS_DIFFUSION4J_PROVIDER", gpu ? "cuda" : "cpu")
                 .withEnv("JAVA_TOOL_OPTIONS", "-Xmx1g")
                 .withExposedPorts(PORT)
-                .withLogConsumer(frame -> System.out.print("[container] " + frame.getUtf8String()))
+                .withLogConsumer(frame -> System.out.println("[container] " + frame.getUtf8StringWithoutLineEnding()))
                 // one attempt: a crashing application would otherwise be started three times over
                 .withStartupAttempts(1)
                 .waitingFor(Wait.forHttp("/diffusion/v1/models").forStatusCode(200)
