@@ -21,21 +21,26 @@ import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResponse;
 import io.github.diffusion4j.quarkus.runtime.rest.Problem;
 import io.github.diffusion4j.quarkus.runtime.rest.RestPaths;
+import io.github.diffusion4j.quarkus.runtime.rest.RestRecorder;
+import io.github.diffusion4j.quarkus.runtime.rest.RoutingProblems;
 import io.github.diffusion4j.quarkus.runtime.rest.SchedulersResponse;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.AdditionalIndexedClassesBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
-import io.quarkus.resteasy.reactive.server.spi.AnnotationsTransformerBuildItem;
+import io.quarkus.resteasy.reactive.spi.GeneratedJaxRsResourceBuildItem;
+import io.quarkus.resteasy.reactive.spi.GeneratedJaxRsResourceGizmoAdaptor;
+import io.quarkus.gizmo.ClassCreator;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Path;
 import io.quarkus.smallrye.openapi.deployment.spi.AddToOpenAPIDefinitionBuildItem;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.Paths;
-import org.jboss.jandex.AnnotationInstance;
-import org.jboss.jandex.AnnotationTransformation;
-import org.jboss.jandex.DotName;
 import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
@@ -54,7 +59,7 @@ import java.util.stream.Stream;
 class RestProcessor {
 
     private static final Logger LOG = Logger.getLogger(RestProcessor.class);
-    private static final DotName PATH = DotName.createSimple("jakarta.ws.rs.Path");
+    private static final Class<Path> PATH_ANNOTATION = Path.class;
 
     /** DTOs and event payloads: indexed so that the OpenAPI scanner describes them, reflective for native JSON. */
     private static final List<Class<?>> MODEL_CLASSES = List.of(ImageRequest.class, ImagesResponse.class,
@@ -71,30 +76,30 @@ class RestProcessor {
         return AdditionalBeanBuildItem.unremovableOf(GenerationQueue.class);
     }
 
-    /** TEMPORARY until the extension processor indexes {@code @ModelName} itself (merge of branch ext). */
-    @BuildStep
-    AdditionalBeanBuildItem modelNameQualifierUntilExtMerge() {
-        return new AdditionalBeanBuildItem(io.github.diffusion4j.quarkus.runtime.ModelName.class);
-    }
-
     @BuildStep
     void resources(DiffusionBuildTimeConfig config,
                    BuildProducer<AdditionalIndexedClassesBuildItem> index,
                    BuildProducer<AdditionalBeanBuildItem> beans,
                    BuildProducer<ReflectiveClassBuildItem> reflection,
-                   BuildProducer<AnnotationsTransformerBuildItem> transformers,
+                   BuildProducer<GeneratedJaxRsResourceBuildItem> generated,
                    BuildProducer<AddToOpenAPIDefinitionBuildItem> openapi) {
         if (!config.rest().enabled()) {
             LOG.debug("Diffusion4j REST API disabled (quarkus.diffusion4j.rest.enabled=false)");
             return;
         }
         boolean openai = config.rest().openai().enabled();
-        index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
-                        Stream.of(DiffusionResource.class.getName()), MODEL_CLASSES.stream().map(Class::getName))
-                .toArray(String[]::new)));
+        String api = RestPaths.api(config.rest().rootPath());
+        boolean defaultRoot = api.equals(RestPaths.DEFAULT_API);
+        index.produce(new AdditionalIndexedClassesBuildItem(MODEL_CLASSES.stream().map(Class::getName).toArray(String[]::new)));
         reflection.produce(ReflectiveClassBuildItem.builder(MODEL_CLASSES.toArray(Class<?>[]::new))
                 .methods().fields().constructors().build());
-        beans.produce(AdditionalBeanBuildItem.unremovableOf(DiffusionResource.class));
+        if (defaultRoot) {
+            index.produce(new AdditionalIndexedClassesBuildItem(DiffusionResource.class.getName()));
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(DiffusionResource.class));
+        }
+        // global mappers for routing errors (405/406/415), acting on our paths only
+        index.produce(new AdditionalIndexedClassesBuildItem(RoutingProblems.class.getName()));
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(RoutingProblems.class));
         if (openai) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
             index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
@@ -104,19 +109,30 @@ class RestProcessor {
                     .methods().fields().constructors().build());
         }
 
-        String api = RestPaths.api(config.rest().rootPath());
-        if (!api.equals(RestPaths.DEFAULT_API)) {
-            // The resource is compiled with the default root; JAX-RS has no configurable @Path, so rewrite it.
-            transformers.produce(new AnnotationsTransformerBuildItem(AnnotationTransformation.forClasses()
-                    .whenClass(DiffusionResource.class)
-                    .transform(ctx -> {
-                        ctx.remove(a -> a.name().equals(PATH));
-                        ctx.add(AnnotationInstance.builder(PATH).value(api).buildWithTarget(ctx.declaration()));
-                    })));
-            // The OpenAPI scanner reads the compiled annotation: move the documented paths the same way.
+        if (!defaultRoot) {
+            // JAX-RS has no configurable @Path, and Quarkus REST reads class paths from the raw index (annotation
+            // transformers do not reach them). So the resource compiled at the default root is left out of the index,
+            // and a generated subclass carrying the configured @Path serves the same (inherited) methods.
+            try (ClassCreator rooted = ClassCreator.builder()
+                    .classOutput(new GeneratedJaxRsResourceGizmoAdaptor(generated))
+                    .className(DiffusionResource.class.getName() + "_Rooted")
+                    .superClass(DiffusionResource.class)
+                    .build()) {
+                rooted.addAnnotation(PATH_ANNOTATION).addValue("value", api);
+                rooted.addAnnotation(Singleton.class);
+            }
+            // where the OpenAPI scanner documents the compiled class's paths, move them to the configured root
             openapi.produce(new AddToOpenAPIDefinitionBuildItem(new RootPathFilter(RestPaths.DEFAULT_API, api)));
         }
         LOG.debugf("Diffusion4j REST API at %s%s", api, openai ? ", OpenAI-compatible API at /v1/images/generations" : "");
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.STATIC_INIT)
+    void paths(DiffusionBuildTimeConfig config, RestRecorder recorder) {
+        if (config.rest().enabled()) {
+            recorder.paths(RestPaths.api(config.rest().rootPath()), config.rest().openai().enabled());
+        }
     }
 
     /** Renames documented paths from the compiled root to the configured one. */

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -17,11 +18,13 @@ public record CancelledEvent(String jobId, @Schema(example = "0.4") double progr
     public static final String NAME = "cancelled";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }
 
     @Override
+    @JsonIgnore
     public boolean isTerminal() {
         return true;
     }

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.github.diffusion4j.pipeline.ImageMetadata;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -21,11 +22,13 @@ public record CompletedEvent(String jobId, @Schema(example = "42") long seed, Li
     public static final String NAME = "completed";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }
 
     @Override
+    @JsonIgnore
     public boolean isTerminal() {
         return true;
     }

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -22,11 +23,13 @@ public record FailedEvent(String jobId,
     public static final String TYPE = "urn:diffusion4j:problem:generation-failed";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }
 
     @Override
+    @JsonIgnore
     public boolean isTerminal() {
         return true;
     }

@@ -356,8 +356,9 @@ public final class Job {
     }
 
     private void end() {
-        finished.complete(this);
+        // free the slot first: whoever waits on the job sees the queue already updated
         queue.finished(this);
+        finished.complete(this);
     }
 
     private void publish(JobEventData data) {

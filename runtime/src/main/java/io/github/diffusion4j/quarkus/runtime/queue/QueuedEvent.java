@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -19,6 +20,7 @@ public record QueuedEvent(
     public static final String NAME = "queued";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -35,6 +36,7 @@ public record StartedEvent(
     public static final String NAME = "started";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }

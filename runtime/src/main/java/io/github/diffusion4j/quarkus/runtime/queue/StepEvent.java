@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -36,6 +37,7 @@ public record StepEvent(
     public static final String NAME = "step";
 
     @Override
+    @JsonIgnore
     public String eventName() {
         return NAME;
     }

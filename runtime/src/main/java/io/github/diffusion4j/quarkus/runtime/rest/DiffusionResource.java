@@ -1,7 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
@@ -76,19 +75,24 @@ public class DiffusionResource {
             + "id: 3\nevent: step\ndata: {\"jobId\":\"3f1c...\",\"index\":1,\"total\":20,\"progress\":0.05,\"etaMillis\":1900,...}\n\n"
             + "id: 22\nevent: completed\ndata: {\"jobId\":\"3f1c...\",\"seed\":42,\"images\":[{\"image\":\"data:image/png;base64,...\",...}],...}\n\n";
 
-    @Inject
-    GenerationQueue queue;
-
-    @Inject
-    DiffusionModels models;
-
-    @Inject
-    DiffusionRuntimeConfig config;
-
-    @Inject
-    ObjectMapper mapper;
+    private GenerationQueue queue;
+    private DiffusionModels models;
+    private DiffusionRuntimeConfig config;
+    private ObjectMapper mapper;
 
     private volatile ObjectReader requestReader;
+
+    /**
+     * Public initializer injection: a subclass generated for a custom root path lives in another class loader, where
+     * package-private fields of this class are out of reach.
+     */
+    @Inject
+    public void init(GenerationQueue queue, DiffusionModels models, DiffusionRuntimeConfig config, ObjectMapper mapper) {
+        this.queue = queue;
+        this.models = models;
+        this.config = config;
+        this.mapper = mapper;
+    }
 
     // ---------------------------------------------------------------- images
 
@@ -335,7 +339,7 @@ public class DiffusionResource {
     private Job submit(byte[] body) {
         ImageRequest request = read(body);
         ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        return queue.submit(resolved.model(), resolved.pipeline(), resolved.request());
+        return Problems.submit(queue, resolved);
     }
 
     /** Parses the body ourselves: size limit, strict numbers, and every Jackson error mapped to a 400 problem. */
@@ -359,9 +363,7 @@ public class DiffusionResource {
     private ObjectReader reader() {
         ObjectReader r = requestReader;
         if (r == null) {
-            r = mapper.readerFor(ImageRequest.class)
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            r = StrictJson.readerFor(mapper, ImageRequest.class);
             requestReader = r;
         }
         return r;

@@ -1,7 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
@@ -60,6 +60,8 @@ public class OpenAiImagesResource {
     @Inject
     ObjectMapper mapper;
 
+    private volatile ObjectReader requestReader;
+
     @POST
     @Path("/generations")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -81,12 +83,21 @@ public class OpenAiImagesResource {
         OpenAiImageRequest r = read(body);
         ImageRequest request = toImageRequest(r);
         ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        Job job = queue.submit(resolved.model(), resolved.pipeline(), resolved.request());
+        Job job = Problems.submit(queue, resolved);
         String prompt = r.prompt;
         return job.whenFinished()
                 // runs on the generation thread that finished the job: base64 and JSON stay off the event loop
                 .map(j -> response(j, prompt))
                 .onCancellation().invoke(() -> job.cancel("disconnected"));
+    }
+
+    private ObjectReader reader() {
+        ObjectReader r = requestReader;
+        if (r == null) {
+            r = StrictJson.readerFor(mapper, OpenAiImageRequest.class);
+            requestReader = r;
+        }
+        return r;
     }
 
     @ServerExceptionMapper
@@ -103,10 +114,7 @@ public class OpenAiImagesResource {
             throw ApiException.bodyTooLarge(body.length, max);
         }
         try {
-            return mapper.readerFor(OpenAiImageRequest.class)
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                    .readValue(body);
+            return reader().readValue(body);
         } catch (JsonProcessingException e) {
             throw new MalformedJsonException(e);
         } catch (IOException e) {

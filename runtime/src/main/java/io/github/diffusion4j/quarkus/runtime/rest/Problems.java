@@ -44,6 +44,20 @@ public final class Problems {
     private Problems() {
     }
 
+    /** Queues a checked request; the SDK's own validation failures become {@link InvalidRequestException}s. */
+    static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
+            io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue queue, ImageRequests.Resolved resolved) {
+        try {
+            return queue.submit(resolved.model(), resolved.pipeline(), resolved.request());
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() != null ? e.getMessage() : "invalid value";
+            Matcher m = SDK_FIELD.matcher(message);
+            String field = m.find() ? m.group(1) : "request";
+            String rest = field.equals("request") ? message : message.substring(field.length() + 1);
+            throw new InvalidRequestException(field, rest);
+        }
+    }
+
     /** The problem response for {@code failure} on request path {@code instance}. */
     public static Response toResponse(Throwable failure, String instance) {
         if (failure instanceof InvalidRequestException e) {

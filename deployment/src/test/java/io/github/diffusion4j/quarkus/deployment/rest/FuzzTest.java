@@ -1,0 +1,235 @@
+package io.github.diffusion4j.quarkus.deployment.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.QuarkusUnitTest;
+import io.quarkus.test.common.http.TestHTTPResource;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.json;
+import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.post;
+import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.sendBytes;
+import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.uri;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Thousands of generated malformed requests (seeded, so a failure reproduces): wrong types, huge, negative and
+ * non-finite numbers, unknown fields and names, path-like model names, oversized bodies, garbage bytes, wrong content
+ * types, methods and Accept headers. None may get a 5xx, every 4xx must be a problem document, and a valid request
+ * still succeeds afterwards. Every generated request is invalid, so no generation runs.
+ */
+class FuzzTest {
+
+    private static final Logger LOG = Logger.getLogger(FuzzTest.class);
+    private static final int REQUESTS = 1200;
+    private static final long SEED = 20260520L;
+    private static final int MAX_BODY = 4096;
+
+    @RegisterExtension
+    static final QuarkusUnitTest test = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(RestTestSupport.class, RestTestSupport.Sse.class,
+                    RestTestSupport.SseReader.class))
+            .overrideConfigKey("quarkus.diffusion4j.path", RestTestSupport.model("optimum-new"))
+            .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
+            .overrideConfigKey("quarkus.diffusion4j.steps", "2")
+            .overrideConfigKey("quarkus.diffusion4j.rest.max-body-size", Integer.toString(MAX_BODY))
+            .overrideConfigKey("quarkus.diffusion4j.rest.openai.enabled", "true");
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private static final String[] BODY_PATHS = {"/diffusion/v1/images", "/diffusion/v1/images/stream", "/diffusion/v1/jobs"};
+    private static final String[] INT_FIELDS = {"width", "height", "steps", "batch", "previewInterval"};
+    private static final String[] BAD_NUMBERS = {"-1", "0", "-2147483649", "2147483648", "99999999999999999999999",
+            "1e309", "-1e309", "1.5", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "1e400", "-0.0001", "4097", "1000001"};
+    private static final String[] BAD_VALUES = {"\"abc\"", "true", "{}", "[]", "[1,2]", "{\"a\":1}", "\"\"", "\"12px\""};
+    private static final String[] BAD_NAMES = {"../../etc", "../../../../etc/passwd", "/etc/passwd", "..\\\\..\\\\windows",
+            "C:\\\\models", "file:///etc/hosts", "%2e%2e%2fetc", "default/../../x", "\\u0000", "nope", "", " ", "DEFAULT",
+            "default ", "optimum-new", "tools/models/optimum-new", "${user.home}", "<script>", "a".repeat(5000)};
+    private static final String[] CONTENT_TYPES = {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x", "image/png", "application/octet-stream", "text/event-stream", "application/jsonx"};
+
+    @Test
+    void malformedRequestsNeverGet5xxAndAlwaysGetAProblem() {
+        Random random = new Random(SEED);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Case c = generate(random, i);
+            kinds.merge(c.kind, 1, Integer::sum);
+            HttpResponse<byte[]> response = sendBytes(c.request);
+            int status = response.statusCode();
+            statuses.merge(status, 1, Integer::sum);
+            String body = new String(response.body(), StandardCharsets.UTF_8);
+            String problem = checkProblem(response, body);
+            if (status >= 500 || status < 400 || problem != null) {
+                failures.add("#" + i + " " + c.kind + " " + c.request.method() + " " + c.request.uri() + " -> " + status
+                        + (problem != null ? " (" + problem + ")" : "") + " body: " + shorten(body) + " sent: " + shorten(c.sent));
+            }
+        }
+        LOG.infof("Fuzz: %d requests, statuses %s, kinds %s", REQUESTS, statuses, kinds);
+        assertThat(failures).as("requests answered with 5xx, 2xx/3xx or without a problem body").isEmpty();
+
+        HttpResponse<byte[]> valid = sendBytes(post(base, "/diffusion/v1/images", "{\"prompt\":\"still alive\",\"seed\":1}").build());
+        assertThat(valid.statusCode()).isEqualTo(200);
+        assertThat(valid.body()).startsWith((byte) 0x89, (byte) 'P');
+    }
+
+    private static String checkProblem(HttpResponse<byte[]> response, String body) {
+        if (response.request().method().equals("HEAD")) {
+            return null;
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!type.startsWith("application/problem+json")) {
+            return "content type " + type;
+        }
+        try {
+            JsonNode node = json(body);
+            if (node.get("status") == null || node.get("status").asInt() != response.statusCode()
+                    || node.get("title") == null || node.get("type") == null) {
+                return "incomplete problem";
+            }
+        } catch (RuntimeException e) {
+            return "problem is not JSON";
+        }
+        return null;
+    }
+
+    private record Case(String kind, HttpRequest request, String sent) {
+    }
+
+    private Case generate(Random random, int i) {
+        String path = BODY_PATHS[random.nextInt(BODY_PATHS.length)];
+        int kind = random.nextInt(14);
+        switch (kind) {
+            case 0 -> { // a bad number in an integer field
+                String field = INT_FIELDS[random.nextInt(INT_FIELDS.length)];
+                String value = BAD_NUMBERS[random.nextInt(BAD_NUMBERS.length)];
+                if (value.equals("1.5") || value.equals("-0.0001") || (value.equals("0") && field.equals("previewInterval"))) {
+                    value = "-7"; // keep every case invalid: fractions become a negative integer
+                }
+                return jsonCase("bad-number", path, "{\"prompt\":\"p\",\"" + field + "\":" + value + "}");
+            }
+            case 1 -> { // a wrong type in any field
+                String[] fields = {"prompt", "negativePrompt", "width", "seed", "guidanceScale", "model", "scheduler", "noise", "batch"};
+                String field = fields[random.nextInt(fields.length)];
+                String value = BAD_VALUES[random.nextInt(BAD_VALUES.length)];
+                if (field.matches("prompt|negativePrompt|model|scheduler|noise") && value.startsWith("\"")) {
+                    value = "{\"x\":" + value + "}";
+                }
+                return jsonCase("wrong-type", path, "{\"prompt\":\"p\",\"" + field + "\":" + value + "}");
+            }
+            case 2 -> { // guidance and seed out of range
+                String[] bad = {"\"guidanceScale\":-0.5", "\"guidanceScale\":1e308", "\"guidanceScale\":\"NaN\"",
+                        "\"guidanceScale\":101", "\"seed\":-1", "\"seed\":18446744073709551616", "\"seed\":4294967296,\"noise\":\"numpy\"",
+                        "\"seed\":1.5e3"};
+                return jsonCase("range", path, "{\"prompt\":\"p\"," + bad[random.nextInt(bad.length)] + "}");
+            }
+            case 3 -> { // path-like and unknown model names
+                String name = BAD_NAMES[random.nextInt(BAD_NAMES.length)];
+                return jsonCase("model-name", path, "{\"prompt\":\"p\",\"model\":\"" + name + "\"}");
+            }
+            case 4 -> { // unknown scheduler and noise names
+                String name = BAD_NAMES[random.nextInt(BAD_NAMES.length)];
+                String field = random.nextBoolean() ? "scheduler" : "noise";
+                if (name.isBlank() && field.equals("scheduler")) {
+                    name = "warp";
+                }
+                return jsonCase("names", path, "{\"prompt\":\"p\",\"" + field + "\":\"" + name + "\"}");
+            }
+            case 5 -> { // unknown fields
+                String field = "f" + random.nextInt(1000);
+                return jsonCase("unknown-field", path, "{\"prompt\":\"p\",\"" + field + "\":" + random.nextInt() + "}");
+            }
+            case 6 -> { // oversized body or prompt
+                int size = MAX_BODY + 1 + random.nextInt(60_000);
+                String filler = "x".repeat(size);
+                return jsonCase("oversized", path, random.nextBoolean() ? "{\"prompt\":\"" + filler + "\"}"
+                        : "{\"prompt\":\"p\",\"negativePrompt\":\"" + filler.substring(0, Math.min(size, 3000)) + "\",\"x\":\""
+                        + filler + "\"}");
+            }
+            case 7 -> { // garbage bytes
+                byte[] bytes = new byte[1 + random.nextInt(512)];
+                random.nextBytes(bytes);
+                if (bytes[0] == '{' || bytes[0] == '[' || bytes[0] == '"') {
+                    bytes[0] = '#';
+                }
+                HttpRequest request = HttpRequest.newBuilder(uri(base, path)).timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+                return new Case("garbage", request, "<" + bytes.length + " random bytes>");
+            }
+            case 8 -> { // truncated or structurally wrong JSON
+                String[] broken = {"{\"prompt\":\"p\"", "{\"prompt\":", "[{\"prompt\":\"p\"}]", "\"prompt\"", "null", "42",
+                        "{\"prompt\":\"p\"}{\"prompt\":\"q\"}", "{prompt:'p'}", "{\"prompt\":\"p\",}", "", "   ", "{\"prompt\":\"\\ud800\"",
+                        "{\"width\":64}", "{\"prompt\":null}", "[".repeat(2000)};
+                return jsonCase("broken-json", path, broken[random.nextInt(broken.length)]);
+            }
+            case 9 -> { // wrong content types
+                String type = CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)];
+                HttpRequest request = HttpRequest.newBuilder(uri(base, path)).timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"p\"}")).build();
+                return new Case("content-type", request, type);
+            }
+            case 10 -> { // wrong methods
+                String[][] wrong = {{"GET", "/diffusion/v1/images"}, {"PUT", "/diffusion/v1/images"}, {"DELETE", "/diffusion/v1/models"},
+                        {"POST", "/diffusion/v1/models"}, {"PATCH", "/diffusion/v1/jobs"}, {"GET", "/diffusion/v1/images/stream"},
+                        {"POST", "/diffusion/v1/schedulers"}, {"GET", "/v1/images/generations"}};
+                String[] w = wrong[random.nextInt(wrong.length)];
+                HttpRequest request = HttpRequest.newBuilder(uri(base, w[1])).timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .method(w[0], w[0].equals("GET") || w[0].equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{\"prompt\":\"p\"}")).build();
+                return new Case("method", request, w[0]);
+            }
+            case 11 -> { // unknown or path-like job ids, bad query values
+                String id = BAD_NAMES[random.nextInt(BAD_NAMES.length)];
+                String encoded = URLEncoder.encode(id.isEmpty() ? "x" : id.substring(0, Math.min(id.length(), 200)), StandardCharsets.UTF_8);
+                String[] suffix = {"", "/image", "/image?index=abc", "/events", "/events?lastEventId=zz"};
+                String s = suffix[random.nextInt(suffix.length)];
+                String method = s.isEmpty() && random.nextBoolean() ? "DELETE" : "GET";
+                HttpRequest request = HttpRequest.newBuilder(uri(base, "/diffusion/v1/jobs/" + encoded + s))
+                        .timeout(Duration.ofSeconds(20)).header("Last-Event-ID", "not-a-number")
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                return new Case("job-id", request, id);
+            }
+            case 12 -> { // Accept headers the endpoint cannot produce
+                String[] accepts = {"text/html", "application/xml", "image/jpeg", "text/csv"};
+                HttpRequest request = HttpRequest.newBuilder(uri(base, path)).timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json").header("Accept", accepts[random.nextInt(accepts.length)])
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"p\",\"steps\":-1}")).build();
+                return new Case("accept", request, "accept");
+            }
+            default -> { // the OpenAI endpoint
+                String[] bad = {"{\"prompt\":\"p\",\"response_format\":\"url\"}", "{\"prompt\":\"p\",\"size\":\"64\"}",
+                        "{\"prompt\":\"p\",\"size\":\"100000x100000\"}", "{\"prompt\":\"p\",\"n\":-3}", "{\"prompt\":\"p\",\"n\":\"two\"}",
+                        "{\"n\":1}", "{\"prompt\":\"p\",\"size\":\"65x64\"}", "{\"prompt\":\"p\",\"mask\":\"x\"}", "nope",
+                        "{\"prompt\":\"p\",\"size\":\"64x64\",\"n\":1e999}"};
+                return jsonCase("openai", "/v1/images/generations", bad[random.nextInt(bad.length)]);
+            }
+        }
+    }
+
+    private Case jsonCase(String kind, String path, String body) {
+        return new Case(kind, post(base, path, body).timeout(Duration.ofSeconds(20)).build(), body);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+}
