@@ -73,8 +73,11 @@ final class DockerRequirement {
                     + problem + ". Start it with tools/ci/prepare.d/10-docker.sh, or pass -D" + PROPERTY
                     + "=false to skip the container suite on purpose");
         }
-        Assumptions.abort("Container suite skipped: no Docker here (no " + SOCKET + ", no DOCKER_HOST, not CI; "
+        String why = "Container suite skipped: no Docker here (no " + SOCKET + ", no DOCKER_HOST, not CI; "
                 + "Testcontainers said: " + problem + "). tools/ci/prepare.d/10-docker.sh installs and starts one; "
-                + "-D" + PROPERTY + "=true makes this a failure");
+                + "-D" + PROPERTY + "=true makes this a failure";
+        // printed as well: a class aborted in @BeforeAll shows as "Tests run: 0" in the failsafe summary, without why
+        AppContainer.log("%s", why);
+        Assumptions.abort(why);
     }
 }
