@@ -38,17 +38,4 @@ class DockerRequirementTest {
         assertThat(DockerRequirement.expectedBecause(Map.of("CI", "false"), null, p -> false)).isEmpty();
         assertThat(DockerRequirement.expectedBecause(Map.of(), "", p -> false)).isEmpty();
     }
-
-    @Test
-    void lddOutputGivesHostPathsAndTheLoader() {
-        String output = """
-                \tlinux-vdso.so.1 (0x00007ffd5b1f2000)
-                \tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x00007f3c1c5e0000)
-                \tlibjvm.so => not found
-                \tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f3c1c3ff000)
-                \t/lib64/ld-linux-x86-64.so.2 (0x00007f3c1c61c000)
-                """;
-        assertThat(ScratchRootfs.parseLdd(output)).containsExactly("/lib/x86_64-linux-gnu/libz.so.1",
-                "/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2");
-    }
 }
