@@ -260,6 +260,16 @@ final class SchedulerSupport {
             }
             case "leading": {
                 long ratio = numTrain / steps;
+                if ((steps - 1) * ratio + stepsOffset > numTrain - 1) {
+                    // diffusers indexes past alphas_cumprod here (an IndexError); say what the limit is instead.
+                    int max = steps - 1;
+                    while (max > 1 && (max - 1) * (long) (numTrain / max) + stepsOffset > numTrain - 1) {
+                        max--;
+                    }
+                    throw new IllegalArgumentException("steps must be between 1 and " + max + " with timestep_spacing"
+                            + " 'leading' and steps_offset " + stepsOffset + " (larger counts step past timestep "
+                            + (numTrain - 1) + "), got " + steps);
+                }
                 for (int i = 0; i < steps; i++) {
                     out[i] = (double) ((steps - 1 - i) * ratio + stepsOffset);
                 }
@@ -409,8 +419,8 @@ final class SchedulerSupport {
 
     static void checkSteps(int steps, int numTrain) {
         if (steps < 1 || steps > numTrain) {
-            throw new IllegalArgumentException("numInferenceSteps must be in [1, " + numTrain
-                    + "] (num_train_timesteps), got " + steps);
+            throw new IllegalArgumentException("steps must be between 1 and " + numTrain
+                    + " (the scheduler's num_train_timesteps), got " + steps);
         }
     }
 

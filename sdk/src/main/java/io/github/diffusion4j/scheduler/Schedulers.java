@@ -140,7 +140,8 @@ public final class Schedulers {
     }
 
     private static IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException("Unknown scheduler '" + name + "'; valid names: " + names()
+        // Starts with the field name, as every request validation message does, so callers can map it to the field.
+        return new IllegalArgumentException("scheduler '" + name + "' is unknown; valid names: " + names()
                 + ", aliases: " + List.copyOf(ALIASES.keySet()) + ", or a diffusers class name: " + classNames());
     }
 }

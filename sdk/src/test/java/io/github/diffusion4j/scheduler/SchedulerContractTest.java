@@ -116,9 +116,21 @@ class SchedulerContractTest {
     void stepCountsOutsideTrainingRangeFail(String name) {
         Scheduler scheduler = Schedulers.create(name, SchedulerConfig.empty());
         assertThatThrownBy(() -> scheduler.setTimesteps(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[1, 1000]");
+                .hasMessage("steps must be between 1 and 1000 (the scheduler's num_train_timesteps), got 0");
         assertThatThrownBy(() -> scheduler.setTimesteps(1001)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1001");
+    }
+
+    @Test
+    void leadingSpacingWithOffsetRejectsCountsThatStepPastTheSchedule() {
+        // SD 1.5's PNDM config: 1000 steps would ask for timestep 1000 (diffusers fails with an IndexError).
+        Scheduler pndm = Schedulers.create("pndm", SchedulerConfig.fromJson(
+                "{\"steps_offset\": 1, \"skip_prk_steps\": true, \"timestep_spacing\": \"leading\"}"));
+        assertThatThrownBy(() -> pndm.setTimesteps(1000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("steps must be between 1 and 999 with timestep_spacing 'leading' and steps_offset 1"
+                        + " (larger counts step past timestep 999), got 1000");
+        pndm.setTimesteps(999);
+        assertThat(pndm.timesteps()[0]).isEqualTo(999.0);
     }
 
     @ParameterizedTest
