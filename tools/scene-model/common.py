@@ -2,7 +2,7 @@ import os
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORK = os.path.join(HERE, "work")
+WORK = os.environ.get("SCENE_WORK", os.path.join(HERE, "work"))
 N_IMAGES = 40000
 DATA_SEED = 1234
 

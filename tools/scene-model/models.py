@@ -161,8 +161,8 @@ class SpatialTransformer(nn.Module):
         self.ln2 = nn.LayerNorm(c)
         self.cross = Attention(c, heads, ctx_dim)
         self.ln3 = nn.LayerNorm(c)
-        self.ff1 = nn.Linear(c, 4 * c)
-        self.ff2 = nn.Linear(4 * c, c)
+        self.ff1 = nn.Linear(c, 2 * c)
+        self.ff2 = nn.Linear(2 * c, c)
         self.proj_out = nn.Linear(c, c)
 
     def forward(self, x, ctx):

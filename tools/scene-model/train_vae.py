@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from common import setup, dataset, to_tensor, WORK
 from models import Encoder, Decoder, VAE
 
-STEPS = 1200
+STEPS = int(__import__("os").environ.get("STEPS", "700"))
 BATCH = 64
 LR = 2e-3
 KL_WEIGHT = 1e-4
