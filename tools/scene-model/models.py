@@ -10,6 +10,10 @@ TEXT = dict(vocab_size=613, hidden_size=128, num_hidden_layers=2, num_attention_
             intermediate_size=256, max_position_embeddings=77)
 VAE = dict(enc_channels=(64, 128), dec_channels=(128, 64), latent_channels=4, groups=16)
 UNET = dict(channels=(64, 128), time_dim=256, heads=4, groups=16, cross_attention_dim=128)
+# The UNet cross-attends to the first CONTEXT_TOKENS text states only (<|startoftext|>, <= 17 caption tokens and the
+# first <|endoftext|>s). The text encoder is causal, so these states do not depend on the padding after them: training
+# can run the text encoder on 20 tokens and inference on the usual 77 gives the same states.
+CONTEXT_TOKENS = 20
 
 
 # ---------------------------------------------------------------- text encoder
@@ -209,7 +213,7 @@ class UNet(nn.Module):
         ys = torch.linspace(-1.0, 1.0, h).reshape(1, 1, h, 1).expand(b, 1, h, w)
         xs = torch.linspace(-1.0, 1.0, w).reshape(1, 1, 1, w).expand(b, 1, h, w)
         x = self.conv_in(torch.cat([sample, xs, ys], 1))
-        ctx = encoder_hidden_states
+        ctx = encoder_hidden_states[:, :CONTEXT_TOKENS]
         h0 = self.a0(self.d0(x, t), ctx)
         h1 = self.a1(self.d1(self.down(h0), t), ctx)
         m = self.m1(self.ma(self.m0(h1, t), ctx), t)

@@ -9,12 +9,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from common import setup, dataset, WORK
-from models import TextEncoder, UNet, TEXT, UNET
+from models import TextEncoder, UNet, TEXT, UNET, CONTEXT_TOKENS
 from clip_tokenizer import CLIPTokenizer
 from sampling import alphas_cumprod
 
 STEPS = int(os.environ.get("STEPS", "1600"))
-BATCH = 128
+BATCH = int(os.environ.get("BATCH", "64"))
 LR = 1e-3
 WARMUP = 100
 WEIGHT_DECAY = 0.01
@@ -29,8 +29,8 @@ if __name__ == "__main__":
     lat = np.load(f"{WORK}/latents.npz")
     means, stds, scaling = torch.from_numpy(lat["mean"]), torch.from_numpy(lat["std"]), float(lat["scaling_factor"])
     tok = CLIPTokenizer.load(f"{WORK}/tokenizer")
-    ids = torch.tensor([tok.encode(c) for c in caps], dtype=torch.long)
-    empty = torch.tensor(tok.encode(""), dtype=torch.long)
+    ids = torch.tensor([tok.encode(c) for c in caps], dtype=torch.long)[:, :CONTEXT_TOKENS]
+    empty = torch.tensor(tok.encode(""), dtype=torch.long)[:CONTEXT_TOKENS]
     acp = alphas_cumprod()
     te, unet = TextEncoder(**TEXT), UNet(**UNET)
     params = list(te.parameters()) + list(unet.parameters())
@@ -39,7 +39,8 @@ if __name__ == "__main__":
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY},
                              {"params": no_decay, "weight_decay": 0.0}], lr=LR, betas=(0.9, 0.99))
     g = torch.Generator().manual_seed(5)
-    print(f"setup {time.time() - t0:.0f}s; steps {STEPS}", flush=True)
+    assert all(len(tok.tokenize(c)) + 2 <= CONTEXT_TOKENS for c in caps[:5000])
+    print(f"setup {time.time() - t0:.0f}s; steps {STEPS} batch {BATCH}", flush=True)
     t1 = time.time()
     avg = 0.0
     for step in range(STEPS):
