@@ -15,8 +15,8 @@ from sampling import alphas_cumprod
 
 STEPS = int(os.environ.get("STEPS", "1600"))
 BATCH = int(os.environ.get("BATCH", "64"))
-LR = 1e-3
-WARMUP = 100
+LR = float(os.environ.get("LR", "1e-3"))
+WARMUP = int(os.environ.get("WARMUP", "100"))
 WEIGHT_DECAY = 0.01
 EMA_DECAY = 0.999
 CAPTION_DROPOUT = 0.1
@@ -33,6 +33,10 @@ if __name__ == "__main__":
     empty = torch.tensor(tok.encode(""), dtype=torch.long)[:CONTEXT_TOKENS]
     acp = alphas_cumprod()
     te, unet = TextEncoder(**TEXT), UNet(**UNET)
+    if os.environ.get("INIT"):          # stage 4: warm start from a previous run's EMA weights
+        init = torch.load(os.environ["INIT"])
+        te.load_state_dict(init["text_encoder"]); unet.load_state_dict(init["unet"])
+        print("warm start from", os.environ["INIT"], "step", init["step"], flush=True)
     params = list(te.parameters()) + list(unet.parameters())
     ema = [p.detach().clone() for p in params]
     decay, no_decay = [p for p in params if p.dim() >= 2], [p for p in params if p.dim() < 2]
