@@ -3,6 +3,7 @@
 import { ApiError, cancelJob, followJob, getJob, getJson, submitJob } from './api.js';
 import * as form from './form.js';
 import * as gallery from './gallery.js';
+import { pacer } from './pacer.js';
 import * as stage from './stage.js';
 
 const generateButton = document.getElementById('generate');
@@ -60,7 +61,7 @@ async function generate() {
     document.querySelector('.stage').scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
   current = { id, stop: () => {} };
-  current.stop = followJob(id, {
+  const show = pacer({
     queued: (data) => stage.queued(data),
     started: (data) => stage.started(data),
     step: (data) => stage.step(data),
@@ -81,6 +82,14 @@ async function generate() {
       stage.failed(data.detail ?? data.title);
       finish();
     },
+  });
+  current.stop = followJob(id, {
+    queued: (data) => show('queued', data),
+    started: (data) => show('started', data),
+    step: (data) => show('step', data),
+    completed: (data) => show('completed', data),
+    cancelled: (data) => show('cancelled', data),
+    failed: (data) => show('failed', data),
     lost: () => recover(id),
   });
 }
