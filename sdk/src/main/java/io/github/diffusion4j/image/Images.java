@@ -53,14 +53,9 @@ public final class Images {
     }
 
     private static int toByte(float v) {
-        float x = v / 2f + 0.5f;
-        if (!(x > 0f)) { // also maps NaN to black
-            return 0;
-        }
-        if (x >= 1f) {
-            return 255;
-        }
-        // round half up, as torch's (x * 255).round() does for these non-negative values
+        // (v / 2 + 0.5).clamp(0, 1), then round half up; Math.max/min keep the loop branch-free. NaN maps to 0
+        // because Math.max(NaN, 0) is NaN and (int) NaN is 0.
+        float x = Math.min(Math.max(v * 0.5f + 0.5f, 0f), 1f);
         return (int) (x * 255f + 0.5f);
     }
 

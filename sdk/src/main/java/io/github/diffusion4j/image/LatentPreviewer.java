@@ -45,28 +45,35 @@ public final class LatentPreviewer {
         int channels = factors.length;
         int plane = h * w;
         int base = index * channels * plane;
+        float[] r = new float[plane];
+        float[] g = new float[plane];
+        float[] b = new float[plane];
+        java.util.Arrays.fill(r, bias[0]);
+        java.util.Arrays.fill(g, bias[1]);
+        java.util.Arrays.fill(b, bias[2]);
+        // Channel-major passes over contiguous planes: simple loops the JIT vectorises.
+        for (int c = 0; c < channels; c++) {
+            float fr = factors[c][0];
+            float fg = factors[c][1];
+            float fb = factors[c][2];
+            int off = base + c * plane;
+            for (int p = 0; p < plane; p++) {
+                float v = latents[off + p];
+                r[p] += v * fr;
+                g[p] += v * fg;
+                b[p] += v * fb;
+            }
+        }
         int[] rgb = new int[plane];
         for (int p = 0; p < plane; p++) {
-            float r = bias[0];
-            float g = bias[1];
-            float b = bias[2];
-            for (int c = 0; c < channels; c++) {
-                float v = latents[base + c * plane + p];
-                r += v * factors[c][0];
-                g += v * factors[c][1];
-                b += v * factors[c][2];
-            }
-            rgb[p] = (toByte(r) << 16) | (toByte(g) << 8) | toByte(b);
+            rgb[p] = (toByte(r[p]) << 16) | (toByte(g[p]) << 8) | toByte(b[p]);
         }
         return Images.fromRgb(rgb, w, h);
     }
 
     private static int toByte(float v) {
-        float x = (v + 1f) * 127.5f;
-        if (!(x > 0f)) {
-            return 0;
-        }
-        return x >= 255f ? 255 : (int) (x + 0.5f);
+        float x = Math.min(Math.max((v + 1f) * 127.5f, 0f), 255f);
+        return (int) (x + 0.5f);
     }
 
     /**

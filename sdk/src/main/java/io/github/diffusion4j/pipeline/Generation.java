@@ -203,8 +203,11 @@ final class Generation implements Runnable {
                 Preview preview = null;
                 int index = i + 1;
                 if (previewEvery > 0 && (index % previewEvery == 0 || index == timesteps.length)) {
-                    BufferedImage img = pipeline.previewer().render(x0 != null ? x0 : latents, 0, h, w);
-                    preview = new Preview(img);
+                    // Snapshot the first image's latent (the arrays move on); render only if someone looks.
+                    float[] snapshot = new float[rowSize];
+                    System.arraycopy(x0 != null ? x0 : latents, 0, snapshot, 0, rowSize);
+                    var previewer = pipeline.previewer();
+                    preview = new Preview(w, h, () -> previewer.render(snapshot, 0, h, w));
                 }
                 LOG.debugf("step %d/%d t=%.1f %.1f ms", index, timesteps.length, t, (now - stepStart) / 1e6);
                 emitter.emit(new GenerationEvent.Step(index, timesteps.length, t, scheduler.sigmaAt(i),
