@@ -1,16 +1,22 @@
 package io.github.diffusion4j.samples.cli;
 
+import io.github.diffusion4j.models.scenes.ScenesModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.ExecutionProvider;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Options shared by the commands that load a model. */
 final class ModelOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder in the Hugging Face / Optimum ONNX layout.")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder in the Hugging Face / Optimum ONNX layout (default: the embedded scenes model).")
     Path model;
 
     @Option(names = "--provider", defaultValue = "auto", paramLabel = "auto|cuda|cpu",
@@ -24,9 +30,29 @@ final class ModelOptions {
     int threads;
 
     DiffusionPipeline.Builder builder() {
-        return DiffusionPipeline.builder(model)
+        Path folder = model;
+        String name = null;
+        if (folder == null) {
+            folder = extractScenes();
+            name = ScenesModel.NAME;
+        }
+        return DiffusionPipeline.builder(folder)
+                .name(name)
                 .provider(ExecutionProvider.fromName(provider))
                 .cudaDeviceId(device)
                 .cpuThreads(threads);
+    }
+
+    /** The embedded model, extracted to a temporary folder removed when the JVM exits. */
+    private static Path extractScenes() {
+        Path dir = ScenesModel.extractToTemporaryDirectory();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // best effort: a temp folder left behind is harmless
+            }
+        }));
+        return dir;
     }
 }
