@@ -2,7 +2,7 @@
 # The SDK benchmark: N generations back to back, printing pipeline wall time, the sum of raw ONNX Runtime run times,
 # their ratio, time to the first step event, steps/s and RSS before/after.
 #
-#   tools/benchmark.sh                      # both built-in scenarios (benchmark-size UNet, then the tiny one x 500)
+#   tools/benchmark.sh                      # the built-in scenarios: benchmark-size UNet, tiny UNet at 512 and at 64 px
 #   tools/benchmark.sh --model DIR --runs 20 --steps 10 [--size 512] [--threads N] [--scheduler NAME]
 #
 # The JVM runs with a fixed, pre-touched heap so that RSS growth measures native memory (ONNX Runtime tensors,
@@ -26,6 +26,9 @@ else
   echo "== benchmark-size UNet (tools/models/bench, 512x512, CFG batch 2)"
   run --model tools/models/bench --runs 10 --warmup 2 --steps 10 --threads 2
   echo
-  echo "== tiny UNet (tools/models/optimum-new, 64x64), 500 generations"
+  echo "== tiny UNet at 512x512 (tools/models/optimum-new, ~4 ms per UNet call)"
+  run --model tools/models/optimum-new --runs 100 --warmup 20 --steps 10 --threads 1 --size 512
+  echo
+  echo "== tiny UNet at 64x64 (tools/models/optimum-new, ~40 us per UNet call), 500 generations"
   run --model tools/models/optimum-new --runs 500 --warmup 50 --steps 10 --threads 1
 fi
