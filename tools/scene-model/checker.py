@@ -7,7 +7,7 @@
 4. shape colour = named colour nearest to the per-channel median of the component's pixels.
 5. position    = named position whose anchor (x, y) is nearest to the component centroid
                  (centroid of pixel centres x + 0.5, y + 0.5).
-6. size        = "large" if max(bbox width, bbox height) >= 22 pixels else "small".
+6. size        = "large" if max(bbox width, bbox height) >= 24 pixels else "small".
 7. shape       = the template (scenes.shape_template, unit coordinates of the bounding box) with the highest IoU
                  against the component inside its bounding box; each bbox pixel (x, y) is tested at
                  u = (x + 0.5 - x0) / w, v = (y + 0.5 - y0) / h; ties -> first in SHAPES order.
@@ -17,7 +17,7 @@ import numpy as np
 from scenes import COLOURS, COLOUR_NAMES, SHAPES, POSITIONS, shape_template
 
 MIN_PIXELS = 12
-LARGE_MIN_SIDE = 22
+LARGE_MIN_SIDE = 24
 
 
 def nearest_colour(rgb):
@@ -103,7 +103,7 @@ def panel(n=48, seed=99):
 
 if __name__ == "__main__":
     # sanity: the checker on rendered ground truth
-    from scenes import render, SIZES
+    from scenes import render, SIZES, POSITION_JITTER
     rng = np.random.default_rng(0)
     ok = {"colour_ok": 0, "shape_position_ok": 0, "size_ok": 0}
     items = panel(48) * 4
@@ -111,7 +111,7 @@ if __name__ == "__main__":
         cx, cy = POSITIONS[spec["position"]]
         img = render(dict(background=spec["background"], shapes=[dict(
             shape=spec["shape"], colour=spec["colour"], side=rng.uniform(*SIZES[spec["size"]]),
-            cx=cx + rng.uniform(-3, 3), cy=cy + rng.uniform(-3, 3))]))
+            cx=cx + rng.uniform(-POSITION_JITTER, POSITION_JITTER), cy=cy + rng.uniform(-POSITION_JITTER, POSITION_JITTER))]))
         r = check(img, **{k: spec[k] for k in ("colour", "shape", "position", "size", "background")})
         for k in ok:
             ok[k] += r[k]

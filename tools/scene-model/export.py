@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import torch
 from common import WORK
-from models import TextEncoder, Encoder, Decoder, Decoder2, UNet, TEXT, VAE, UNET
+from models import TextEncoder, Encoder, Decoder, UNet, TEXT, VAE, UNET
 from clip_tokenizer import CLIPTokenizer
 from sampling import NUM_TRAIN_TIMESTEPS, BETA_START, BETA_END
 
@@ -21,9 +21,6 @@ def load():
     te, enc, dec, un = TextEncoder(**TEXT), Encoder(**VAE), Decoder(**VAE), UNet(**UNET)
     te.load_state_dict(ldm["text_encoder"]); un.load_state_dict(ldm["unet"])
     enc.load_state_dict(vae["encoder"]); dec.load_state_dict(vae["decoder"])
-    if os.path.exists(f"{WORK}/decoder2.pt") and os.environ.get("DECODER", "2") == "2":
-        dec = Decoder2(**VAE)
-        dec.load_state_dict(torch.load(f"{WORK}/decoder2.pt")["decoder2"])
     for m in (te, enc, dec, un):
         m.eval()
     return te, enc, dec, un, vae["scaling_factor"]
@@ -50,7 +47,10 @@ def scheduler_config(name):
     if name == "euler":
         return {"_class_name": "EulerDiscreteScheduler", **common, "interpolation_type": "linear",
                 "steps_offset": 1, "timestep_spacing": "linspace", "use_karras_sigmas": False,
-                "timestep_type": "discrete", "rescale_betas_zero_snr": False, "final_sigmas_type": "zero"}
+                "timestep_type": "discrete", "rescale_betas_zero_snr": False, "final_sigmas_type": "zero",
+                # not Euler keys: pinned so that swapping in DDIM/PNDM (which default clip_sample/set_alpha_to_one
+                # to true) keeps the SD 1.5 values instead of clipping latents to [-1, 1]
+                "clip_sample": False, "set_alpha_to_one": False}
     return {"_class_name": "DDIMScheduler", **common, "clip_sample": False, "set_alpha_to_one": False,
             "steps_offset": 1, "timestep_spacing": "leading", "rescale_betas_zero_snr": False,
             "thresholding": False}

@@ -123,25 +123,31 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """[b,4,8,8] -> [b,3,64,64]: convs at 8x8, nearest x2, convs at 16x16, conv to 48 ch, pixel-shuffle x4."""
+    """[b,4,8,8] -> [b,3,64,64]: convs at 8x8, nearest x2 + convs at 16x16, nearest x2 + conv at 32x32, conv to
+    12 ch and pixel-shuffle x2. The 32x32 stage is what keeps the outline of small shapes (stars, crosses)."""
 
     def __init__(self, dec_channels, latent_channels, groups, **_):
         super().__init__()
         c0, c1 = dec_channels
+        c2 = 32
         self.inp = nn.Conv2d(latent_channels, c0, 3, padding=1)
         self.r0 = ResBlock(c0, c0, groups)
         self.r1 = ResBlock(c0, c0, groups)
         self.up = nn.Conv2d(c0, c1, 3, padding=1)
         self.r2 = ResBlock(c1, c1, groups)
         self.r3 = ResBlock(c1, c1, groups)
-        self.norm = nn.GroupNorm(groups, c1)
-        self.out = nn.Conv2d(c1, 48, 3, padding=1)
+        self.up2 = nn.Conv2d(c1, c2, 3, padding=1)
+        self.r4 = ResBlock(c2, c2, 8)
+        self.norm = nn.GroupNorm(8, c2)
+        self.out = nn.Conv2d(c2, 12, 3, padding=1)
 
     def forward(self, z):
         h = self.r1(self.r0(self.inp(z)))
         h = self.up(F.interpolate(h, scale_factor=2.0, mode="nearest"))
         h = self.r3(self.r2(h))
-        return F.pixel_shuffle(self.out(F.silu(self.norm(h))), 4)
+        h = self.up2(F.interpolate(h, scale_factor=2.0, mode="nearest"))
+        h = self.r4(h)
+        return F.pixel_shuffle(self.out(F.silu(self.norm(h))), 2)
 
 
 # ---------------------------------------------------------------- UNet
@@ -247,31 +253,3 @@ if __name__ == "__main__":
         out = un(torch.randn(128, 4, 8, 8), torch.randint(0, 1000, (128,)), ctx)
         loss = out.pow(2).mean(); opt.zero_grad(); loss.backward(); opt.step()
     print("unet step b128 %.3fs" % ((time.time() - t0) / 3))
-
-
-class Decoder2(nn.Module):
-    """Stage-1b decoder (trained on the frozen stage-1 encoder's latents, so the latent space is unchanged):
-    Decoder's 8x8 and 16x16 stages plus a 32x32 stage, then conv to 12 ch and pixel-shuffle x2 -> [b,3,64,64]."""
-
-    def __init__(self, dec_channels, latent_channels, groups, **_):
-        super().__init__()
-        c0, c1 = dec_channels
-        c2 = 32
-        self.inp = nn.Conv2d(latent_channels, c0, 3, padding=1)
-        self.r0 = ResBlock(c0, c0, groups)
-        self.r1 = ResBlock(c0, c0, groups)
-        self.up = nn.Conv2d(c0, c1, 3, padding=1)
-        self.r2 = ResBlock(c1, c1, groups)
-        self.r3 = ResBlock(c1, c1, groups)
-        self.up2 = nn.Conv2d(c1, c2, 3, padding=1)
-        self.r4 = ResBlock(c2, c2, 8)
-        self.norm = nn.GroupNorm(8, c2)
-        self.out = nn.Conv2d(c2, 12, 3, padding=1)
-
-    def forward(self, z):
-        h = self.r1(self.r0(self.inp(z)))
-        h = self.up(F.interpolate(h, scale_factor=2.0, mode="nearest"))
-        h = self.r3(self.r2(h))
-        h = self.up2(F.interpolate(h, scale_factor=2.0, mode="nearest"))
-        h = self.r4(h)
-        return F.pixel_shuffle(self.out(F.silu(self.norm(h))), 2)

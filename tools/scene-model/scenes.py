@@ -39,8 +39,8 @@ POSITION_PHRASES = {
     "centre": "in the centre",
 }
 # side of the bounding box in pixels: nominal value and uniform jitter range
-SIZES = {"small": (14, 18), "large": (26, 30)}
-POSITION_JITTER = 3          # +- pixels on the bbox centre
+SIZES = {"small": (18, 21), "large": (27, 31)}
+POSITION_JITTER = 2          # +- pixels on the bbox centre
 TWO_SHAPE_SIDE = (18, 22)    # side of each shape in two-shape scenes
 TWO_SHAPE_Y_JITTER = 4
 

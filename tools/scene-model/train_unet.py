@@ -1,5 +1,5 @@
 """Stage 2: text encoder + UNet trained jointly on cached VAE latents (eps prediction, SD 1.5 schedule).
-Writes work/ldm.pt (raw + EMA weights)."""
+Writes $SCENE_WORK/ldm.pt (raw + EMA weights). INIT=path/to/ldm.pt warm-starts from earlier EMA weights."""
 import copy
 import math
 import os
@@ -13,8 +13,8 @@ from models import TextEncoder, UNet, TEXT, UNET, CONTEXT_TOKENS
 from clip_tokenizer import CLIPTokenizer
 from sampling import alphas_cumprod
 
-STEPS = int(os.environ.get("STEPS", "1600"))
-BATCH = int(os.environ.get("BATCH", "64"))
+STEPS = int(os.environ.get("STEPS", "3500"))
+BATCH = int(os.environ.get("BATCH", "128"))
 LR = float(os.environ.get("LR", "1e-3"))
 WARMUP = int(os.environ.get("WARMUP", "100"))
 WEIGHT_DECAY = 0.01
@@ -33,7 +33,7 @@ if __name__ == "__main__":
     empty = torch.tensor(tok.encode(""), dtype=torch.long)[:CONTEXT_TOKENS]
     acp = alphas_cumprod()
     te, unet = TextEncoder(**TEXT), UNet(**UNET)
-    if os.environ.get("INIT"):          # stage 4: warm start from a previous run's EMA weights
+    if os.environ.get("INIT"):          # optional warm start (fine-tuning) from a previous ldm.pt's EMA weights
         init = torch.load(os.environ["INIT"])
         te.load_state_dict(init["text_encoder"]); unet.load_state_dict(init["unet"])
         print("warm start from", os.environ["INIT"], "step", init["step"], flush=True)

@@ -4,16 +4,14 @@ import numpy as np
 import torch
 from common import to_tensor, WORK
 import os
-from models import Encoder, Decoder, Decoder2, VAE
+from models import Encoder, Decoder, VAE
 from checker import check, panel
-from scenes import render, POSITIONS, SIZES
+from scenes import render, POSITIONS, SIZES, POSITION_JITTER
 
 torch.set_num_threads(1)
 v = torch.load(sys.argv[1] if len(sys.argv) > 1 else f"{WORK}/vae.pt")
 enc, dec = Encoder(**VAE), Decoder(**VAE)
 enc.load_state_dict(v["encoder"]); dec.load_state_dict(v["decoder"])
-if os.environ.get("DECODER") == "2":
-    dec = Decoder2(**VAE); dec.load_state_dict(torch.load(f"{WORK}/decoder2.pt")["decoder2"])
 rng = np.random.default_rng(0)
 items = panel() * 4
 imgs = []
@@ -21,7 +19,8 @@ for spec in items:
     cx, cy = POSITIONS[spec["position"]]
     imgs.append(render(dict(background=spec["background"], shapes=[dict(
         shape=spec["shape"], colour=spec["colour"], side=rng.uniform(*SIZES[spec["size"]]),
-        cx=cx + rng.uniform(-3, 3), cy=cy + rng.uniform(-3, 3))])))
+        cx=cx + rng.uniform(-POSITION_JITTER, POSITION_JITTER),
+        cy=cy + rng.uniform(-POSITION_JITTER, POSITION_JITTER))])))
 with torch.no_grad():
     r = dec(enc(to_tensor(np.stack(imgs)))[:, :4])
 r = ((r.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()

@@ -170,6 +170,8 @@ class DiffusionProcessor {
                 if (embed) {
                     spec.setEmbeddedPrefix(EMBEDDED_PREFIX + spec.getName() + "/");
                     spec.setEmbeddedFiles(ModelResources.filesOf(folder));
+                    spec.setContentKey(ModelResources.contentKey(spec.getEmbeddedPrefix(), spec.getEmbeddedFiles(),
+                            file -> Files.newInputStream(folder.resolve(file))));
                     embedSources.put(spec.getName(), folder);
                 }
             } else if (embed) {
@@ -190,11 +192,13 @@ class DiffusionProcessor {
                     + " is not set: set it to the model folder to embed", Set.of(spec.property("path")));
         } else if (DiffusionBuildTimeConfig.DEFAULT_MODEL.equals(key) && config.devmodel().enabled()
                 && launchMode != LaunchMode.NORMAL) {
-            List<String> files = ModelResources.classpathFolder(Thread.currentThread().getContextClassLoader(),
-                    DEV_MODEL_PREFIX, "model_index.json");
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            List<String> files = ModelResources.classpathFolder(loader, DEV_MODEL_PREFIX, "model_index.json");
             if (!files.isEmpty()) {
                 spec.setEmbeddedPrefix(DEV_MODEL_PREFIX);
                 spec.setEmbeddedFiles(files);
+                spec.setContentKey(ModelResources.contentKey(DEV_MODEL_PREFIX, files,
+                        file -> loader.getResourceAsStream(DEV_MODEL_PREFIX + file)));
                 spec.setDevModel(true);
             }
         }

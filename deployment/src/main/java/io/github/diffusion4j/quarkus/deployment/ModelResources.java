@@ -1,5 +1,7 @@
 package io.github.diffusion4j.quarkus.deployment;
 
+import io.github.diffusion4j.quarkus.runtime.ModelLoader;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
@@ -20,6 +22,15 @@ import java.util.stream.Stream;
 final class ModelResources {
 
     private ModelResources() {
+    }
+
+    /** {@link ModelLoader#contentKey}, with read errors as {@link UncheckedIOException}: a build step cannot go on. */
+    static String contentKey(String prefix, List<String> files, ModelLoader.FileOpener opener) {
+        try {
+            return ModelLoader.contentKey(prefix, files, opener);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the model files under " + prefix + ": " + e.getMessage(), e);
+        }
     }
 
     /** Files under {@code folder}, relative, with '/' separators, sorted. */

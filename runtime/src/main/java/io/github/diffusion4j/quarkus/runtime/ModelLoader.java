@@ -154,22 +154,60 @@ public final class ModelLoader {
      * Copies an embedded model out of the application (jar or native image) into a folder ONNX Runtime can open.
      * The folder is keyed by a digest of the file list, so a restart reuses it and a rebuilt model gets a new one.
      */
+    /** Opens one file of a model by its relative name. */
+    @FunctionalInterface
+    public interface FileOpener {
+        InputStream open(String file) throws IOException;
+    }
+
+    /**
+     * SHA-256 over each file's name, length and bytes, as 16 hex digits. The key of an extracted copy must follow the
+     * content: a retrained model of the same architecture has files of exactly the same sizes.
+     */
+    public static String contentKey(String prefix, Iterable<String> files, FileOpener opener) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        digest.update(prefix.getBytes(StandardCharsets.UTF_8));
+        byte[] buffer = new byte[1 << 16];
+        for (String file : files) {
+            digest.update(file.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            long length = 0;
+            try (InputStream in = opener.open(file)) {
+                if (in == null) {
+                    throw new IOException(prefix + file + " is missing");
+                }
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                    length += n;
+                }
+            }
+            digest.update(Long.toString(length).getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    }
+
+    /**
+     * Copies the embedded model to {@code <java.io.tmpdir>/diffusion4j-models/<name>-<content key>}, once: ONNX Runtime
+     * reads graphs and external weights from files. Files already there are the same bytes (same key) and are reused.
+     */
     static Path extract(ModelSpec spec) {
         String prefix = spec.getEmbeddedPrefix();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(prefix.getBytes(StandardCharsets.UTF_8));
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             for (String file : spec.getEmbeddedFiles()) {
-                digest.update(file.getBytes(StandardCharsets.UTF_8));
-                var url = loader.getResource(prefix + file);
-                if (url == null) {
+                if (loader.getResource(prefix + file) == null) {
                     throw new ConfigurationException("The embedded model of '" + spec.getName() + "' lacks " + prefix + file
                             + ": rebuild the application");
                 }
-                digest.update(Long.toString(url.openConnection().getContentLengthLong()).getBytes(StandardCharsets.UTF_8));
             }
-            String key = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+            // Computed at build time; hashing here is the fallback for a spec recorded without it (~20 MB/s of jar reads).
+            String key = spec.getContentKey() != null ? spec.getContentKey()
+                    : contentKey(prefix, spec.getEmbeddedFiles(), file -> loader.getResourceAsStream(prefix + file));
             Path target = Paths.get(System.getProperty("java.io.tmpdir"), "diffusion4j-models", spec.getName() + "-" + key);
             for (String file : spec.getEmbeddedFiles()) {
                 Path out = target.resolve(file).normalize();
@@ -197,8 +235,6 @@ public final class ModelLoader {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot extract the embedded model of '" + spec.getName() + "': " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -14,6 +14,7 @@ public class ModelSpec {
     private String embeddedPrefix;
     private List<String> embeddedFiles = new ArrayList<>();
     private boolean devModel;
+    private String contentKey;
 
     public ModelSpec() {
     }
@@ -66,6 +67,18 @@ public class ModelSpec {
 
     public void setDevModel(boolean devModel) {
         this.devModel = devModel;
+    }
+
+    /**
+     * Digest of the embedded files' names and bytes ({@link ModelLoader#contentKey}), computed at build time: it names
+     * the extracted copy, so a rebuilt model with files of the same sizes never reuses an older extraction.
+     */
+    public String getContentKey() {
+        return contentKey;
+    }
+
+    public void setContentKey(String contentKey) {
+        this.contentKey = contentKey;
     }
 
     /** The property that configures this model's {@code key}, e.g. {@code quarkus.diffusion4j."anime".path}. */

@@ -18,7 +18,7 @@ import java.util.Map;
  *   there is no shape;</li>
  *   <li>shape colour = named colour nearest to the component's lower median;</li>
  *   <li>position = named anchor nearest to the centroid of the pixel centres;</li>
- *   <li>size = large when the longer bounding-box side is at least 22 px;</li>
+ *   <li>size = large when the longer bounding-box side is at least 24 px (small shapes are 18–21 px, large 27–31 px);</li>
  *   <li>shape = the template with the highest IoU against the component inside its bounding box.</li>
  * </ol>
  */
@@ -29,7 +29,7 @@ final class SceneChecker {
     static final Map<String, double[]> POSITIONS = new LinkedHashMap<>();
     static final Map<String, String> POSITION_PHRASES = new LinkedHashMap<>();
     private static final int MIN_PIXELS = 12;
-    private static final int LARGE_MIN_SIDE = 22;
+    private static final int LARGE_MIN_SIDE = 24;
     private static final double[][] STAR = star();
 
     static {
