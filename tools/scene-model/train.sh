@@ -3,13 +3,16 @@
 #   tools/scene-model/train.sh [WORK_DIR]        (default: tools/scene-model/work)
 # Every stage logs to WORK_DIR/logs/. Deterministic for a given thread count (seeds in each script).
 # Environment: PY (default /usr/bin/python3, Debian's python3-torch 1.13), THREADS (default 2),
-#              OPENBLAS_DIR (a user-space OpenBLAS, see openblas.sh; used when present).
+#              OPENBLAS_DIR (a user-space OpenBLAS; by default openblas.sh unpacks Debian's into work-openblas/).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 export SCENE_WORK="$(realpath -m "${1:-$HERE/work}")"
 PY="${PY:-/usr/bin/python3}"
 export THREADS="${THREADS:-2}"
 OPENBLAS_DIR="${OPENBLAS_DIR:-$HERE/work-openblas/lib}"
+if [[ ! -e "$OPENBLAS_DIR/libblas.so.3" && "$OPENBLAS_DIR" == "$HERE/work-openblas/lib" ]] && command -v apt-get >/dev/null; then
+  "$HERE/openblas.sh" || echo "openblas.sh failed: going on with the reference BLAS"
+fi
 if [[ -e "$OPENBLAS_DIR/libblas.so.3" ]]; then
   # torch from Debian is linked against the reference BLAS; OpenBLAS makes its matmuls ~10x faster
   export LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1
