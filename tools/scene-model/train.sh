@@ -26,8 +26,11 @@ stage() {
   local name="$1"; shift
   local t0=$SECONDS
   echo "== $name"
-  "$@" 2>&1 | tee "$SCENE_WORK/logs/$name.log" | grep -E --line-buffered "step [0-9]*0 |time|std|tokens|exported|max" || true
-  [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "stage $name failed, see $SCENE_WORK/logs/$name.log"; exit 1; }
+  set +e
+  "$@" 2>&1 | tee "$SCENE_WORK/logs/$name.log" | grep -E --line-buffered "step [0-9]*0 |time|std|tokens|exported|max"
+  local status=${PIPESTATUS[0]}
+  set -e
+  [[ $status -eq 0 ]] || { echo "stage $name failed (exit $status), see $SCENE_WORK/logs/$name.log"; exit 1; }
   echo "== $name: $((SECONDS - t0)) s" | tee -a "$SCENE_WORK/logs/times.txt"
 }
 : > "$SCENE_WORK/logs/times.txt"
