@@ -1,6 +1,6 @@
 """The evaluation panel sampled through tools/goldens/scheduler_reference.py (the transcription of diffusers'
 schedulers that the Java golden tests compare against) with the torch weights, so a scheduler's quality on this model
-can be told apart from a bug in its Java port. Usage: scheduler_eval.py euler,ddim,dpmpp_2m,lms,pndm [guidance]
+can be told apart from a bug in its Java port. Usage: [STEPS=20] scheduler_eval.py euler,ddim,dpmpp_2m,lms,pndm [guidance]
 (reads $SCENE_WORK, default work/, including work/export/scheduler/scheduler_config.json)."""
 import json
 import os
@@ -33,7 +33,7 @@ for name in sys.argv[1].split(","):
     c = dict(cls.defaults); c.update({k: v for k, v in cfgfile.items() if k in cls.defaults})
     res = []
     for seed in range(4):
-        s = cls(c); s.set_timesteps(20)
+        s = cls(c); s.set_timesteps(int(os.environ.get("STEPS", "20")))
         g = torch.Generator().manual_seed(1000 + seed)
         x = torch.randn(len(items), 4, 8, 8, generator=g) * float(s.init_noise_sigma)
         ts = list(np.asarray(s.timesteps))
