@@ -473,12 +473,17 @@ def write_configs(folder, spec, vocab):
             "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_processor_type": "CLIPImageProcessor",
             "image_std": [0.26862954, 0.26130258, 0.27577711], "resample": 3, "size": {"shortest_edge": 224}})
         return
-    write_json(os.path.join(folder, "model_index.json"), {
+    index = {
         "_class_name": "StableDiffusionPipeline", "_diffusers_version": DIFFUSERS_VERSION,
         "feature_extractor": [None, None], "image_encoder": [None, None], "requires_safety_checker": False,
         "safety_checker": [None, None], "scheduler": ["diffusers", sched["_class_name"]],
         "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"],
-        "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]})
+        "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]}
+    if "recommend" in spec:
+        # Diffusion4j's defaults when a request gives none; diffusers ignores "_" keys of model_index.json
+        steps, guidance = spec["recommend"]
+        index["_diffusion4j"] = {"recommended_steps": steps, "recommended_guidance_scale": guidance}
+    write_json(os.path.join(folder, "model_index.json"), index)
     write_json(os.path.join(folder, "text_encoder", "config.json"), {
         "_name_or_path": "diffusion4j/tiny", "architectures": ["CLIPTextModel"], "attention_dropout": 0.0,
         "bos_token_id": len(vocab) - 2, "dropout": 0.0, "eos_token_id": len(vocab) - 1, "hidden_act": "gelu",
@@ -514,7 +519,7 @@ VARIANTS = collections.OrderedDict([
     ("external-weights", dict(OPT_NEW, unet_external="model.onnx_data")),
     ("external-weights-pb", dict(LEGACY, unet_external="weights.pb")),
     ("sd2-v-prediction", dict(OPT_NEW, hidden=48, scheduler=ddim_v_config, pad="!", unet_sample_size=12)),
-    ("sd-turbo", dict(OPT_NEW, scheduler=euler_turbo_config, pad="!")),
+    ("sd-turbo", dict(OPT_NEW, scheduler=euler_turbo_config, pad="!", recommend=(1, 0.0))),  # SD-Turbo's card: 1 step, no CFG
     ("bench", dict(OPT_NEW, unet_ch=96, extra_convs=3, repeats=4, unet_sample_size=64)),
     ("static-batch", dict(OPT_NEW, static_batch=True)),
     ("broken-wrong-input", dict(OPT_NEW, unet_rename={"sample": "latents"})),

@@ -119,7 +119,10 @@ def main(out, sched):
           "safety_checker": [None, None],
           "scheduler": ["diffusers", scheduler_config(sched)["_class_name"]],
           "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"],
-          "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]},
+          "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"],
+          # the settings the quality figures are measured at; Diffusion4j uses them when a request gives none
+          # (diffusers ignores "_" keys here)
+          "_diffusion4j": {"recommended_steps": 20, "recommended_guidance_scale": 5.0}},
          f"{out}/model_index.json")
 
     # reference inputs/outputs for the ORT check (Check.java reads these raw little-endian files)

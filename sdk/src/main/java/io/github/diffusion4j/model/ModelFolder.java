@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * A model folder in the Hugging Face / Optimum ONNX export layout, before anything is loaded: which files exist and
@@ -62,7 +64,11 @@ public final class ModelFolder {
                     + " (expected the Hugging Face / Optimum layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/)");
         }
         JsonNode index = readJson(abs.resolve("model_index.json")).orElse(null);
-        return new ModelFolder(abs, index);
+        ModelFolder folder = new ModelFolder(abs, index);
+        // a bad recommendation fails here, before any session is opened
+        folder.recommendedSteps();
+        folder.recommendedGuidanceScale();
+        return folder;
     }
 
     public Path root() {
@@ -96,6 +102,57 @@ public final class ModelFolder {
     public Optional<String> pipelineClass() {
         return modelIndex == null || !modelIndex.hasNonNull("_class_name")
                 ? Optional.empty() : Optional.of(modelIndex.get("_class_name").asText());
+    }
+
+    /**
+     * The steps the model's authors recommend, from {@code "_diffusion4j": {"recommended_steps": N}} in
+     * model_index.json. diffusers ignores {@code _}-prefixed keys there, so a folder that carries it still loads in
+     * diffusers and optimum. Distilled models (SD-Turbo: 1-4 steps) and small ones need values far from the usual.
+     *
+     * @throws ModelLoadException when the value is not an integer between 1 and 1000
+     */
+    public OptionalInt recommendedSteps() {
+        JsonNode value = recommendation("recommended_steps");
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1 || value.intValue() > 1000) {
+            throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j.recommended_steps must be an"
+                    + " integer between 1 and 1000, got " + value);
+        }
+        return OptionalInt.of(value.intValue());
+    }
+
+    /**
+     * The guidance scale the model's authors recommend, from {@code "_diffusion4j": {"recommended_guidance_scale": G}}
+     * in model_index.json (see {@link #recommendedSteps()}).
+     *
+     * @throws ModelLoadException when the value is not a number between 0 and 100
+     */
+    public OptionalDouble recommendedGuidanceScale() {
+        JsonNode value = recommendation("recommended_guidance_scale");
+        if (value == null) {
+            return OptionalDouble.empty();
+        }
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0
+                || value.doubleValue() > 100) {
+            throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j.recommended_guidance_scale"
+                    + " must be a number between 0 and 100, got " + value);
+        }
+        return OptionalDouble.of(value.doubleValue());
+    }
+
+    private JsonNode recommendation(String key) {
+        if (modelIndex == null || !modelIndex.has("_diffusion4j")) {
+            return null;
+        }
+        JsonNode section = modelIndex.get("_diffusion4j");
+        if (!section.isObject()) {
+            throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j must be an object, got "
+                    + section);
+        }
+        JsonNode value = section.get(key);
+        return value == null || value.isNull() ? null : value;
     }
 
     /** A component's {@code config.json} (optimum exports have one per component; legacy ones have none). */

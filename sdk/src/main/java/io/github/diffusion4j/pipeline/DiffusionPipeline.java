@@ -17,8 +17,11 @@ import org.jboss.logging.Logger;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -54,6 +57,11 @@ public final class DiffusionPipeline implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DiffusionPipeline.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** diffusers' StableDiffusionPipeline defaults, used when neither the builder nor the model folder says. */
+    static final int DIFFUSERS_DEFAULT_STEPS = 50;
+    static final double DIFFUSERS_DEFAULT_GUIDANCE = 7.5;
+    /** How long {@link #close()} waits for cancelled runs: one terminated ONNX Runtime call, normally milliseconds. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final DiffusionModel model;
     private final String name;
@@ -68,13 +76,21 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final String defaultScheduler;
     private final ModelInfo info;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
+    /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    private final Set<Generation> live = new HashSet<>();
+    private int running;
 
     private DiffusionPipeline(Builder b, DiffusionModel model, Duration loadTime) {
         this.model = model;
         this.name = b.name != null ? b.name : model.folder().name();
         this.limits = b.limits;
-        this.defaultSteps = b.defaultSteps;
-        this.defaultGuidance = b.defaultGuidance;
+        // explicit builder value, else what the model folder recommends, else diffusers' defaults
+        this.defaultSteps = b.defaultSteps != null ? b.defaultSteps
+                : model.folder().recommendedSteps().orElse(DIFFUSERS_DEFAULT_STEPS);
+        this.defaultGuidance = b.defaultGuidance != null ? b.defaultGuidance
+                : model.folder().recommendedGuidanceScale().orElse(DIFFUSERS_DEFAULT_GUIDANCE);
         this.defaultPreviewInterval = b.previewInterval;
         int scale = model.vaeDecoder().scaleFactor();
         Integer sampleSize = model.unet().sampleSize();
@@ -164,6 +180,15 @@ public final class DiffusionPipeline implements AutoCloseable {
      * @return [1, C, h/8, w/8] flattened
      */
     public float[] encodeImage(BufferedImage image) {
+        enter(null);
+        try {
+            return encodeEntered(image);
+        } finally {
+            exit(null);
+        }
+    }
+
+    private float[] encodeEntered(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         int scale = model.vaeDecoder().scaleFactor();
@@ -309,11 +334,74 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
     }
 
-    /** Closes the model's sessions and, if the pipeline created it, its executor. Running generations fail. */
+    /**
+     * Registers a run that uses the sessions ({@code generation} is cancelled by {@link #close()}; {@code null} for a
+     * short synchronous call such as {@link #encodeImage}).
+     *
+     * @throws DiffusionException when the pipeline is closed
+     */
+    void enter(Generation generation) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new DiffusionException("Pipeline '" + name + "' is closed");
+            }
+            running++;
+            if (generation != null) {
+                live.add(generation);
+            }
+        }
+    }
+
+    void exit(Generation generation) {
+        synchronized (lifecycle) {
+            running--;
+            if (generation != null) {
+                live.remove(generation);
+            }
+            lifecycle.notifyAll();
+        }
+    }
+
+    /**
+     * Cancels running generations (their streams fail with a {@link GenerationException}), waits for them to leave ONNX
+     * Runtime, then closes the model's sessions and, if the pipeline created it, its executor. Closing sessions under a
+     * run in flight would crash the JVM in native code, so after {@link #CLOSE_WAIT} with runs still inside ONNX
+     * Runtime the sessions are left open (logged) rather than freed.
+     */
     @Override
     public void close() {
+        List<Generation> toCancel;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toCancel = new ArrayList<>(live);
+        }
+        for (Generation generation : toCancel) {
+            generation.abort("Pipeline '" + name + "' was closed during the generation");
+        }
+        boolean idle;
+        synchronized (lifecycle) {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            long left;
+            while (running > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    lifecycle.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            idle = running == 0;
+        }
         if (ownsExecutor) {
             executor.shutdownNow();
+        }
+        if (!idle) {
+            LOG.warnf("Pipeline %s: a run is still inside ONNX Runtime after %d s; its sessions are left open", name,
+                    CLOSE_WAIT.toSeconds());
+            return;
         }
         model.close();
         LOG.debugf("Closed model %s", name);
@@ -328,8 +416,8 @@ public final class DiffusionPipeline implements AutoCloseable {
         private int cpuThreads;
         private ExecutorService executor;
         private Limits limits = Limits.DEFAULT;
-        private int defaultSteps = 50;
-        private double defaultGuidance = 7.5;
+        private Integer defaultSteps;
+        private Double defaultGuidance;
         private Integer defaultWidth;
         private Integer defaultHeight;
         private String defaultScheduler;
@@ -374,7 +462,10 @@ public final class DiffusionPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Steps when a request gives none; default 50 (as diffusers). */
+        /**
+         * Steps when a request gives none; default: the model folder's recommendation
+         * ({@code _diffusion4j.recommended_steps} in model_index.json), else 50 (as diffusers).
+         */
         public Builder defaultSteps(int steps) {
             if (steps < 1) {
                 throw new IllegalArgumentException("defaultSteps must be at least 1, got " + steps);
@@ -383,7 +474,10 @@ public final class DiffusionPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Guidance scale when a request gives none; default 7.5 (as diffusers). */
+        /**
+         * Guidance scale when a request gives none; default: the model folder's recommendation
+         * ({@code _diffusion4j.recommended_guidance_scale} in model_index.json), else 7.5 (as diffusers).
+         */
         public Builder defaultGuidance(double guidance) {
             if (!Double.isFinite(guidance) || guidance < 0) {
                 throw new IllegalArgumentException("defaultGuidance must be finite and at least 0, got " + guidance);

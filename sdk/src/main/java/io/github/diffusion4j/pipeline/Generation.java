@@ -36,11 +36,18 @@ final class Generation implements Runnable {
     private volatile boolean cancelled;
     private OrtSession.RunOptions runOptions;
     private boolean finished;
+    private volatile String abortReason;
 
     Generation(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, MultiEmitter<? super GenerationEvent> emitter) {
         this.pipeline = pipeline;
         this.params = params;
         this.emitter = emitter;
+    }
+
+    /** The pipeline is closing: stop like {@link #cancel()}, but fail the stream so that nobody waits forever. */
+    void abort(String reason) {
+        abortReason = reason;
+        cancel();
     }
 
     /** Called on cancellation (and on any termination): stops the loop and terminates an in-flight run. */
@@ -62,6 +69,23 @@ final class Generation implements Runnable {
 
     @Override
     public void run() {
+        try {
+            pipeline.enter(this);
+        } catch (DiffusionException e) {
+            emitter.fail(e);
+            return;
+        }
+        try {
+            runRegistered();
+        } finally {
+            pipeline.exit(this);
+            if (abortReason != null) {
+                emitter.fail(new GenerationException(abortReason, null));
+            }
+        }
+    }
+
+    private void runRegistered() {
         long start = System.nanoTime();
         OrtSession.RunOptions options;
         try {

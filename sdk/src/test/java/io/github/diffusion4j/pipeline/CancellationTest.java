@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Cancelling the subscription stops the loop within one step and releases every tensor. */
 class CancellationTest {
@@ -64,5 +65,42 @@ class CancellationTest {
             assertThat(sub.getItems()).noneMatch(GenerationEvent.Completed.class::isInstance);
             sub.assertNotTerminated();
         }
+    }
+    @Test
+    void closingThePipelineDuringAGenerationFailsItsStreamAndWaitsForTheRun() throws Exception {
+        // Closing the sessions while a run is inside ONNX Runtime crashed the JVM (SIGSEGV in libonnxruntime): a
+        // Quarkus app shut down with a job still running. close() now terminates the run and waits for it.
+        DiffusionPipeline pipeline = TestModels.pipeline("bench");
+        int before = DirectTensor.openTensors();
+        CountDownLatch firstStep = new CountDownLatch(1);
+        AssertSubscriber<GenerationEvent> sub = pipeline.generate(GenerationRequest.builder("a blue square")
+                        .steps(200).scheduler("euler").seed(1L).build())
+                .onItem().invoke(e -> {
+                    if (e instanceof GenerationEvent.Step) {
+                        firstStep.countDown();
+                    }
+                })
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        assertThat(firstStep.await(60, TimeUnit.SECONDS)).isTrue();
+
+        pipeline.close();
+
+        // close() returned only after the run left ONNX Runtime: the generation's tensors are already released
+        assertThat(DirectTensor.openTensors()).as("tensors still open after close").isEqualTo(before);
+        sub.awaitFailure(java.time.Duration.ofSeconds(10));
+        assertThat(sub.getFailure()).isInstanceOf(GenerationException.class)
+                .hasMessage("Pipeline 'bench' was closed during the generation");
+        assertThat(sub.getItems()).noneMatch(GenerationEvent.Completed.class::isInstance);
+
+        // a closed pipeline says so instead of touching freed sessions
+        AssertSubscriber<GenerationEvent> late = pipeline.generate(GenerationRequest.builder("x").steps(2).seed(1L).build())
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        late.awaitFailure(java.time.Duration.ofSeconds(10));
+        assertThat(late.getFailure()).isInstanceOf(DiffusionException.class);
+        assertThatThrownBy(() -> pipeline.encodeImage(new java.awt.image.BufferedImage(64, 64,
+                java.awt.image.BufferedImage.TYPE_INT_RGB)))
+                .isInstanceOf(DiffusionException.class)
+                .hasMessage("Pipeline 'bench' is closed");
+        pipeline.close(); // idempotent
     }
 }

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime;
 
+import io.github.diffusion4j.model.ModelFolder;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.ExecutionProvider;
 import io.github.diffusion4j.pipeline.Limits;
@@ -31,6 +32,9 @@ import java.util.Set;
 public final class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger("io.github.diffusion4j");
+    /** Steps and guidance when neither the configuration nor the model folder says: a fair speed/quality trade. */
+    static final int DEFAULT_STEPS = 25;
+    static final double DEFAULT_GUIDANCE = 7.5;
 
     private ModelLoader() {
     }
@@ -44,8 +48,6 @@ public final class ModelLoader {
                 .cudaDeviceId(config.cudaDeviceId())
                 .cpuThreads(config.cpuThreads())
                 .limits(limits(config.limits()))
-                .defaultSteps(config.steps())
-                .defaultGuidance(config.guidanceScale())
                 .previewInterval(config.previewInterval());
         config.scheduler().ifPresent(builder::defaultScheduler);
         if (config.width().isPresent() || config.height().isPresent()) {
@@ -57,6 +59,11 @@ public final class ModelLoader {
         }
         DiffusionPipeline pipeline;
         try {
+            // configured value, else the model folder's recommendation, else the extension's defaults
+            ModelFolder modelFolder = ModelFolder.open(folder);
+            builder.defaultSteps(config.steps().orElse(modelFolder.recommendedSteps().orElse(DEFAULT_STEPS)));
+            builder.defaultGuidance(config.guidanceScale()
+                    .orElse(modelFolder.recommendedGuidanceScale().orElse(DEFAULT_GUIDANCE)));
             pipeline = builder.build();
         } catch (ModelLoadException e) {
             throw new ConfigurationException(loadFailure(spec, folder, e), Set.of(spec.property("path")));
@@ -67,6 +74,12 @@ public final class ModelLoader {
                     + spec.property("height") + ")", Set.of(spec.property("scheduler")));
         }
         var info = pipeline.info();
+        if (info.defaultSteps() > config.limits().maxSteps()) {
+            pipeline.close();
+            throw invalid(spec, "steps", "(the model's recommended steps) must not exceed "
+                    + spec.property("limits.max-steps") + " (" + config.limits().maxSteps() + "): set "
+                    + spec.property("steps") + " or raise the limit", info.defaultSteps());
+        }
         LOG.infof("Diffusion4j model '%s' loaded in %d ms on %s (%s, %s, %dx%d, %s)", spec.getName(),
                 info.loadTime().toMillis(), info.provider(), info.layout(), info.precision(), info.defaultWidth(),
                 info.defaultHeight(), info.defaultScheduler());
@@ -117,10 +130,14 @@ public final class ModelLoader {
     private static void validate(ModelSpec spec, ModelRuntimeConfig config) {
         atLeast(spec, "cuda-device-id", config.cudaDeviceId(), 0);
         atLeast(spec, "cpu-threads", config.cpuThreads(), 0);
-        atLeast(spec, "steps", config.steps(), 1);
+        if (config.steps().isPresent()) {
+            atLeast(spec, "steps", config.steps().getAsInt(), 1);
+        }
         atLeast(spec, "preview-interval", config.previewInterval(), 0);
-        if (!Double.isFinite(config.guidanceScale()) || config.guidanceScale() < 0) {
-            throw invalid(spec, "guidance-scale", "must be a finite number of at least 0", config.guidanceScale());
+        if (config.guidanceScale().isPresent()
+                && (!Double.isFinite(config.guidanceScale().getAsDouble()) || config.guidanceScale().getAsDouble() < 0)) {
+            throw invalid(spec, "guidance-scale", "must be a finite number of at least 0",
+                    config.guidanceScale().getAsDouble());
         }
         config.width().ifPresent(w -> atLeast(spec, "width", w, 8));
         config.height().ifPresent(h -> atLeast(spec, "height", h, 8));
@@ -130,9 +147,9 @@ public final class ModelLoader {
         atLeast(spec, "limits.max-steps", limits.maxSteps(), 1);
         atLeast(spec, "limits.max-batch", limits.maxBatch(), 1);
         atLeast(spec, "limits.max-prompt-length", limits.maxPromptLength(), 1);
-        if (config.steps() > limits.maxSteps()) {
+        if (config.steps().isPresent() && config.steps().getAsInt() > limits.maxSteps()) {
             throw invalid(spec, "steps", "must not exceed " + spec.property("limits.max-steps") + " ("
-                    + limits.maxSteps() + ")", config.steps());
+                    + limits.maxSteps() + ")", config.steps().getAsInt());
         }
     }
 

@@ -14,6 +14,7 @@ import io.smallrye.config.WithUnnamedKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -75,13 +76,19 @@ public interface DiffusionRuntimeConfig {
          */
         Optional<String> scheduler();
 
-        /** Denoising steps used when a request gives none. */
-        @WithDefault("25")
-        int steps();
+        /**
+         * Denoising steps used when a request gives none. Default: what the model folder recommends (key
+         * {@code _diffusion4j.recommended_steps} of its {@code model_index.json}; the embedded scenes model says 20,
+         * SD-Turbo would say 1), else 25.
+         */
+        OptionalInt steps();
 
-        /** Classifier-free guidance scale used when a request gives none; {@code 1} or less disables guidance. */
-        @WithDefault("7.5")
-        double guidanceScale();
+        /**
+         * Classifier-free guidance scale used when a request gives none; {@code 1} or less disables guidance. Default:
+         * what the model folder recommends (key {@code _diffusion4j.recommended_guidance_scale} of its
+         * {@code model_index.json}; the embedded scenes model says 5), else 7.5.
+         */
+        OptionalDouble guidanceScale();
 
         /** Image width used when a request gives none. Default: the model's native size (UNet sample size × 8). */
         OptionalInt width();

@@ -31,11 +31,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-n", "--negative"}, defaultValue = "", description = "What to avoid.")
     String negative;
 
-    @Option(names = "--steps", description = "Denoising steps (default: 25).", defaultValue = "25")
-    int steps;
+    @Option(names = "--steps", description = "Denoising steps (default: what the model recommends, else 50).")
+    Integer steps;
 
-    @Option(names = "--cfg", description = "Classifier-free guidance scale (default: 7.5; <= 1 disables).", defaultValue = "7.5")
-    double cfg;
+    @Option(names = "--cfg", description = "Classifier-free guidance scale (default: what the model recommends, else 7.5;"
+            + " <= 1 disables).")
+    Double cfg;
 
     @Option(names = "--seed", description = "Seed (default: random, printed).")
     Long seed;

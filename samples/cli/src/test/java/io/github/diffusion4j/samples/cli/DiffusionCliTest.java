@@ -40,6 +40,17 @@ class DiffusionCliTest {
     }
 
     @Test
+    void withoutStepsAndCfgTheEmbeddedModelsRecommendationIsUsed(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("circle.png");
+        int code = DiffusionCli.execute("generate", "--provider", "cpu", "--threads", "1", "--quiet",
+                "--prompt", "a large red circle in the centre of a blue background", "--seed", "3", "--out", out.toString());
+        assertThat(code).isZero();
+        // the scenes model's model_index.json recommends 20 steps at guidance 5 (what its quality is measured at)
+        assertThat(Images.readParameters(Files.readAllBytes(out)))
+                .startsWith("a large red circle in the centre of a blue background\nSteps: 20, Sampler: euler, CFG scale: 5,");
+    }
+
+    @Test
     void badValuesAreReportedByName(@TempDir Path dir) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
