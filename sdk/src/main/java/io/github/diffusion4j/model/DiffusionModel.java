@@ -137,6 +137,11 @@ public final class DiffusionModel implements AutoCloseable {
         return schedulerConfig;
     }
 
+    /** Whether {@link #close()} has run: the sessions are freed and must not be used. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** The VAE encoder, opened on first call (image-to-image needs it; text-to-image does not). */
     public VaeEncoder vaeEncoder() {
         VaeEncoder encoder = vaeEncoder;

@@ -116,7 +116,9 @@ public final class ModelFolder {
         if (value == null) {
             return OptionalInt.empty();
         }
-        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1 || value.intValue() > 1000) {
+        // 20 and 20.0 are the same JSON number
+        if (!value.isNumber() || !value.canConvertToInt() || value.doubleValue() != Math.rint(value.doubleValue())
+                || value.intValue() < 1 || value.intValue() > 1000) {
             throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j.recommended_steps must be an"
                     + " integer between 1 and 1000, got " + value);
         }
@@ -143,7 +145,7 @@ public final class ModelFolder {
     }
 
     private JsonNode recommendation(String key) {
-        if (modelIndex == null || !modelIndex.has("_diffusion4j")) {
+        if (modelIndex == null || !modelIndex.hasNonNull("_diffusion4j")) {
             return null;
         }
         JsonNode section = modelIndex.get("_diffusion4j");

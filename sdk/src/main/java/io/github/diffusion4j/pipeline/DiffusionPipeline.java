@@ -18,8 +18,10 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -80,7 +82,10 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final Object lifecycle = new Object();
     private boolean closed;
     private final Set<Generation> live = new HashSet<>();
+    /** Threads inside a run, with how many runs each (a subscriber callback may encode an image inside a generation). */
+    private final Map<Thread, Integer> runningThreads = new HashMap<>();
     private int running;
+    private boolean closePending;
 
     private DiffusionPipeline(Builder b, DiffusionModel model, Duration loadTime) {
         this.model = model;
@@ -346,6 +351,7 @@ public final class DiffusionPipeline implements AutoCloseable {
                 throw new DiffusionException("Pipeline '" + name + "' is closed");
             }
             running++;
+            runningThreads.merge(Thread.currentThread(), 1, Integer::sum);
             if (generation != null) {
                 live.add(generation);
             }
@@ -353,56 +359,78 @@ public final class DiffusionPipeline implements AutoCloseable {
     }
 
     void exit(Generation generation) {
+        boolean closeNow;
         synchronized (lifecycle) {
             running--;
+            runningThreads.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
             if (generation != null) {
                 live.remove(generation);
             }
+            closeNow = running == 0 && closePending;
+            if (closeNow) {
+                closePending = false;
+            }
             lifecycle.notifyAll();
+        }
+        if (closeNow) {
+            // close() could not wait (it was called from a run, or gave up): the last run out frees the sessions
+            closeModel();
         }
     }
 
     /**
      * Cancels running generations (their streams fail with a {@link GenerationException}), waits for them to leave ONNX
      * Runtime, then closes the model's sessions and, if the pipeline created it, its executor. Closing sessions under a
-     * run in flight would crash the JVM in native code, so after {@link #CLOSE_WAIT} with runs still inside ONNX
-     * Runtime the sessions are left open (logged) rather than freed.
+     * run in flight would crash the JVM in native code: when close() cannot wait (it is called from inside a run, e.g.
+     * a subscriber's completion callback) or the runs outlast {@link #CLOSE_WAIT}, the last run to finish closes them.
      */
     @Override
     public void close() {
         List<Generation> toCancel;
+        boolean calledFromARun;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
             toCancel = new ArrayList<>(live);
+            calledFromARun = runningThreads.containsKey(Thread.currentThread());
         }
         for (Generation generation : toCancel) {
             generation.abort("Pipeline '" + name + "' was closed during the generation");
         }
         boolean idle;
+        boolean interrupted = false;
         synchronized (lifecycle) {
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             long left;
-            while (running > 0 && (left = deadline - System.nanoTime()) > 0) {
+            while (!calledFromARun && running > 0 && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     lifecycle.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    interrupted = true; // keep waiting: returning now would leave the sessions to nobody
                 }
             }
             idle = running == 0;
+            closePending = !idle;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (ownsExecutor) {
             executor.shutdownNow();
         }
         if (!idle) {
-            LOG.warnf("Pipeline %s: a run is still inside ONNX Runtime after %d s; its sessions are left open", name,
-                    CLOSE_WAIT.toSeconds());
+            if (!calledFromARun) {
+                LOG.warnf("Pipeline %s: a run is still inside ONNX Runtime after %d s; its sessions close when it ends",
+                        name, CLOSE_WAIT.toSeconds());
+            }
             return;
         }
+        closeModel();
+    }
+
+    private void closeModel() {
         model.close();
         LOG.debugf("Closed model %s", name);
     }

@@ -37,6 +37,8 @@ final class Generation implements Runnable {
     private OrtSession.RunOptions runOptions;
     private boolean finished;
     private volatile String abortReason;
+    /** Set once this generation has completed or failed its stream (only the generation thread terminates it). */
+    private boolean terminated;
 
     Generation(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, MultiEmitter<? super GenerationEvent> emitter) {
         this.pipeline = pipeline;
@@ -80,8 +82,22 @@ final class Generation implements Runnable {
         } finally {
             pipeline.exit(this);
             if (abortReason != null) {
-                emitter.fail(new GenerationException(abortReason, null));
+                fail(new GenerationException(abortReason, null));
             }
+        }
+    }
+
+    private void fail(Throwable failure) {
+        if (!terminated) {
+            terminated = true;
+            emitter.fail(failure);
+        }
+    }
+
+    private void complete() {
+        if (!terminated) {
+            terminated = true;
+            emitter.complete();
         }
     }
 
@@ -91,7 +107,7 @@ final class Generation implements Runnable {
         try {
             options = new OrtSession.RunOptions();
         } catch (OrtException e) {
-            emitter.fail(new GenerationException("Cannot create ONNX Runtime run options: " + e.getMessage(), e));
+            fail(new GenerationException("Cannot create ONNX Runtime run options: " + e.getMessage(), e));
             return;
         }
         synchronized (lock) {
@@ -106,17 +122,17 @@ final class Generation implements Runnable {
             GenerationResult result = loop(start, options);
             if (result != null && !cancelled) {
                 emitter.emit(new GenerationEvent.Completed(result));
-                emitter.complete();
+                complete();
             }
         } catch (OrtRunException e) {
             if (!cancelled) {
-                emitter.fail(new GenerationException(e.getMessage(), e.getCause()));
+                fail(new GenerationException(e.getMessage(), e.getCause()));
             }
         } catch (IllegalArgumentException e) {
-            emitter.fail(e);
+            fail(e);
         } catch (RuntimeException | Error e) {
             if (!cancelled) {
-                emitter.fail(new GenerationException("Generation failed: " + e, e));
+                fail(new GenerationException("Generation failed: " + e, e));
             }
         } finally {
             synchronized (lock) {

@@ -103,4 +103,22 @@ class CancellationTest {
                 .hasMessage("Pipeline 'bench' is closed");
         pipeline.close(); // idempotent
     }
+    @Test
+    void closingFromInsideAGenerationCallbackDoesNotWaitForItself() throws Exception {
+        // A completion callback runs on the generation thread, inside the run: close() cannot wait for that run, so the
+        // run closes the sessions itself when it leaves.
+        DiffusionPipeline pipeline = TestModels.pipeline("optimum-new");
+        CountDownLatch closed = new CountDownLatch(1);
+        pipeline.generate(GenerationRequest.builder("x").steps(2).seed(1L).build())
+                .subscribe().with(e -> { }, f -> { }, () -> {
+                    pipeline.close();
+                    closed.countDown();
+                });
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned inside the callback").isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!pipeline.model().isClosed() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(pipeline.model().isClosed()).as("the sessions were closed once the run ended").isTrue();
+    }
 }

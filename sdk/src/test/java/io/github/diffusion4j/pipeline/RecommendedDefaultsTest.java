@@ -61,6 +61,9 @@ class RecommendedDefaultsTest {
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageEndingWith("model_index.json: _diffusion4j.recommended_steps must be an integer between 1 and"
                         + " 1000, got 0");
+        try (DiffusionPipeline pipeline = pipelineWithIndexSection("{\"recommended_steps\": 20.0}")) {
+            assertThat(pipeline.info().defaultSteps()).as("20.0 is the JSON number 20").isEqualTo(20);
+        }
         assertThatThrownBy(() -> pipelineWithIndexSection("{\"recommended_steps\": 2.5}"))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("_diffusion4j.recommended_steps must be an integer between 1 and 1000, got 2.5");

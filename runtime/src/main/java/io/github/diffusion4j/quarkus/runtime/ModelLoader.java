@@ -61,7 +61,14 @@ public final class ModelLoader {
         try {
             // configured value, else the model folder's recommendation, else the extension's defaults
             ModelFolder modelFolder = ModelFolder.open(folder);
-            builder.defaultSteps(config.steps().orElse(modelFolder.recommendedSteps().orElse(DEFAULT_STEPS)));
+            int steps = config.steps().orElse(modelFolder.recommendedSteps().orElse(DEFAULT_STEPS));
+            if (steps > config.limits().maxSteps()) {
+                // only a recommendation can get here (a configured value was checked by validate): before any session
+                throw invalid(spec, "steps", "(the model's recommended steps) must not exceed "
+                        + spec.property("limits.max-steps") + " (" + config.limits().maxSteps() + "): set "
+                        + spec.property("steps") + " or raise the limit", steps);
+            }
+            builder.defaultSteps(steps);
             builder.defaultGuidance(config.guidanceScale()
                     .orElse(modelFolder.recommendedGuidanceScale().orElse(DEFAULT_GUIDANCE)));
             pipeline = builder.build();
@@ -74,12 +81,6 @@ public final class ModelLoader {
                     + spec.property("height") + ")", Set.of(spec.property("scheduler")));
         }
         var info = pipeline.info();
-        if (info.defaultSteps() > config.limits().maxSteps()) {
-            pipeline.close();
-            throw invalid(spec, "steps", "(the model's recommended steps) must not exceed "
-                    + spec.property("limits.max-steps") + " (" + config.limits().maxSteps() + "): set "
-                    + spec.property("steps") + " or raise the limit", info.defaultSteps());
-        }
         LOG.infof("Diffusion4j model '%s' loaded in %d ms on %s (%s, %s, %dx%d, %s)", spec.getName(),
                 info.loadTime().toMillis(), info.provider(), info.layout(), info.precision(), info.defaultWidth(),
                 info.defaultHeight(), info.defaultScheduler());
@@ -167,10 +168,6 @@ public final class ModelLoader {
         return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength());
     }
 
-    /**
-     * Copies an embedded model out of the application (jar or native image) into a folder ONNX Runtime can open.
-     * The folder is keyed by a digest of the file list, so a restart reuses it and a rebuilt model gets a new one.
-     */
     /** Opens one file of a model by its relative name. */
     @FunctionalInterface
     public interface FileOpener {
