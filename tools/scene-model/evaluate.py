@@ -15,7 +15,8 @@ SEEDS = 4
 STEPS = 20
 
 
-def run(te, dec, un, scaling, tok, sched, guidance, save=None):
+def run(te, dec, un, scaling, tok, sched, guidance, save=None, sampler=None, steps=STEPS):
+    """sampler(noise, cond, uncond) -> latents replaces sampling.sample (scheduler_eval.py passes diffusers' ones)."""
     items = panel()
     prompts = [it["prompt"] for it in items]
     with torch.no_grad():
@@ -25,7 +26,10 @@ def run(te, dec, un, scaling, tok, sched, guidance, save=None):
     for seed in range(SEEDS):
         g = torch.Generator().manual_seed(1000 + seed)
         noise = torch.randn(len(items), 4, 8, 8, generator=g)
-        lat = sample(un, cond, unc.expand_as(cond), noise, sched, STEPS, guidance)
+        if sampler is not None:
+            lat = sampler(noise, cond, unc.expand_as(cond))
+        else:
+            lat = sample(un, cond, unc.expand_as(cond), noise, sched, steps, guidance)
         with torch.no_grad():
             x = dec(lat / scaling)
         x = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()

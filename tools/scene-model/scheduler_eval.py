@@ -11,44 +11,46 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "goldens"))
 os.environ.setdefault("SCENE_WORK", os.path.join(HERE, "work"))
-from export import load
-from checker import check, panel
-from clip_tokenizer import CLIPTokenizer
-import scheduler_reference as R
-torch.set_num_threads(2)
-te, enc, dec, un, scaling = load()
-tok = CLIPTokenizer.load(os.environ["SCENE_WORK"] + "/tokenizer")
-cfgfile = json.load(open(os.environ["SCENE_WORK"] + "/export/scheduler/scheduler_config.json"))
-items = panel()
-with torch.no_grad():
-    cond, _ = te(torch.tensor([tok.encode(it["prompt"]) for it in items]))
-    unc, _ = te(torch.tensor([tok.encode("")]))
-ctx = torch.cat([unc.expand_as(cond), cond])
-G = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
-for name in sys.argv[1].split(","):
-    if name in ("euler_a", "ddpm"):
-        # the reference draws their step noise from the golden tests' fixed-size stream, not a batch generator
-        sys.exit(f"{name} adds noise at each step; only deterministic schedulers (euler, ddim, dpmpp_2m, lms, pndm)")
-    cls = R.SCHEDULERS[name]
-    c = dict(cls.defaults); c.update({k: v for k, v in cfgfile.items() if k in cls.defaults})
-    res = []
-    for seed in range(4):
-        s = cls(c); s.set_timesteps(int(os.environ.get("STEPS", "20")))
-        g = torch.Generator().manual_seed(1000 + seed)
-        x = torch.randn(len(items), 4, 8, 8, generator=g) * float(s.init_noise_sigma)
-        ts = list(np.asarray(s.timesteps))
+import scheduler_reference as R  # noqa: E402
+from clip_tokenizer import CLIPTokenizer  # noqa: E402
+from evaluate import run  # noqa: E402
+from export import load  # noqa: E402
+
+
+def reference_sampler(un, cls, config, steps, guidance):
+    """sampler for evaluate.run: diffusers' loop (init_noise_sigma, scale_model_input, step) with CFG."""
+    def sample(noise, cond, uncond):
+        s = cls(config)
+        s.set_timesteps(steps)
+        ctx = torch.cat([uncond, cond])
+        x = noise * float(s.init_noise_sigma)
         integral = np.issubdtype(np.asarray(s.timesteps).dtype, np.integer)
-        for t in ts:
+        for t in np.asarray(s.timesteps):
             ta = int(t) if integral else t
             xi = s.scale(x, ta)
             with torch.no_grad():
                 e = un(torch.cat([xi, xi]).float(), torch.tensor(float(t)), ctx)
             eu, ec = e.chunk(2)
-            x = s.step(eu + G * (ec - eu), ta, x, None)[0].float()
-        with torch.no_grad():
-            im = dec(x / scaling)
-        im = ((im.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
-        for it, m in zip(items, im):
-            res.append(check(m, **{k: it[k] for k in ("colour", "shape", "position", "size", "background")}))
-    n = len(res)
-    print(name, {k: round(sum(r[k] for r in res) / n, 3) for k in ("colour_ok", "shape_position_ok", "size_ok")}, flush=True)
+            x = s.step(eu + guidance * (ec - eu), ta, x, None)[0].float()
+        return x
+    return sample
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+    te, enc, dec, un, scaling = load()
+    tok = CLIPTokenizer.load(os.environ["SCENE_WORK"] + "/tokenizer")
+    with open(os.environ["SCENE_WORK"] + "/export/scheduler/scheduler_config.json") as f:
+        model_config = json.load(f)
+    guidance = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+    steps = int(os.environ.get("STEPS", "20"))
+    for name in sys.argv[1].split(","):
+        if name in ("euler_a", "ddpm"):
+            # the reference draws their step noise from the golden tests' fixed-size stream, not a batch generator
+            sys.exit(f"{name} adds noise at each step; only deterministic schedulers (euler, ddim, dpmpp_2m, lms, pndm)")
+        cls = R.SCHEDULERS[name]
+        config = dict(cls.defaults)
+        config.update({k: v for k, v in model_config.items() if k in cls.defaults})
+        rates, _ = run(te, dec, un, scaling, tok, name, guidance,
+                       sampler=reference_sampler(un, cls, config, steps, guidance))
+        print(name, {k: round(rates[k], 3) for k in ("colour_ok", "shape_position_ok", "size_ok")}, flush=True)

@@ -219,7 +219,7 @@ public final class ModelLoader {
                             + ": rebuild the application");
                 }
             }
-            // Computed at build time; hashing here is the fallback for a spec recorded without it (~20 MB/s of jar reads).
+            // Computed at build time; hashing here (reading every embedded byte) is only the fallback for a spec without it.
             String key = spec.getContentKey() != null ? spec.getContentKey()
                     : contentKey(prefix, spec.getEmbeddedFiles(), file -> loader.getResourceAsStream(prefix + file));
             Path target = Paths.get(System.getProperty("java.io.tmpdir"), "diffusion4j-models", spec.getName() + "-" + key);
