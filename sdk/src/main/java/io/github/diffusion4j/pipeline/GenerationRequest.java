@@ -2,6 +2,9 @@ package io.github.diffusion4j.pipeline;
 
 import io.github.diffusion4j.noise.NoiseSource;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What to generate. Build one with {@link #builder(String)}; unset optional fields ({@code null}) fall back to the
  * model's defaults (from {@code model_index.json}, the scheduler config and the pipeline builder).
@@ -15,13 +18,20 @@ import io.github.diffusion4j.noise.NoiseSource;
  * @param guidanceRescale guidance rescale factor φ in [0, 1] (Lin et al. 2023); 0 = off
  * @param scheduler       scheduler name (see {@code Schedulers.names()}); {@code null} = the model's own
  * @param seed            noise seed; {@code null} = drawn at random and reported in the events
- * @param noiseSource     which reference generator the seeded noise reproduces
+ * @param noiseSource     which reference generator the seeded noise reproduces; {@code null} = the one of the
+ *                        export's reference pipeline (numpy for diffusers' legacy ONNX layout, torch otherwise)
  * @param batchSize       images per prompt, at least 1
  * @param eta             DDIM eta in [0, 1] (0 = deterministic DDIM); ignored by other schedulers
  * @param previewInterval a preview every N steps; 0 = none; {@code null} = the pipeline's default
  * @param initialLatents  explicit initial latents ([batch, channels, h/8, w/8], already scaled by the scheduler's
  *                        init noise sigma is NOT expected: pass unit-variance noise) instead of seeded noise;
  *                        {@code null} = seeded noise
+ * @param prompt2         the prompt for the second text encoder of dual-encoder families (SDXL's {@code prompt_2});
+ *                        empty = {@code prompt}
+ * @param negativePrompt2 the negative prompt for the second text encoder; empty = {@code negativePrompt}
+ * @param includeLatents  attach each step's latents (and predicted x0 where the scheduler has one) to the step
+ *                        events, as diffusers' {@code callback_on_step_end} sees them; off by default (no copy per
+ *                        step)
  */
 public record GenerationRequest(
         String prompt,
@@ -37,38 +47,49 @@ public record GenerationRequest(
         int batchSize,
         double eta,
         Integer previewInterval,
-        float[] initialLatents) {
+        float[] initialLatents,
+        String prompt2,
+        String negativePrompt2,
+        boolean includeLatents) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
-        noiseSource = noiseSource == null ? NoiseSource.TORCH : noiseSource;
+        prompt2 = prompt2 == null ? "" : prompt2;
+        negativePrompt2 = negativePrompt2 == null ? "" : negativePrompt2;
+        List<Violation> violations = new ArrayList<>();
         if (width != null && (width < 8 || width % 8 != 0)) {
-            throw new IllegalArgumentException("width must be a positive multiple of 8, got " + width);
+            violations.add(new Violation("width", String.valueOf(width), "width must be a positive multiple of 8, got " + width));
         }
         if (height != null && (height < 8 || height % 8 != 0)) {
-            throw new IllegalArgumentException("height must be a positive multiple of 8, got " + height);
+            violations.add(new Violation("height", String.valueOf(height), "height must be a positive multiple of 8, got " + height));
         }
         if (steps != null && steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            violations.add(new Violation("steps", String.valueOf(steps), "steps must be at least 1, got " + steps));
         }
         if (guidanceScale != null && (!Double.isFinite(guidanceScale) || guidanceScale < 0)) {
-            throw new IllegalArgumentException("guidanceScale must be finite and at least 0, got " + guidanceScale);
+            violations.add(new Violation("guidanceScale", String.valueOf(guidanceScale),
+                    "guidanceScale must be finite and at least 0, got " + guidanceScale));
         }
         if (!Double.isFinite(guidanceRescale) || guidanceRescale < 0 || guidanceRescale > 1) {
-            throw new IllegalArgumentException("guidanceRescale must be in [0, 1], got " + guidanceRescale);
+            violations.add(new Violation("guidanceRescale", String.valueOf(guidanceRescale),
+                    "guidanceRescale must be in [0, 1], got " + guidanceRescale));
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+            violations.add(new Violation("batchSize", String.valueOf(batchSize), "batchSize must be at least 1, got " + batchSize));
         }
         if (!Double.isFinite(eta) || eta < 0 || eta > 1) {
-            throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
+            violations.add(new Violation("eta", String.valueOf(eta), "eta must be in [0, 1], got " + eta));
         }
         if (previewInterval != null && previewInterval < 0) {
-            throw new IllegalArgumentException("previewInterval must be at least 0 (0 = off), got " + previewInterval);
+            violations.add(new Violation("previewInterval", String.valueOf(previewInterval),
+                    "previewInterval must be at least 0 (0 = off), got " + previewInterval));
         }
         if (initialLatents != null && initialLatents.length == 0) {
-            throw new IllegalArgumentException("initialLatents must not be empty");
+            violations.add(new Violation("initialLatents", "0 values", "initialLatents must not be empty"));
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
         }
     }
 
@@ -94,6 +115,9 @@ public record GenerationRequest(
         b.eta = eta;
         b.previewInterval = previewInterval;
         b.initialLatents = initialLatents;
+        b.prompt2 = prompt2;
+        b.negativePrompt2 = negativePrompt2;
+        b.includeLatents = includeLatents;
         return b;
     }
 
@@ -108,11 +132,14 @@ public record GenerationRequest(
         private double guidanceRescale;
         private String scheduler;
         private Long seed;
-        private NoiseSource noiseSource = NoiseSource.TORCH;
+        private NoiseSource noiseSource;
         private int batchSize = 1;
         private double eta;
         private Integer previewInterval;
         private float[] initialLatents;
+        private String prompt2 = "";
+        private String negativePrompt2 = "";
+        private boolean includeLatents;
 
         private Builder() {
         }
@@ -193,9 +220,28 @@ public record GenerationRequest(
             return this;
         }
 
+        /** The prompt of the second text encoder (SDXL {@code prompt_2}); empty = the prompt. */
+        public Builder prompt2(String prompt2) {
+            this.prompt2 = prompt2;
+            return this;
+        }
+
+        /** The negative prompt of the second text encoder (SDXL {@code negative_prompt_2}); empty = the negative prompt. */
+        public Builder negativePrompt2(String negativePrompt2) {
+            this.negativePrompt2 = negativePrompt2;
+            return this;
+        }
+
+        /** Attach each step's latents (and predicted x0) to the step events; default off. */
+        public Builder includeLatents(boolean includeLatents) {
+            this.includeLatents = includeLatents;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
-                    scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents);
+                    scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
+                    negativePrompt2, includeLatents);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.diffusion4j.pipeline;
+package io.github.diffusion4j.model;
 
 /** Base of the SDK's typed failures. */
 public class DiffusionException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.github.diffusion4j.pipeline;
+package io.github.diffusion4j.model;
 
 /** A model folder is missing, incomplete or does not match the expected contract; the message names the file or input. */
 public class ModelLoadException extends DiffusionException {

@@ -1,4 +1,4 @@
-package io.github.diffusion4j.pipeline;
+package io.github.diffusion4j.model;
 
 import java.util.Locale;
 
