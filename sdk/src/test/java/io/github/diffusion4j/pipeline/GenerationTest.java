@@ -234,4 +234,29 @@ class GenerationTest {
     static int[] pixels(BufferedImage image) {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
+
+    @Test
+    void stepLatentsAreAttachedOnlyWhenAsked() {
+        List<GenerationEvent.Step> plain = steps(pipeline.generate(request().scheduler("euler").build()));
+        assertThat(plain).allSatisfy(st -> {
+            assertThat(st.latents()).isNull();
+            assertThat(st.predictedOriginal()).isNull();
+        });
+        List<GenerationEvent.Step> withLatents = steps(pipeline.generate(request().scheduler("euler").batchSize(2)
+                .includeLatents(true).build()));
+        assertThat(withLatents).hasSize(4).allSatisfy(st -> {
+            assertThat(st.latents()).hasSize(2 * 4 * 8 * 8);
+            assertThat(st.predictedOriginal()).hasSize(2 * 4 * 8 * 8);
+        });
+        // copies, one per step: the trajectory moves
+        assertThat(withLatents.get(0).latents()).isNotEqualTo(withLatents.get(3).latents());
+        // PNDM keeps no x0 estimate (diffusers' PNDMSchedulerOutput has none)
+        assertThat(steps(pipeline.generate(request().includeLatents(true).build())))
+                .allSatisfy(st -> assertThat(st.predictedOriginal()).isNull());
+    }
+
+    private static List<GenerationEvent.Step> steps(io.smallrye.mutiny.Multi<GenerationEvent> events) {
+        return events.filter(GenerationEvent.Step.class::isInstance).map(GenerationEvent.Step.class::cast)
+                .collect().asList().await().atMost(Duration.ofSeconds(30));
+    }
 }
