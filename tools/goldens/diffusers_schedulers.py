@@ -56,6 +56,9 @@ REGISTRY = {
     "flow_match_euler": ("scheduling_flow_match_euler_discrete", "FlowMatchEulerDiscreteScheduler", {}),
     "flow_match_heun": ("scheduling_flow_match_heun_discrete", "FlowMatchHeunDiscreteScheduler", {}),
 }
+# The schedulers with a Java port, whose files the default run writes (the others can be run with --only to prepare
+# a port).
+PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "lcm", "flow_match_euler"]
 # Keys our SchedulerConfig carries that diffusers passes to step() instead of the constructor.
 STEP_KEYS = {"eta"}
 
@@ -86,8 +89,17 @@ def r8(v):
     return float(f"{float(v):.8g}")
 
 
-def arr(t):
-    return [r8(v) for v in np.asarray(torch.as_tensor(t).to(torch.float64)).reshape(-1)]
+def r7(v):
+    """Probe values: 7 significant digits are ample for the 1e-4 bound and keep the files small."""
+    return float(f"{float(v):.7g}")
+
+
+def arr(t, rounding=r8):
+    return [rounding(v) for v in np.asarray(torch.as_tensor(t).to(torch.float64)).reshape(-1)]
+
+
+def probe(t):
+    return arr(t.reshape(-1)[PROBE], r7)
 
 
 def build(name, config):
@@ -153,8 +165,7 @@ def run_case(name, config, steps, plan=None):
         pred = getattr(out, "pred_original_sample", None)
         if pred is None:
             pred = getattr(out, "denoised", None)  # scheduling_lcm.py names x0 "denoised"
-        records.append({"scaled": arr(x_in.reshape(-1)[PROBE]), "prev": arr(prev.reshape(-1)[PROBE]),
-                        "pred": None if pred is None else arr(pred.reshape(-1)[PROBE])})
+        records.append({"scaled": probe(x_in), "prev": probe(prev), "pred": None if pred is None else probe(pred)})
         x = prev
     sigmas = getattr(s, "sigmas", None)
     case = {
@@ -173,11 +184,11 @@ def run_case(name, config, steps, plan=None):
     ts = set_plan(fresh, steps, plan)
     if hasattr(fresh, "scale_noise"):
         noisy = fresh.scale_noise(base_latents(), ts[0:1], stream_noise())
-        case["scale_noise"] = arr(noisy.reshape(-1)[PROBE])
+        case["scale_noise"] = probe(noisy)
     elif hasattr(fresh, "add_noise"):
         t0 = ts[0:1]
         noisy = fresh.add_noise(base_latents(), stream_noise(), t0)
-        case["add_noise"] = arr(noisy.reshape(-1)[PROBE])
+        case["add_noise"] = probe(noisy)
     return case
 
 
@@ -238,6 +249,9 @@ def flow_cases():
         out.append(({"shift": 3.0, "shift_terminal": 0.1}, n, None))
         out.append(({"shift": 3.0, "invert_sigmas": True}, n, None))
         out.append(({"shift": 3.0}, n, {"sigmas": [float(v) for v in np.linspace(1.0, 0.1, n)]}))
+        out.append(({"shift": 3.0, "use_karras_sigmas": True}, n, None))
+        out.append(({"shift": 3.0, "use_exponential_sigmas": True}, n, None))
+        out.append(({"shift": 3.0, "stochastic_sampling": True}, n, None))
     for plan, n in IMG2IMG:
         out.append(({"shift": 3.0}, n, dict(plan)))
     return out
@@ -382,7 +396,8 @@ def alphas_cases():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--diffusers", default="/work/upstream/diffusers")
-    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--only", nargs="*", help="registry names to write (default: every ported scheduler)")
+    parser.add_argument("--tables", action="store_true", help="with --only: also the fingerprint/alphas tables")
     parser.add_argument("out", nargs="?", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                                                                "..", "sdk", "src", "test", "resources",
                                                                "schedulers"))
@@ -393,7 +408,7 @@ def main():
     source = {"diffusers_commit": commit, "torch": torch.__version__, "numpy": np.__version__}
     os.makedirs(args.out, exist_ok=True)
     total = 0
-    for name in args.only or REGISTRY:
+    for name in args.only or PORTED:
         cases = [c for c in (run_case(name, cfg, n, plan) for cfg, n, plan in cases_for(name)) if c is not None]
         path = os.path.join(args.out, f"{name}.json")
         with open(path, "w") as fh:
@@ -401,7 +416,7 @@ def main():
                        "cases": cases}, fh, separators=(",", ":"))
         total += os.path.getsize(path)
         print(f"{name}: {len(cases)} cases, {os.path.getsize(path)} bytes")
-    if not args.only:
+    if not args.only or args.tables:
         for file, data in (("timestep_fingerprints.json", dict(fingerprints(), source=source)),
                            ("alphas_cumprod.json", {"source": source, "cases": alphas_cases()})):
             path = os.path.join(args.out, file)
