@@ -118,6 +118,9 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
         }
         int steps = plan.steps();
         double[] sigmas = plan.sigmas();
+        if (sigmas == null && plan.timesteps() == null) {
+            Checks.checkSteps(steps, numTrain);
+        }
         if (sigmas == null) {
             double[] custom = plan.timesteps();
             sigmas = custom != null ? custom : ArrayMath.numpyLinspace(sigmaMax * numTrain, sigmaMin * numTrain, steps);

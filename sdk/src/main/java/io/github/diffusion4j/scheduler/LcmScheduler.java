@@ -56,6 +56,8 @@ public final class LcmScheduler extends AbstractScheduler {
         this.clipSample = c.getBoolean("clip_sample", false);
         this.clipRange = c.getDouble("clip_sample_range", 1.0);
         this.timestepScaling = c.getDouble("timestep_scaling", 10.0);
+        // Read (and validated) like the other DDPM-family keys, though LCMScheduler's schedule does not use it.
+        c.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         Checks.rejectIfTrue(c, "thresholding", "LCMScheduler");
     }
 
