@@ -1,0 +1,207 @@
+package io.github.diffusion4j.family;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.model.DiffusionModel;
+import io.github.diffusion4j.model.RunContext;
+import io.github.diffusion4j.model.RunStats;
+import io.github.diffusion4j.noise.NoiseSource;
+import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.GenerationEvent;
+import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.GenerationResult;
+import io.github.diffusion4j.pipeline.TestModels;
+import io.github.diffusion4j.scheduler.Schedulers;
+import io.github.diffusion4j.tokenizer.ClipTokenizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every family against diffusers' own pipelines: the goldens in {@code goldens/<fixture>/<case>.json} were recorded by
+ * running diffusers' {@code StableDiffusionXLPipeline}, {@code StableDiffusionXLImg2ImgPipeline} (refiner),
+ * {@code LatentConsistencyModelPipeline} and {@code StableDiffusionPipeline} (LCM-LoRA) on the torch modules exported to
+ * the fixtures ({@code tools/goldens/family_goldens.py}). Compared: token ids, prompt embeddings, pooled embeddings,
+ * time_ids, the guidance embedding, initial noise, timesteps, latents after every step, the image (atol 1e-3 on
+ * floats, ±1 on 8-bit pixels).
+ */
+class FamilyGoldenTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double ATOL = 1e-3;
+
+    static Stream<Path> cases() throws IOException {
+        Path root = Paths.get("src/test/resources/goldens");
+        List<Path> files = new ArrayList<>();
+        try (var dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                try (var jsons = Files.list(dir)) {
+                    jsons.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
+                }
+            }
+        }
+        return files.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesDiffusers(Path file) throws IOException, OrtException {
+        JsonNode golden = JSON.readTree(file.toFile());
+        String fixture = golden.get("fixture").asText();
+        JsonNode req = golden.get("request");
+        try (DiffusionPipeline pipeline = TestModels.pipeline(fixture)) {
+            checkTokens(golden, TestModels.model(fixture));
+            checkEmbeddings(golden, pipeline.model());
+            GenerationRequest request = request(req);
+            List<GenerationEvent> events = pipeline.generate(request).collect().asList().await()
+                    .atMost(Duration.ofSeconds(60));
+            GenerationEvent.Started started = (GenerationEvent.Started) events.get(0);
+            assertThat(started.guided()).as("classifier-free guidance").isEqualTo(golden.get("classifierFreeGuidance").asBoolean());
+            List<GenerationEvent.Step> steps = events.stream().filter(GenerationEvent.Step.class::isInstance)
+                    .map(GenerationEvent.Step.class::cast).toList();
+            float[] stepTimesteps = floats(golden, "step_timesteps");
+            float[] stepLatents = floats(golden, "step_latents");
+            assertThat(steps).hasSize(stepTimesteps.length);
+            int n = stepLatents.length / steps.size();
+            for (int i = 0; i < steps.size(); i++) {
+                assertThat(steps.get(i).timestep()).as("timestep %d", i).isCloseTo(stepTimesteps[i], org.assertj.core.data.Offset.offset(1e-3));
+                assertClose(steps.get(i).latents(), slice(stepLatents, i * n, n), "latents after step " + (i + 1));
+            }
+            if (golden.get("tensors").has("step_denoised")) {
+                float[] denoised = floats(golden, "step_denoised");
+                for (int i = 0; i < steps.size(); i++) {
+                    assertClose(steps.get(i).predictedOriginal(), slice(denoised, i * n, n), "denoised at step " + (i + 1));
+                }
+            }
+            GenerationResult result = ((GenerationEvent.Completed) events.get(events.size() - 1)).result();
+            assertThat(result.unetRuns()).as("UNet calls").isEqualTo(golden.get("unetCalls").asInt());
+            checkImage(result.image().image(), golden);
+        }
+    }
+
+    private static GenerationRequest request(JsonNode req) {
+        return GenerationRequest.builder(req.get("prompt").asText())
+                .prompt2(text(req, "prompt_2")).negativePrompt(text(req, "negative_prompt"))
+                .negativePrompt2(text(req, "negative_prompt_2"))
+                .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
+                .guidanceScale(req.get("guidance").asDouble()).seed(req.get("seed").asLong())
+                .scheduler(Schedulers.nameForClass(req.get("scheduler").asText()).orElseThrow())
+                .noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
+    }
+
+    private static void checkTokens(JsonNode golden, Path folder) {
+        golden.get("tokens").fields().forEachRemaining(entry -> {
+            ClipTokenizer tokenizer = ClipTokenizer.load(folder.resolve(entry.getKey()));
+            for (JsonNode call : entry.getValue()) {
+                int[] expected = JSON.convertValue(call.get("ids"), int[].class);
+                assertThat(tokenizer.encode(call.get("text").asText()).ids()).as(entry.getKey() + " " + call.get("text"))
+                        .containsExactly(expected);
+            }
+        });
+    }
+
+    private static void checkEmbeddings(JsonNode golden, DiffusionModel model) throws OrtException {
+        JsonNode req = golden.get("request");
+        JsonNode tensors = golden.get("tensors");
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            RunContext context = new RunContext(options, new RunStats());
+            TextEmbeddings cond = model.conditioner().encode(req.get("prompt").asText(), text(req, "prompt_2"), context);
+            assertClose(cond.sequence(), floats(golden, "prompt_embeds"), "prompt_embeds");
+            if (tensors.has("pooled_prompt_embeds")) {
+                assertClose(cond.pooled(), floats(golden, "pooled_prompt_embeds"), "pooled_prompt_embeds");
+            }
+            int w = req.get("width").asInt();
+            int h = req.get("height").asInt();
+            double g = req.get("guidance").asDouble();
+            Map<String, ModelFamily.Row> rows = model.family().conditioning(cond,
+                    new ModelFamily.RowContext(false, w, h, g, model.denoiser(), model.folder()));
+            if (tensors.has("add_time_ids")) {
+                assertClose(rows.get("time_ids").values(), floats(golden, "add_time_ids"), "add_time_ids");
+            }
+            if (tensors.has("w_embedding")) {
+                assertClose(rows.get("timestep_cond").values(), floats(golden, "w_embedding"), "w_embedding");
+            }
+            if (tensors.has("negative_prompt_embeds")) {
+                boolean empty = text(req, "negative_prompt").isEmpty() && text(req, "negative_prompt_2").isEmpty();
+                TextEmbeddings uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
+                        : model.conditioner().encode(text(req, "negative_prompt"), text(req, "negative_prompt_2"), context);
+                assertClose(uncond.sequence(), floats(golden, "negative_prompt_embeds"), "negative_prompt_embeds");
+                if (tensors.has("negative_pooled_prompt_embeds")) {
+                    assertClose(uncond.pooled(), floats(golden, "negative_pooled_prompt_embeds"), "negative pooled");
+                }
+                if (tensors.has("negative_add_time_ids")) {
+                    Map<String, ModelFamily.Row> neg = model.family().conditioning(uncond,
+                            new ModelFamily.RowContext(true, w, h, g, model.denoiser(), model.folder()));
+                    assertClose(neg.get("time_ids").values(), floats(golden, "negative_add_time_ids"), "negative time_ids");
+                }
+            }
+        }
+    }
+
+    private static void checkImage(BufferedImage image, JsonNode golden) {
+        JsonNode t = golden.get("tensors").get("image_uint8");
+        int h = t.get("shape").get(0).asInt();
+        int w = t.get("shape").get(1).asInt();
+        assertThat(image.getWidth()).isEqualTo(w);
+        assertThat(image.getHeight()).isEqualTo(h);
+        JsonNode data = t.get("data");
+        int worst = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = image.getRGB(x, y);
+                int base = (y * w + x) * 3;
+                worst = Math.max(worst, Math.abs(((rgb >> 16) & 0xFF) - data.get(base).asInt()));
+                worst = Math.max(worst, Math.abs(((rgb >> 8) & 0xFF) - data.get(base + 1).asInt()));
+                worst = Math.max(worst, Math.abs((rgb & 0xFF) - data.get(base + 2).asInt()));
+            }
+        }
+        assertThat(worst).as("largest 8-bit pixel difference").isLessThanOrEqualTo(1);
+    }
+
+    private static String text(JsonNode req, String key) {
+        return req.hasNonNull(key) ? req.get(key).asText() : "";
+    }
+
+    private static float[] floats(JsonNode golden, String name) {
+        JsonNode data = golden.get("tensors").get(name).get("data");
+        float[] out = new float[data.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) data.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static float[] slice(float[] a, int from, int n) {
+        float[] out = new float[n];
+        System.arraycopy(a, from, out, 0, n);
+        return out;
+    }
+
+    private static void assertClose(float[] actual, float[] expected, String what) {
+        assertThat(actual).as(what).isNotNull().hasSize(expected.length);
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(actual[i] - expected[i]);
+            if (d > worst) {
+                worst = d;
+                at = i;
+            }
+        }
+        assertThat(worst).as("%s: largest |java - diffusers| (at %d)", what, at).isLessThanOrEqualTo(ATOL);
+    }
+}
