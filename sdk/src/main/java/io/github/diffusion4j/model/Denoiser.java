@@ -67,7 +67,7 @@ public final class Denoiser implements AutoCloseable {
             TensorSpec sample = Component.require(inputs, sampleInput, file, "input");
             TensorSpec timestep = Component.require(inputs, "timestep", file, "input");
             Component.requireType(sample, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
-            Component.requireRank(sample, file, 4);
+            Component.requireRank(sample, file, 3, 4);
             Component.requireType(timestep, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16,
                     OnnxJavaType.INT64, OnnxJavaType.INT32, OnnxJavaType.DOUBLE));
             Component.requireRank(timestep, file, 0, 1);
@@ -76,17 +76,24 @@ public final class Denoiser implements AutoCloseable {
             conditioning.remove(timestep.name());
             for (TensorSpec spec : conditioning.values()) {
                 Component.requireType(spec, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
-                if (spec.rank() < 2) {
-                    throw new ModelContractException(file + " '" + spec.name() + "' has rank " + spec.rank() + " ("
-                            + spec.describe() + "), expected a batch axis and at least one more");
+                if (spec.rank() < 1) {
+                    throw new ModelContractException(file + " '" + spec.name() + "' is a scalar (" + spec.describe()
+                            + "); conditioning inputs have at least one axis");
                 }
             }
-            TensorSpec out = Component.outputOrFirst(Component.outputs(session, file), "out_sample", file);
+            Map<String, TensorSpec> outputs = Component.outputs(session, file);
+            TensorSpec out = Component.outputOrFirst(outputs, outputs.containsKey("out_hidden_states")
+                    ? "out_hidden_states" : "out_sample", file);
             Component.requireType(out, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
-            Component.requireRank(out, file, 4);
+            Component.requireRank(out, file, sample.rank());
             JsonNode config = folder.componentConfig(component).orElse(null);
             int channels;
-            if (!sample.isDynamic(1)) {
+            if (sample.rank() == 3) {
+                // FLUX packs 2×2 latent patches: [B, h/2·w/2, 4·C]; in_channels of its config is 4·C
+                int packed = !sample.isDynamic(2) ? (int) sample.shape()[2]
+                        : config != null && config.hasNonNull("in_channels") ? config.get("in_channels").asInt() : 64;
+                channels = packed / 4;
+            } else if (!sample.isDynamic(1)) {
                 channels = (int) sample.shape()[1];
             } else if (config != null && config.hasNonNull("in_channels")) {
                 channels = config.get("in_channels").asInt();
@@ -113,7 +120,15 @@ public final class Denoiser implements AutoCloseable {
 
     /** Latent channels of the output (the input's, unless the graph says otherwise, as for inpainting UNets). */
     public int outChannels() {
+        if (packed()) {
+            return output.isDynamic(2) ? inChannels : (int) output.shape()[2] / 4;
+        }
         return output.isDynamic(1) ? inChannels : (int) output.shape()[1];
+    }
+
+    /** Whether the latent input is packed in 2×2 patches ([B, h/2·w/2, 4·C], FLUX) rather than [B, C, h, w]. */
+    public boolean packed() {
+        return sample.rank() == 3;
     }
 
     /** The batch size the graph requires, or -1 when the batch axis is dynamic. */
@@ -180,7 +195,19 @@ public final class Denoiser implements AutoCloseable {
                 throw new ModelContractException(file + " has an input '" + name + "' that nothing fills");
             }
         }
+        if (packed() && (latentHeight % 2 != 0 || latentWidth % 2 != 0)) {
+            throw new IllegalArgumentException(file + " packs 2x2 latent patches: the latent size must be even, got "
+                    + latentHeight + "x" + latentWidth);
+        }
         return new Binding(rows, latentHeight, latentWidth, rowShapes);
+    }
+
+    /**
+     * Whether {@code input} has no batch axis (FLUX's {@code img_ids} and {@code txt_ids} in current exports): its
+     * graph rank equals the rank of one row.
+     */
+    private boolean shared(TensorSpec spec, long[] rowShape) {
+        return spec.rank() == rowShape.length;
     }
 
     /**
@@ -195,6 +222,9 @@ public final class Denoiser implements AutoCloseable {
         private final DirectTensor timestepTensor;
         private final Map<String, DirectTensor> conditioningTensors = new LinkedHashMap<>();
         private final Map<String, Integer> conditioningRowSizes = new LinkedHashMap<>();
+        private final java.util.Set<String> sharedInputs = new java.util.HashSet<>();
+        private final int latentHeight;
+        private final int latentWidth;
         private final DirectTensor outputTensor;
         private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         private final Map<String, OnnxTensor> pinned;
@@ -203,17 +233,21 @@ public final class Denoiser implements AutoCloseable {
 
         private Binding(int rows, int h, int w, Map<String, long[]> rowShapes) {
             try {
-                sampleTensor = allocate(sample.type(), new long[] {rows, inChannels, h, w});
-                timestepTensor = allocate(timestep.type(), timestepShape());
+                sampleTensor = allocate(sample.type(), latentShape(rows, inChannels, h, w));
+                timestepTensor = allocate(timestep.type(), timestepShape(rows));
                 for (TensorSpec spec : conditioning.values()) {
                     long[] row = rowShapes.get(spec.name());
-                    long[] shape = new long[row.length + 1];
+                    boolean isShared = shared(spec, row);
+                    long[] shape = new long[row.length + (isShared ? 0 : 1)];
                     shape[0] = rows;
-                    System.arraycopy(row, 0, shape, 1, row.length);
+                    System.arraycopy(row, 0, shape, isShared ? 0 : 1, row.length);
                     conditioningTensors.put(spec.name(), allocate(spec.type(), shape));
                     conditioningRowSizes.put(spec.name(), (int) (product(row)));
+                    if (isShared) {
+                        sharedInputs.add(spec.name());
+                    }
                 }
-                outputTensor = allocate(output.type(), new long[] {rows, outChannels(), h, w});
+                outputTensor = allocate(output.type(), latentShape(rows, outChannels(), h, w));
             } catch (RuntimeException ex) {
                 close(ex);
                 throw ex;
@@ -224,15 +258,24 @@ public final class Denoiser implements AutoCloseable {
             pinned = Map.of(output.name(), outputTensor.tensor());
             rowSize = inChannels * h * w;
             outRowSize = outChannels() * h * w;
+            latentHeight = h;
+            latentWidth = w;
         }
 
-        private long[] timestepShape() {
+        private long[] latentShape(int rows, int channels, int h, int w) {
+            return packed() ? new long[] {rows, (long) (h / 2) * (w / 2), channels * 4L} : new long[] {rows, channels, h, w};
+        }
+
+        private long[] timestepShape(int rows) {
             if (timestep.rank() == 0) {
                 return new long[0];
             }
-            // diffusers' OnnxStableDiffusionPipeline feeds a [1] timestep even for the guided batch of 2, and
-            // exports broadcast it; follow the reference rather than guessing the batch.
-            return timestep.isDynamic(0) ? new long[] {1} : new long[] {timestep.shape()[0]};
+            if (!timestep.isDynamic(0)) {
+                return new long[] {timestep.shape()[0]};
+            }
+            // diffusers' OnnxStableDiffusionPipeline feeds a [1] timestep even for the guided batch of 2, and UNet
+            // exports broadcast it; the transformer pipelines (SD3, FLUX) expand it to the batch: t.expand(B).
+            return new long[] {packed() || "hidden_states".equals(sample.name()) ? rows : 1};
         }
 
         private DirectTensor allocate(OnnxJavaType type, long[] shape) {
@@ -241,9 +284,17 @@ public final class Denoiser implements AutoCloseable {
             return t;
         }
 
-        /** Copies one latent row ([C, h, w]) from {@code src} at {@code srcOffset} into row {@code row}. */
+        /**
+         * Copies one latent row ([C, h, w]) from {@code src} at {@code srcOffset} into row {@code row}, packing it in
+         * 2×2 patches for packed denoisers.
+         */
         public void putSample(int row, float[] src, int srcOffset) {
-            sampleTensor.put(src, srcOffset, row * rowSize, rowSize);
+            if (packed()) {
+                float[] packedRow = LatentPacking.pack(src, srcOffset, inChannels, latentHeight, latentWidth);
+                sampleTensor.put(packedRow, 0, row * rowSize, rowSize);
+            } else {
+                sampleTensor.put(src, srcOffset, row * rowSize, rowSize);
+            }
         }
 
         /** Copies one row of conditioning input {@code name} (its row shape as bound). */
@@ -256,7 +307,8 @@ public final class Denoiser implements AutoCloseable {
                 throw new IllegalArgumentException(file + " input '" + name + "' takes " + size + " values per row, got "
                         + src.length);
             }
-            conditioningTensors.get(name).put(src, 0, row * size, size);
+            // an input without a batch axis holds one value for every row
+            conditioningTensors.get(name).put(src, 0, sharedInputs.contains(name) ? 0 : row * size, size);
         }
 
         public void setTimestep(double t) {
@@ -274,9 +326,15 @@ public final class Denoiser implements AutoCloseable {
             }
         }
 
-        /** Copies output row {@code row} into {@code dst} at {@code dstOffset}. */
+        /** Copies output row {@code row} into {@code dst} at {@code dstOffset} as [C, h, w] (unpacked). */
         public void getOutput(int row, float[] dst, int dstOffset) {
-            outputTensor.get(row * outRowSize, dst, dstOffset, outRowSize);
+            if (packed()) {
+                float[] packedRow = new float[outRowSize];
+                outputTensor.get(row * outRowSize, packedRow, 0, outRowSize);
+                LatentPacking.unpack(packedRow, dst, dstOffset, outChannels(), latentHeight, latentWidth);
+            } else {
+                outputTensor.get(row * outRowSize, dst, dstOffset, outRowSize);
+            }
         }
 
         @Override
