@@ -112,6 +112,24 @@ def main():
                   [("latent_sample", torch.randn(1, 16, h, w) * 2)], ["sample"])
             probe(os.path.join(folder, "vae_encoder", "model.onnx"), fam.modules["vae_encoder"],
                   [("sample", torch.rand(1, 3, 8 * h, 8 * w) * 2 - 1)], ["latent_parameters"])
+    # optimum-new (make_tiny_models.py), whose modules edit_goldens.py rebuilds from the same seeds
+    sys.path.insert(0, HERE)
+    import edit_goldens
+    m = edit_goldens.optimum_new_modules(len(vocab))
+    folder = os.path.join(ROOT, "tools", "models", "optimum-new")
+    ids = torch.randint(0, len(vocab) - 2, (2, 77))
+    ids[:, 0] = len(vocab) - 2
+    ids[:, 9:] = len(vocab) - 1
+    probe(os.path.join(folder, "text_encoder", "model.onnx"), m["text_encoder"], [("input_ids", ids)],
+          ["last_hidden_state", "pooler_output"])
+    for (h, w, t) in ((8, 8, 999.0), (8, 12, 1.0)):
+        probe(os.path.join(folder, "unet", "model.onnx"), m["unet"],
+              [("sample", torch.randn(2, 4, h, w)), ("timestep", torch.tensor(t)),
+               ("encoder_hidden_states", torch.randn(2, 77, 32))], ["out_sample"])
+        probe(os.path.join(folder, "vae_decoder", "model.onnx"), m["vae_decoder"],
+              [("latent_sample", torch.randn(1, 4, h, w) * 3)], ["sample"])
+        probe(os.path.join(folder, "vae_encoder", "model.onnx"), m["vae_encoder"],
+              [("sample", torch.rand(1, 3, 8 * h, 8 * w) * 2 - 1)], ["latent_parameters"])
     with open(os.path.join(out_dir, "manifest.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"{sum(1 for l in lines if l.startswith('model'))} probes in {out_dir}")
