@@ -217,7 +217,8 @@ def edit_case(ctx, fixture, case, request):
     doc = {"fixture": fixture, "case": case, "pipeline": Pipeline.__name__, "diffusersCommit": ctx.commit,
            "diffusersFile": FILES[Pipeline.__name__],
            "request": dict(request, schedulerClass=sched.__class__.__name__),
-           "schedulerConfig": dict(sched.config), "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
+           "schedulerConfig": {k: v for k, v in sched.config.items() if k != "_use_default_values"},  # a set
+           "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
            "unetInChannels": configs["unet"]["in_channels"],
            "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
            "addNoiseCalls": len(noise_rec.calls),
