@@ -20,6 +20,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import make_tiny_dits as dits  # noqa: E402
 import make_tiny_families as families  # noqa: E402
 import make_tiny_models as tiny  # noqa: E402
 
@@ -81,6 +82,54 @@ def main():
                   [("latent_sample", torch.randn(1, 4, h, w) * 3)], ["sample"])
             probe(os.path.join(folder, "vae_encoder", "model.onnx"), fam.modules["vae_encoder"],
                   [("sample", torch.rand(1, 3, 8 * h, 8 * w) * 2 - 1)], ["latent_parameters"])
+    for name in dits.FAMILIES:
+        folder = os.path.join(ROOT, "tools", "models", name)
+        fam = dits.build(name, len(vocab))
+        spec = fam.spec
+        ids = torch.randint(0, len(vocab) - 2, (2, 77))
+        ids[:, 0] = len(vocab) - 2
+        ids[:, 9:] = len(vocab) - 1
+        for te in ("text_encoder", "text_encoder_2"):
+            m = fam.modules.get(te)
+            if not isinstance(m, families.TinyClipText):
+                continue
+            outs = ["text_embeds", "last_hidden_state"] if m.text_projection is not None else [
+                "last_hidden_state", "pooler_output"]
+            if m.with_hidden_states:
+                outs += [f"hidden_states.{i}" for i in range(len(m.blocks) + 1)]
+            probe(os.path.join(folder, te, "model.onnx"), m, [("input_ids", ids)], outs)
+        if spec["t5"]:
+            for seq in (32, 7):
+                t5_ids = torch.randint(0, dits.T5_VOCAB, (2, seq))
+                probe(os.path.join(folder, fam.t5_name, "model.onnx"), fam.modules[fam.t5_name],
+                      [("input_ids", t5_ids)], ["last_hidden_state"])
+        names = dits.transformer_inputs(spec)
+        for (h, w, seq, t) in ((8, 8, 32, 1000.0), (12, 16, 7, 250.0)):
+            values = dits.transformer_example(spec, b=2, h=h, w=w, seq=seq, t=t)
+            probe(os.path.join(folder, "transformer", "model.onnx"), families.Positional(fam.modules["transformer"], names),
+                  [(k, values[k]) for k in names], ["out_hidden_states"])
+            probe(os.path.join(folder, "vae_decoder", "model.onnx"), fam.modules["vae_decoder"],
+                  [("latent_sample", torch.randn(1, 16, h, w) * 2)], ["sample"])
+            probe(os.path.join(folder, "vae_encoder", "model.onnx"), fam.modules["vae_encoder"],
+                  [("sample", torch.rand(1, 3, 8 * h, 8 * w) * 2 - 1)], ["latent_parameters"])
+    # optimum-new (make_tiny_models.py), whose modules edit_goldens.py rebuilds from the same seeds
+    sys.path.insert(0, HERE)
+    import edit_goldens
+    m = edit_goldens.optimum_new_modules(len(vocab))
+    folder = os.path.join(ROOT, "tools", "models", "optimum-new")
+    ids = torch.randint(0, len(vocab) - 2, (2, 77))
+    ids[:, 0] = len(vocab) - 2
+    ids[:, 9:] = len(vocab) - 1
+    probe(os.path.join(folder, "text_encoder", "model.onnx"), m["text_encoder"], [("input_ids", ids)],
+          ["last_hidden_state", "pooler_output"])
+    for (h, w, t) in ((8, 8, 999.0), (8, 12, 1.0)):
+        probe(os.path.join(folder, "unet", "model.onnx"), m["unet"],
+              [("sample", torch.randn(2, 4, h, w)), ("timestep", torch.tensor(t)),
+               ("encoder_hidden_states", torch.randn(2, 77, 32))], ["out_sample"])
+        probe(os.path.join(folder, "vae_decoder", "model.onnx"), m["vae_decoder"],
+              [("latent_sample", torch.randn(1, 4, h, w) * 3)], ["sample"])
+        probe(os.path.join(folder, "vae_encoder", "model.onnx"), m["vae_encoder"],
+              [("sample", torch.rand(1, 3, 8 * h, 8 * w) * 2 - 1)], ["latent_parameters"])
     with open(os.path.join(out_dir, "manifest.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"{sum(1 for l in lines if l.startswith('model'))} probes in {out_dir}")

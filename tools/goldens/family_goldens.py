@@ -216,6 +216,7 @@ class Recorder:
         self.denoised = []
         self.step_timesteps = []
         self.encoded = None
+        self.encoded_all = []
         self.initial_latents = None
         self.extras = {}
         original_encode = pipe.encode_prompt
@@ -223,6 +224,7 @@ class Recorder:
 
         def encode_prompt(*args, **kwargs):
             out = original_encode(*args, **kwargs)
+            self.encoded_all.append(out)
             if self.encoded is None:
                 self.encoded = out
             return out
@@ -272,9 +274,8 @@ def common_tensors(rec, parts, image, noise_shape, seed):
         t["initial_latents"] = tensor(rec.initial_latents)
     sched = parts["scheduler"]
     t["timesteps"] = tensor(sched.timesteps.float())
-    if hasattr(sched, "sigmas") and sched.sigmas is not None and hasattr(sched, "init_noise_sigma"):
-        if isinstance(sched.sigmas, torch.Tensor):
-            t["sigmas"] = tensor(sched.sigmas.float())
+    if isinstance(getattr(sched, "sigmas", None), torch.Tensor):
+        t["sigmas"] = tensor(sched.sigmas.float())
     t["step_timesteps"] = tensor(np.array(rec.step_timesteps, dtype=np.float32))
     t["step_latents"] = tensor(torch.stack(rec.steps))
     if rec.denoised:
