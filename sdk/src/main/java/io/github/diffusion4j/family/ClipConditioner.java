@@ -31,6 +31,18 @@ final class ClipConditioner implements Conditioner {
     private record Pair(ClipTokenizer tokenizer, TextEncoder encoder, String sequenceOutput, String pooledOutput) {
     }
 
+    /** Which output of each encoder is pooled; the pooled embeddings are those of every pair, concatenated. */
+    enum Pooled {
+        /** SD 1.x/2.x: none. */
+        NONE,
+        /** SDXL: {@code text_embeds} of the last encoder (CLIP-G with projection). */
+        LAST_TEXT_EMBEDS,
+        /** SD3: {@code text_embeds} of both CLIP encoders, concatenated. */
+        ALL_TEXT_EMBEDS,
+        /** FLUX.1: {@code pooler_output} of CLIP-L. */
+        POOLER_OUTPUT
+    }
+
     private final List<Pair> pairs;
     private final boolean secondPromptGoesToLast;
 
@@ -41,7 +53,17 @@ final class ClipConditioner implements Conditioner {
 
     /** SD 1.x/2.x: {@code tokenizer/} and {@code text_encoder/}, last hidden state, no pooled embeddings. */
     static ClipConditioner single(ModelFolder folder, SessionFactory sessions) {
-        return open(folder, sessions, List.of("text_encoder"), false, false);
+        return open(folder, sessions, List.of("text_encoder"), false, Pooled.NONE);
+    }
+
+    /** FLUX.1: CLIP-L's {@code pooler_output} (its per-token output is not used). */
+    static ClipConditioner pooledOnly(ModelFolder folder, SessionFactory sessions) {
+        return open(folder, sessions, List.of("text_encoder"), false, Pooled.POOLER_OUTPUT);
+    }
+
+    /** SD3: CLIP-L and CLIP-G, penultimate hidden states side by side, both {@code text_embeds} concatenated. */
+    static ClipConditioner sd3(ModelFolder folder, SessionFactory sessions) {
+        return open(folder, sessions, List.of("text_encoder", "text_encoder_2"), true, Pooled.ALL_TEXT_EMBEDS);
     }
 
     /**
@@ -54,11 +76,11 @@ final class ClipConditioner implements Conditioner {
             encoders.add("text_encoder");
         }
         encoders.add("text_encoder_2");
-        return open(folder, sessions, encoders, true, true);
+        return open(folder, sessions, encoders, true, Pooled.LAST_TEXT_EMBEDS);
     }
 
     private static ClipConditioner open(ModelFolder folder, SessionFactory sessions, List<String> encoders,
-                                        boolean penultimate, boolean pooledFromLast) {
+                                        boolean penultimate, Pooled pooledMode) {
         List<String> files = new ArrayList<>();
         for (String component : encoders) {
             String tokenizerDir = component.replace("text_encoder", "tokenizer");
@@ -73,10 +95,12 @@ final class ClipConditioner implements Conditioner {
                 ClipTokenizer tokenizer = loadTokenizer(folder, tokenizerDir);
                 TextEncoder encoder = TextEncoder.load(sessions, folder, component, tokenizer.maxLength());
                 String sequence = penultimate ? encoder.hiddenStateOutput(2) : encoder.output().name();
-                String pooled = null;
-                if (pooledFromLast && i == encoders.size() - 1) {
-                    pooled = encoder.requireOutput("text_embeds");
-                }
+                String pooled = switch (pooledMode) {
+                    case NONE -> null;
+                    case LAST_TEXT_EMBEDS -> i == encoders.size() - 1 ? encoder.requireOutput("text_embeds") : null;
+                    case ALL_TEXT_EMBEDS -> encoder.requireOutput("text_embeds");
+                    case POOLER_OUTPUT -> encoder.requireOutput("pooler_output");
+                };
                 pairs.add(new Pair(tokenizer, encoder, penultimate ? sequence : textOutputKey(), pooled));
             }
         } catch (RuntimeException e) {
@@ -85,7 +109,7 @@ final class ClipConditioner implements Conditioner {
             }
             throw e;
         }
-        return new ClipConditioner(List.copyOf(pairs), pooledFromLast);
+        return new ClipConditioner(List.copyOf(pairs), pooledMode != Pooled.NONE);
     }
 
     /** TextEncoder keys its per-token output {@code last_hidden_state} whatever the graph calls it. */
@@ -102,8 +126,9 @@ final class ClipConditioner implements Conditioner {
     }
 
     @Override
-    public TextEmbeddings encode(String prompt, String prompt2, RunContext context) {
-        String second = prompt2 == null || prompt2.isEmpty() ? prompt : prompt2;
+    public TextEmbeddings encode(PromptText text, RunContext context) {
+        String prompt = text.prompt();
+        String second = text.prompt2();
         List<float[]> sequences = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
         float[] pooled = null;
@@ -130,11 +155,21 @@ final class ClipConditioner implements Conditioner {
             sequences.add(out.get(pair.sequenceOutput()));
             widths.add((int) shape[2]);
             if (pair.pooledOutput() != null) {
-                pooled = out.get(pair.pooledOutput()).clone();
+                pooled = concat(pooled, out.get(pair.pooledOutput()));
             }
         }
         return new TextEmbeddings(concatLastAxis(sequences, widths, tokens), tokens, widths.stream().mapToInt(w -> w).sum(),
                 pooled, dropped);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        if (a == null) {
+            return b.clone();
+        }
+        float[] out = new float[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** {@code torch.concat(prompt_embeds_list, dim=-1)} for [tokens, w_i] matrices. */

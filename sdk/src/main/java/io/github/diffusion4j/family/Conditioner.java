@@ -8,14 +8,8 @@ import io.github.diffusion4j.model.RunContext;
  */
 public interface Conditioner extends AutoCloseable {
 
-    /**
-     * Encodes one prompt.
-     *
-     * @param prompt  the prompt for every encoder
-     * @param prompt2 the prompt for the second encoder of dual-encoder families (SDXL's {@code prompt_2}); empty or
-     *                {@code null} means {@code prompt}; ignored by single-encoder families
-     */
-    TextEmbeddings encode(String prompt, String prompt2, RunContext context);
+    /** Encodes one prompt (single-encoder families read only {@link PromptText#prompt()}). */
+    TextEmbeddings encode(PromptText prompt, RunContext context);
 
     /** The width of {@link TextEmbeddings#sequence()} rows, or -1 when the graphs leave it dynamic. */
     long width();

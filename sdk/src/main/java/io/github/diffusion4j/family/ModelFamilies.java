@@ -10,21 +10,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The families this SDK runs, and recognition of a model folder's family. Most specific first: SDXL (its UNet has
+ * The families this SDK runs, and recognition of a model folder's family. Most specific first: FLUX.1 (a transformer
+ * with {@code img_ids}), SD3 (a transformer with {@code pooled_projections}), SDXL (a UNet with
  * {@code text_embeds}/{@code time_ids}), LCM ({@code timestep_cond} or an LCM pipeline class), then SD 1.x/2.x.
  * Families the SDK does not run yet are refused by name before any session is opened.
  */
 public final class ModelFamilies {
 
-    private static final List<ModelFamily> FAMILIES = List.of(new StableDiffusionXlFamily(),
-            new LatentConsistencyFamily(), new StableDiffusionFamily());
+    private static final List<ModelFamily> FAMILIES = List.of(new FluxFamily(), new StableDiffusion3Family(),
+            new StableDiffusionXlFamily(), new LatentConsistencyFamily(), new StableDiffusionFamily());
 
     /** diffusers pipeline class prefixes of families this SDK cannot run yet, with their names. */
     private static final Map<String, String> NOT_YET = new LinkedHashMap<>();
 
     static {
-        NOT_YET.put("StableDiffusion3", "Stable Diffusion 3");
-        NOT_YET.put("Flux", "FLUX.1");
         NOT_YET.put("StableCascade", "Stable Cascade");
         NOT_YET.put("Wuerstchen", "Würstchen");
         NOT_YET.put("Kandinsky", "Kandinsky");
@@ -69,17 +68,12 @@ public final class ModelFamilies {
                         + supported());
             }
         }
-        if (!folder.hasComponent("unet") && folder.hasComponent("transformer")) {
-            throw new ModelContractException(folder.root() + " has a transformer/ denoiser (a diffusion transformer such"
-                    + " as SD3 or FLUX.1" + cls.map(c -> ", _class_name " + c).orElse("") + "), which this version cannot"
-                    + " run yet. Supported: " + supported());
-        }
     }
 
     private static boolean isSupportedClass(String base) {
-        // "StableDiffusionXL..." and "StableDiffusion..." are ours although "StableDiffusion3" shares the prefix
-        return base.startsWith("StableDiffusionXL") || (base.startsWith("StableDiffusion") && !base.startsWith("StableDiffusion3")
-                && !base.startsWith("StableDiffusionUpscale") && !base.startsWith("StableDiffusionLatentUpscale"));
+        // the upscalers share the "StableDiffusion" prefix with the families we run
+        return base.startsWith("StableDiffusion") && !base.startsWith("StableDiffusionUpscale")
+                && !base.startsWith("StableDiffusionLatentUpscale");
     }
 
     /**

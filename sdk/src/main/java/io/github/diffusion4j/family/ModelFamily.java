@@ -4,6 +4,8 @@ import io.github.diffusion4j.model.Denoiser;
 import io.github.diffusion4j.model.ModelFolder;
 import io.github.diffusion4j.model.SessionFactory;
 import io.github.diffusion4j.model.VaeDecoder;
+import io.github.diffusion4j.scheduler.SchedulerConfig;
+import io.github.diffusion4j.scheduler.TimestepPlan;
 
 import java.util.Map;
 
@@ -30,6 +32,35 @@ public interface ModelFamily {
 
     /** The diffusers defaults of this family's pipeline. */
     FamilyDefaults defaults();
+
+    /** The defaults for this denoiser (FLUX.1 schnell and dev share a pipeline but not their settings). */
+    default FamilyDefaults defaults(Denoiser denoiser) {
+        return defaults();
+    }
+
+    /** Whether prompts go through T5 (then {@code max_sequence_length} applies). */
+    default boolean usesT5() {
+        return false;
+    }
+
+    /** diffusers' default {@code max_sequence_length} of the family's T5 encoder (256 SD3, 512 FLUX.1). */
+    default int defaultMaxSequenceLength() {
+        return 256;
+    }
+
+    /**
+     * The timestep plan for {@code steps} on a latent of {@code latentHeight × latentWidth}: plain by default; FLUX
+     * passes its own sigmas and the resolution-dependent {@code mu} (diffusers {@code retrieve_timesteps(...,
+     * sigmas=..., mu=...)}).
+     */
+    default TimestepPlan timestepPlan(int steps, int latentHeight, int latentWidth, SchedulerConfig config) {
+        return TimestepPlan.of(steps);
+    }
+
+    /** The value fed to the denoiser's {@code timestep} input for scheduler timestep {@code t} (FLUX: t / 1000). */
+    default double denoiserTimestep(double t) {
+        return t;
+    }
 
     /** Whether the family is trained for flow matching (then only flow-matching schedulers apply). */
     default boolean flowMatching() {
@@ -77,12 +108,14 @@ public interface ModelFamily {
      * @param negative      whether this is the unconditional (negative prompt) row of classifier-free guidance
      * @param width         image width in pixels
      * @param height        image height in pixels
+     * @param latentHeight  latent height (image height / the VAE's scale)
+     * @param latentWidth   latent width
      * @param guidanceScale the requested guidance scale (embedded by guidance-distilled models)
      * @param denoiser      the denoiser whose inputs are filled
      * @param folder        the model folder (family settings of model_index.json)
      */
-    record RowContext(boolean negative, int width, int height, double guidanceScale, Denoiser denoiser,
-                      ModelFolder folder) {
+    record RowContext(boolean negative, int width, int height, int latentHeight, int latentWidth,
+                      double guidanceScale, Denoiser denoiser, ModelFolder folder) {
     }
 
     /** How a family applies guidance. */

@@ -75,7 +75,9 @@ public final class Denoiser implements AutoCloseable {
             conditioning.remove(sample.name());
             conditioning.remove(timestep.name());
             for (TensorSpec spec : conditioning.values()) {
-                Component.requireType(spec, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
+                // FLUX's img_ids/txt_ids are int64 in some exports, float in others: cast to what the graph declares
+                Component.requireType(spec, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16, OnnxJavaType.INT64,
+                        OnnxJavaType.INT32));
                 if (spec.rank() < 1) {
                     throw new ModelContractException(file + " '" + spec.name() + "' is a scalar (" + spec.describe()
                             + "); conditioning inputs have at least one axis");

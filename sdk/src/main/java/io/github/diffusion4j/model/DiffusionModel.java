@@ -64,7 +64,9 @@ public final class DiffusionModel implements AutoCloseable {
             SessionFactory factory = SessionFactory.create(provider, cudaDeviceId, cpuThreads);
             opened.add(factory);
             // the denoiser first: its graph inputs say which family this is, and so which encoders to open
-            Denoiser denoiser = Denoiser.load(factory, folder, "unet", "sample");
+            boolean transformer = !folder.hasComponent("unet") && folder.hasComponent("transformer");
+            Denoiser denoiser = transformer ? Denoiser.load(factory, folder, "transformer", "hidden_states")
+                    : Denoiser.load(factory, folder, "unet", "sample");
             opened.add(denoiser);
             ModelFamily family = ModelFamilies.recognise(new FamilyProbe(folder, denoiser));
             Conditioner conditioner = family.openConditioner(folder, factory);
@@ -182,7 +184,7 @@ public final class DiffusionModel implements AutoCloseable {
      */
     public String layout() {
         boolean legacyIndex = folder.pipelineClass().map(c -> c.startsWith("Onnx")).orElse(false);
-        if (legacyIndex || folder.componentConfig("unet").isEmpty()) {
+        if (legacyIndex || (folder.componentConfig("unet").isEmpty() && folder.componentConfig("transformer").isEmpty())) {
             return "diffusers-onnx";
         }
         OnnxJavaType t = denoiser.timestepSpec().type();

@@ -99,7 +99,10 @@ public final class TextEncoder implements AutoCloseable {
         return file;
     }
 
-    /** Token sequence length the encoder is fed (77 for CLIP). */
+    /**
+     * Token sequence length the encoder is fed (77 for CLIP): the graph's, or the tokenizer's when the graph leaves
+     * it dynamic (then other lengths are accepted too, as T5's {@code max_sequence_length}).
+     */
     public int sequenceLength() {
         return sequenceLength;
     }
@@ -156,7 +159,7 @@ public final class TextEncoder implements AutoCloseable {
      * @param stats accumulates the time spent inside ONNX Runtime
      */
     public Outputs encode(int[] ids, List<String> names, OrtSession.RunOptions runOptions, RunStats stats) {
-        if (ids.length != sequenceLength) {
+        if (!input.isDynamic(1) && ids.length != sequenceLength) {
             throw new IllegalArgumentException("expected " + sequenceLength + " token ids, got " + ids.length);
         }
         CacheKey key = new CacheKey(ids.clone(), List.copyOf(names));

@@ -26,8 +26,11 @@ final class DenoiserCalls implements AutoCloseable {
     private final int rowSize;
     private final int outRowSize;
     private final float[] prediction;
+    private final ModelFamily family;
 
-    private DenoiserCalls(List<Denoiser.Binding> bindings, int perCall, int batch, int rowSize, int outRowSize, int rows) {
+    private DenoiserCalls(ModelFamily family, List<Denoiser.Binding> bindings, int perCall, int batch, int rowSize,
+                          int outRowSize, int rows) {
+        this.family = family;
         this.bindings = bindings;
         this.perCall = perCall;
         this.batch = batch;
@@ -67,7 +70,7 @@ final class DenoiserCalls implements AutoCloseable {
         }
         int inRow = denoiser.inChannels() * h * w;
         int outRow = denoiser.outChannels() * h * w;
-        return new DenoiserCalls(bindings, perCall, batch, inRow, outRow, rows);
+        return new DenoiserCalls(model.family(), bindings, perCall, batch, inRow, outRow, rows);
     }
 
     /**
@@ -82,7 +85,7 @@ final class DenoiserCalls implements AutoCloseable {
                 int row = c * perCall + r;
                 binding.putSample(r, input, (row % batch) * rowSize);
             }
-            binding.setTimestep(t);
+            binding.setTimestep(family.denoiserTimestep(t));
             binding.run(context.options(), context.stats());
             for (int r = 0; r < perCall; r++) {
                 binding.getOutput(r, prediction, (c * perCall + r) * outRowSize);

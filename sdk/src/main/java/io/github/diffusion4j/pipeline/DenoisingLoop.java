@@ -2,6 +2,7 @@ package io.github.diffusion4j.pipeline;
 
 import io.github.diffusion4j.family.LatentCodec;
 import io.github.diffusion4j.family.ModelFamily;
+import io.github.diffusion4j.family.PromptText;
 import io.github.diffusion4j.family.TextEmbeddings;
 import io.github.diffusion4j.image.Images;
 import io.github.diffusion4j.model.Denoiser;
@@ -89,7 +90,8 @@ final class DenoisingLoop {
      */
     private Scheduler retrieveTimesteps() {
         Scheduler scheduler = params.takeScheduler(pipeline);
-        scheduler.setTimesteps(params.steps());
+        scheduler.setTimesteps(model.family().timestepPlan(params.steps(), latentHeight, latentWidth,
+                scheduler.config()));
         return scheduler;
     }
 
@@ -103,12 +105,15 @@ final class DenoisingLoop {
      */
     private PromptEmbeddings encodePrompt() {
         long t0 = System.nanoTime();
-        TextEmbeddings cond = model.conditioner().encode(request.prompt(), request.prompt2(), context);
+        int length = params.maxSequenceLength();
+        TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
+                request.prompt3(), length), context);
         TextEmbeddings uncond = null;
         if (params.classifierFree()) {
             boolean empty = request.negativePrompt().isEmpty() && request.negativePrompt2().isEmpty();
             uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
-                    : model.conditioner().encode(request.negativePrompt(), request.negativePrompt2(), context);
+                    : model.conditioner().encode(new PromptText(request.negativePrompt(), request.negativePrompt2(),
+                    request.negativePrompt3(), length), context);
         }
         textNanos = System.nanoTime() - t0;
         return new PromptEmbeddings(cond, uncond);
@@ -257,7 +262,8 @@ final class DenoisingLoop {
     static Map<String, ModelFamily.Row> conditioning(DiffusionModel model, TextEmbeddings text, boolean negative,
                                                      DiffusionPipeline.Resolved params) {
         Denoiser denoiser = model.denoiser();
+        int scale = model.vaeDecoder().scaleFactor();
         return model.family().conditioning(text, new ModelFamily.RowContext(negative, params.width(), params.height(),
-                params.guidance(), denoiser, model.folder()));
+                params.height() / scale, params.width() / scale, params.guidance(), denoiser, model.folder()));
     }
 }

@@ -91,7 +91,11 @@ public final class DiffusionPipeline implements AutoCloseable {
         this.defaultPreviewInterval = b.previewInterval;
         this.descriptor = describe(b, model, name);
         // Fail at build time, not at the first request, when the default scheduler cannot be built.
-        Schedulers.create(descriptor.defaultScheduler(), model.schedulerConfig());
+        Scheduler defaultScheduler = Schedulers.create(descriptor.defaultScheduler(), model.schedulerConfig());
+        if (!descriptor.schedulers().contains(defaultScheduler.name())) {
+            throw new IllegalArgumentException("scheduler '" + descriptor.defaultScheduler() + "' does not apply to "
+                    + descriptor.familyName() + " models; valid: " + String.join(", ", descriptor.schedulers()));
+        }
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownsExecutor = false;
@@ -123,7 +127,7 @@ public final class DiffusionPipeline implements AutoCloseable {
      * pipelines {@code torch.randn}.
      */
     private static ModelDescriptor describe(Builder b, DiffusionModel model, String name) {
-        FamilyDefaults familyDefaults = model.family().defaults();
+        FamilyDefaults familyDefaults = model.family().defaults(model.denoiser());
         int steps = b.defaultSteps != null ? b.defaultSteps
                 : model.folder().recommendedSteps().orElse(familyDefaults.steps());
         double guidance = b.defaultGuidance != null ? b.defaultGuidance
@@ -131,23 +135,40 @@ public final class DiffusionPipeline implements AutoCloseable {
         int scale = model.vaeDecoder().scaleFactor();
         Integer sampleSize = model.denoiser().sampleSize();
         int nativeSize = sampleSize != null ? sampleSize * scale : 512;
-        String scheduler = b.defaultScheduler != null ? b.defaultScheduler : defaultSchedulerOf(model.schedulerConfig());
+        String scheduler = b.defaultScheduler != null ? b.defaultScheduler
+                : defaultSchedulerOf(model.schedulerConfig(), model.family().flowMatching());
         NoiseSource noise = "diffusers-onnx".equals(model.layout()) ? NoiseSource.NUMPY : NoiseSource.TORCH;
-        boolean embedded = model.family().guidanceMode(2.0, model.denoiser())
-                == io.github.diffusion4j.family.ModelFamily.GuidanceMode.EMBEDDED;
+        String guidanceMode = switch (model.family().guidanceMode(2.0, model.denoiser())) {
+            case CLASSIFIER_FREE -> ModelDescriptor.CLASSIFIER_FREE;
+            case EMBEDDED -> ModelDescriptor.EMBEDDED;
+            case NONE -> ModelDescriptor.NONE;
+        };
         return new ModelDescriptor(name, model.family().id(), model.family().displayName(), model.sizeMultiple(), scale,
                 model.denoiser().inChannels(), model.denoiser().fixedBatch(),
-                embedded ? ModelDescriptor.EMBEDDED : ModelDescriptor.CLASSIFIER_FREE,
+                guidanceMode,
                 b.defaultWidth != null ? b.defaultWidth : nativeSize, b.defaultHeight != null ? b.defaultHeight : nativeSize,
-                steps, guidance, scheduler, noise, Schedulers.names(), model.schedulerConfig(), b.limits);
+                steps, guidance, scheduler, noise, compatibleSchedulers(model.family()), model.schedulerConfig(), b.limits,
+                model.family().usesT5() ? model.family().defaultMaxSequenceLength() : 0);
     }
 
-    private static String defaultSchedulerOf(SchedulerConfig config) {
+    /** The schedulers of the family's kind (diffusers' {@code _compatibles}): flow matching or not. */
+    private static List<String> compatibleSchedulers(io.github.diffusion4j.family.ModelFamily family) {
+        List<String> names = new ArrayList<>();
+        for (var d : Schedulers.descriptors()) {
+            if (d.flowMatching() == family.flowMatching()) {
+                names.add(d.name());
+            }
+        }
+        return names;
+    }
+
+    private static String defaultSchedulerOf(SchedulerConfig config, boolean flowMatching) {
+        String fallback = flowMatching ? "flow_match_euler" : "pndm";
         String cls = config.className();
         if (cls != null) {
-            return Schedulers.nameForClass(cls).orElse("pndm");
+            return Schedulers.nameForClass(cls).orElse(fallback);
         }
-        return "pndm";
+        return fallback;
     }
 
     /** Starts a builder for the model folder {@code modelDir}. */
@@ -299,7 +320,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
         return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
-                previewInterval, outcome.noiseSource());
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength());
     }
 
     /**
@@ -308,7 +329,7 @@ public final class DiffusionPipeline implements AutoCloseable {
      */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
                     boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource) {
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);

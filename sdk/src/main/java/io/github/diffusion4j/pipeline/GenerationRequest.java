@@ -32,6 +32,10 @@ import java.util.List;
  * @param includeLatents  attach each step's latents (and predicted x0 where the scheduler has one) to the step
  *                        events, as diffusers' {@code callback_on_step_end} sees them; off by default (no copy per
  *                        step)
+ * @param prompt3         the prompt for the third text encoder (SD3's T5, {@code prompt_3}); empty = {@code prompt}
+ * @param negativePrompt3 the negative prompt for SD3's T5; empty = {@code negativePrompt}
+ * @param maxSequenceLength T5's {@code max_sequence_length} (SD3, FLUX.1), 2 to 512; {@code null} = the family's
+ *                        default (256 for SD3, 512 for FLUX.1)
  */
 public record GenerationRequest(
         String prompt,
@@ -50,14 +54,23 @@ public record GenerationRequest(
         float[] initialLatents,
         String prompt2,
         String negativePrompt2,
-        boolean includeLatents) {
+        boolean includeLatents,
+        String prompt3,
+        String negativePrompt3,
+        Integer maxSequenceLength) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         prompt2 = prompt2 == null ? "" : prompt2;
         negativePrompt2 = negativePrompt2 == null ? "" : negativePrompt2;
+        prompt3 = prompt3 == null ? "" : prompt3;
+        negativePrompt3 = negativePrompt3 == null ? "" : negativePrompt3;
         List<Violation> violations = new ArrayList<>();
+        if (maxSequenceLength != null && (maxSequenceLength < 2 || maxSequenceLength > 512)) {
+            violations.add(new Violation("maxSequenceLength", String.valueOf(maxSequenceLength),
+                    "maxSequenceLength must be between 2 and 512, got " + maxSequenceLength));
+        }
         if (width != null && (width < 8 || width % 8 != 0)) {
             violations.add(new Violation("width", String.valueOf(width), "width must be a positive multiple of 8, got " + width));
         }
@@ -118,6 +131,9 @@ public record GenerationRequest(
         b.prompt2 = prompt2;
         b.negativePrompt2 = negativePrompt2;
         b.includeLatents = includeLatents;
+        b.prompt3 = prompt3;
+        b.negativePrompt3 = negativePrompt3;
+        b.maxSequenceLength = maxSequenceLength;
         return b;
     }
 
@@ -140,6 +156,9 @@ public record GenerationRequest(
         private String prompt2 = "";
         private String negativePrompt2 = "";
         private boolean includeLatents;
+        private String prompt3 = "";
+        private String negativePrompt3 = "";
+        private Integer maxSequenceLength;
 
         private Builder() {
         }
@@ -238,10 +257,28 @@ public record GenerationRequest(
             return this;
         }
 
+        /** The prompt of SD3's third (T5) encoder ({@code prompt_3}); empty = the prompt. */
+        public Builder prompt3(String prompt3) {
+            this.prompt3 = prompt3;
+            return this;
+        }
+
+        /** The negative prompt of SD3's T5 encoder ({@code negative_prompt_3}); empty = the negative prompt. */
+        public Builder negativePrompt3(String negativePrompt3) {
+            this.negativePrompt3 = negativePrompt3;
+            return this;
+        }
+
+        /** T5's {@code max_sequence_length} (SD3, FLUX.1); {@code null} = the family default. */
+        public Builder maxSequenceLength(Integer maxSequenceLength) {
+            this.maxSequenceLength = maxSequenceLength;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
-                    negativePrompt2, includeLatents);
+                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength);
         }
     }
 }

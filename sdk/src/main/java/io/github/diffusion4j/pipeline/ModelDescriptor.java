@@ -17,7 +17,7 @@ import java.util.List;
  * @param latentChannels   channels of the denoiser's latents
  * @param fixedBatch       the denoiser graph's fixed batch, or -1 when it is dynamic
  * @param guidance         how the model applies guidance: {@code classifier-free} (guidance scale &gt; 1 doubles the
- *                         batch) or {@code embedded} (guidance-distilled, one row per image)
+ *                         batch), {@code embedded} (guidance-distilled, one row per image) or {@code none}
  * @param defaultWidth     width when a request gives none
  * @param defaultHeight    height when a request gives none
  * @param defaultSteps     steps when a request gives none
@@ -27,16 +27,20 @@ import java.util.List;
  * @param schedulers       scheduler names a request may use on this model
  * @param schedulerConfig  the model's scheduler_config.json (schedulers are built from it)
  * @param limits           the operator's limits
+ * @param maxSequenceLength the default T5 {@code max_sequence_length}, 0 for families without T5
  */
 public record ModelDescriptor(String name, String family, String familyName, int sizeMultiple, int latentScale,
                               int latentChannels, int fixedBatch, String guidance, int defaultWidth, int defaultHeight,
                               int defaultSteps, double defaultGuidance, String defaultScheduler, NoiseSource defaultNoise,
-                              List<String> schedulers, SchedulerConfig schedulerConfig, Limits limits) {
+                              List<String> schedulers, SchedulerConfig schedulerConfig, Limits limits,
+                              int maxSequenceLength) {
 
     /** {@link #guidance()} of models that run classifier-free guidance. */
     public static final String CLASSIFIER_FREE = "classifier-free";
-    /** {@link #guidance()} of guidance-distilled models (LCM). */
+    /** {@link #guidance()} of guidance-distilled models (LCM, FLUX.1 dev). */
     public static final String EMBEDDED = "embedded";
+    /** {@link #guidance()} of models that take no guidance (FLUX.1 schnell). */
+    public static final String NONE = "none";
 
     public ModelDescriptor {
         schedulers = List.copyOf(schedulers);

@@ -1,9 +1,11 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.family.ModelFamilies;
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.scheduler.Scheduler;
 import io.github.diffusion4j.scheduler.SchedulerConfig;
 import io.github.diffusion4j.scheduler.Schedulers;
+import io.github.diffusion4j.scheduler.TimestepPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,8 @@ public final class RequestValidator {
      *                  {@code null} when the request is invalid
      */
     public record Outcome(List<Violation> violations, int width, int height, int steps, double guidance,
-                          boolean classifierFree, String schedulerName, NoiseSource noiseSource, Scheduler scheduler) {
+                          boolean classifierFree, String schedulerName, NoiseSource noiseSource, Scheduler scheduler,
+                          int maxSequenceLength) {
 
         public boolean valid() {
             return violations.isEmpty();
@@ -81,9 +84,15 @@ public final class RequestValidator {
         initialLatents(out, r, model, width, height);
         String schedulerName = r.scheduler() != null && !r.scheduler().isBlank() ? r.scheduler().trim()
                 : model.defaultScheduler();
-        Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model);
+        text(out, "prompt3", r.prompt3(), limits.maxPromptLength());
+        if (r.maxSequenceLength() != null && model.maxSequenceLength() == 0) {
+            out.add(new Violation("maxSequenceLength", String.valueOf(r.maxSequenceLength()), "maxSequenceLength applies"
+                    + " only to models with a T5 encoder (SD3, FLUX.1); " + model.familyName() + " has none"));
+        }
+        int sequence = r.maxSequenceLength() != null ? r.maxSequenceLength() : model.maxSequenceLength();
+        Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
-                out.isEmpty() ? scheduler : null);
+                out.isEmpty() ? scheduler : null, sequence);
     }
 
     private static void size(List<Violation> out, String field, int value, int multiple, int max) {
@@ -126,7 +135,8 @@ public final class RequestValidator {
         }
     }
 
-    private static Scheduler scheduler(List<Violation> out, String name, double eta, int steps, ModelDescriptor model) {
+    private static Scheduler scheduler(List<Violation> out, String name, double eta, int steps, ModelDescriptor model,
+                                       int width, int height) {
         SchedulerConfig config = model.schedulerConfig();
         if (eta != 0) {
             config = config.with("eta", eta);
@@ -145,7 +155,11 @@ public final class RequestValidator {
         }
         if (steps >= 1 && steps <= model.limits().maxSteps()) {
             try {
-                scheduler.setTimesteps(steps);
+                int scale = model.latentScale();
+                TimestepPlan plan = ModelFamilies.byId(model.family())
+                        .map(f -> f.timestepPlan(steps, height / scale, width / scale, scheduler.config()))
+                        .orElse(TimestepPlan.of(steps));
+                scheduler.setTimesteps(plan);
             } catch (IllegalArgumentException e) {
                 out.add(new Violation("steps", String.valueOf(steps), e.getMessage()));
             }

@@ -1,6 +1,5 @@
 package io.github.diffusion4j.tokenizer;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
 import java.io.IOException;
@@ -17,26 +16,30 @@ import java.util.List;
  */
 public final class T5Tokenizer implements AutoCloseable {
 
-    private final HuggingFaceTokenizer tokenizer;
-    private final int maxLength;
+    /** T5's {@code <pad>} is id 0 in every released vocabulary (t5-v1_1, the SD3/FLUX encoders). */
+    static final int PAD_ID = 0;
 
-    private T5Tokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private final HuggingFaceTokenizer tokenizer;
+    private final int eosId;
+
+    private T5Tokenizer(HuggingFaceTokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        this.maxLength = maxLength;
+        // the post-processor appends </s> to every encoding: the encoding of nothing is exactly it
+        long[] empty = tokenizer.encode("", true, false).getIds();
+        if (empty.length != 1) {
+            throw new IllegalArgumentException("tokenizer.json does not look like a T5 tokenizer: encoding \"\" gave "
+                    + empty.length + " ids, expected one </s>");
+        }
+        this.eosId = Math.toIntExact(empty[0]);
     }
 
     /**
      * Loads {@code dir/tokenizer.json}.
      *
-     * @param maxLength the sequence length every encoding is padded or truncated to (diffusers'
-     *                  {@code max_sequence_length}: 256 for SD3, 512 for FLUX.1 dev)
      * @throws IllegalArgumentException when the folder has no tokenizer.json (a folder with only
      *                                  {@code spiece.model} is named as such), or the native library cannot load
      */
-    public static T5Tokenizer load(Path dir, int maxLength) {
-        if (maxLength < 2) {
-            throw new IllegalArgumentException("max_sequence_length must be at least 2, got " + maxLength);
-        }
+    public static T5Tokenizer load(Path dir) {
         Path json = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(json)) {
             if (Files.isRegularFile(dir.resolve("spiece.model"))) {
@@ -50,11 +53,15 @@ public final class T5Tokenizer implements AutoCloseable {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(true)
-                    .optTruncation(true)
-                    .optMaxLength(maxLength)
-                    .optPadToMaxLength()
+                    .optTruncation(false)
+                    .optPadding(false)
                     .build();
-            return new T5Tokenizer(tokenizer, maxLength);
+            try {
+                return new T5Tokenizer(tokenizer);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read " + json + ": " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
@@ -64,26 +71,28 @@ public final class T5Tokenizer implements AutoCloseable {
         }
     }
 
-    /** Encodes {@code text} to exactly {@link #maxLength()} ids. */
-    public Tokenization encode(String text) {
-        Encoding encoding = tokenizer.encode(text == null ? "" : text, true, false);
-        long[] raw = encoding.getIds();
-        long[] mask = encoding.getAttentionMask();
-        int[] ids = new int[maxLength];
-        int real = 0;
-        for (int i = 0; i < maxLength && i < raw.length; i++) {
-            ids[i] = Math.toIntExact(raw[i]);
-            if (i < mask.length && mask[i] != 0) {
-                real++;
-            }
+    /**
+     * Encodes {@code text} to exactly {@code maxLength} ids: the pieces (as many as fit before {@code </s>}),
+     * {@code </s>}, then {@code <pad>} — what {@code truncation=True} and {@code padding="max_length"} give.
+     */
+    public Tokenization encode(String text, int maxLength) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max_sequence_length must be at least 2, got " + maxLength);
         }
-        boolean truncated = encoding.exceedMaxLength();
-        return new Tokenization(ids, real, truncated ? List.of("(truncated to " + maxLength + " tokens)") : List.of());
-    }
-
-    /** The length every encoding has. */
-    public int maxLength() {
-        return maxLength;
+        long[] raw = tokenizer.encode(text == null ? "" : text, true, false).getIds();
+        int pieces = raw.length - 1; // the last id is </s>
+        int kept = Math.min(pieces, maxLength - 1);
+        int[] ids = new int[maxLength];
+        for (int i = 0; i < kept; i++) {
+            ids[i] = Math.toIntExact(raw[i]);
+        }
+        ids[kept] = eosId;
+        for (int i = kept + 1; i < maxLength; i++) {
+            ids[i] = PAD_ID;
+        }
+        List<String> dropped = pieces > kept ? List.of("(" + (pieces - kept) + " T5 tokens past " + maxLength + ")")
+                : List.of();
+        return new Tokenization(ids, kept + 1, dropped);
     }
 
     @Override
