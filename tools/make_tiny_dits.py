@@ -160,9 +160,16 @@ class JointBlock(nn.Module):
         return x[:, txt.shape[1]:]
 
 
+def flow_velocity(x_t, x0, sigma, rank):
+    """The flow-matching velocity that carries x_t = (1 - sigma) x0 + sigma noise to the predicted x0:
+    (x_t - x0) / sigma, sigma clamped at 0.02. A trained model's velocity does this with a meaningful x0; here x0
+    is the (conditioned) network output, so latents end O(1) instead of collapsing to 0."""
+    return (x_t - x0) / sigma.clamp(min=0.02).reshape((-1,) + (1,) * (rank - 1))
+
+
 class TinySD3Transformer(nn.Module):
     """SD3Transformer2DModel stand-in: 2x2 patchify conv, time + pooled conditioning, joint attention with the
-    prompt tokens, 2x2 unpatchify; output = input + 0.5 * correction (see TinyCondUNet for why the skip)."""
+    prompt tokens, 2x2 unpatchify into a predicted x0, returned as a velocity (flow_velocity)."""
 
     def __init__(self, joint_dim, pooled_dim, ch=32):
         super().__init__()
@@ -181,7 +188,7 @@ class TinySD3Transformer(nn.Module):
         img = h.flatten(2).transpose(1, 2)
         img = self.block(img, self.ctx(encoder_hidden_states), F.silu(cond))
         h = img.transpose(1, 2).reshape(h.shape)
-        return hidden_states + 0.5 * self.unpatch(F.silu(h))
+        return flow_velocity(hidden_states, 2.0 * self.unpatch(F.silu(h)), timestep / 1000.0, 4)
 
 
 class TinyFluxTransformer(nn.Module):
@@ -210,7 +217,7 @@ class TinyFluxTransformer(nn.Module):
         img = self.x_in(hidden_states) + 0.1 * self.ids(img_ids.float()).unsqueeze(0)
         txt = self.ctx(encoder_hidden_states) + 0.1 * self.ids(txt_ids.float()).unsqueeze(0)
         img = self.block(img, txt, F.silu(cond))
-        return hidden_states + 0.5 * self.x_out(F.silu(img))
+        return flow_velocity(hidden_states, 2.0 * self.x_out(F.silu(img)), timestep, 3)
 
 
 class TinyVae16Decoder(nn.Module):
@@ -219,7 +226,8 @@ class TinyVae16Decoder(nn.Module):
         self.conv_in = nn.Conv2d(LATENT16, ch, 3, padding=1)
         self.ups = nn.ModuleList([nn.Conv2d(ch, ch, 3, padding=1) for _ in range(3)])
         self.conv_out = nn.Conv2d(ch, 3, 3, padding=1)
-        with torch.no_grad():
+        with torch.no_grad():  # input and output gain: a missing shift_factor or scaling moves the image by > 0.03
+            self.conv_in.weight.mul_(8.0)
             self.conv_out.weight.mul_(6.0)
             self.conv_out.bias.zero_()
 

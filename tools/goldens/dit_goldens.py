@@ -3,7 +3,8 @@
 FluxPipeline unchanged on the torch modules of tools/make_tiny_dits.py (the ones exported to the fixtures).
 
 Same approach, wrappers, shims and JSON layout as family_goldens.py (read its docstring), plus:
-  * T5 tokenizer: sentencepiece (Debian's python3-sentencepiece) encoding with the fixture's spiece.model, then
+  * T5 tokenizer: sentencepiece (Debian's python3-sentencepiece) encoding with the fixture's spiece.model (special
+    tokens written in the text are taken as those tokens, as the fast tokenizer does), then
     `</s>` appended, truncated to max_length keeping `</s>`, padded with `<pad>` (0): T5TokenizerFast's
     behaviour with add_special_tokens=True. Independent of the tokenizer.json the Java side reads.
   * transformer wrappers: SD3 `transformer(hidden_states=, timestep=, encoder_hidden_states=, pooled_projections=,
@@ -18,6 +19,7 @@ import json
 import contextlib
 import functools
 import os
+import re
 import sys
 import types
 
@@ -43,11 +45,24 @@ class T5Tokenizer:
         self.added_tokens_encoder = {}
         self.calls = []
 
+    SPECIAL = re.compile(r"(<pad>|</s>|<unk>)")
+
+    def encode(self, text):
+        """The fast tokenizer extracts added (special) tokens from the text before the model sees it; the pieces
+        between them are encoded by sentencepiece."""
+        ids = []
+        for part in self.SPECIAL.split(text):
+            if part in ("<pad>", "</s>", "<unk>"):
+                ids.append(self.sp.piece_to_id(part))
+            elif part:
+                ids += self.sp.encode(part)
+        return ids
+
     def tokenize(self, text):
-        return self.sp.encode(text, out_type=str)
+        return [self.sp.id_to_piece(i) for i in self.encode(text)]
 
     def _ids(self, text, padding, max_length, truncation):
-        ids = self.sp.encode(text)
+        ids = self.encode(text)
         if truncation and max_length:
             ids = ids[:max_length - 1]
         ids = ids + [self.sp.eos_id()]
@@ -249,7 +264,8 @@ CASES = {
 T5_PANEL = [
     "a photograph of an astronaut riding a horse", "blurry, low quality", "", "   ", "a cat",
     "  a   cat  ", "a, b; c!", "123 4k", "XYZ abc", "héllo wörld", "a castle on a hill under a starry night sky",
-    " ".join(["a bowl of fruit on a wooden table"] * 8),
+    " ".join(["a bowl of fruit on a wooden table"] * 8), "a\tcat\nand a dog", "UPPER lower MiXeD",
+    "ünïcödé ☃ 猫", "</s> inside", "a  <pad>  b",
 ]
 
 
@@ -258,12 +274,14 @@ def t5_panel(out_dir, fixture="sd3"):
     tok = T5Tokenizer(os.path.join(fg.MODELS, fixture, "tokenizer_3"), "tokenizer_3")
     cases = []
     for text in T5_PANEL:
-        ids = tok.sp.encode(text)
-        cases.append({"text": text, "pieces": tok.sp.encode(text, out_type=str), "ids": ids + [1],
+        ids = tok.encode(text)
+        cases.append({"text": text, "pieces": tok.tokenize(text), "ids": ids + [1],
                       "padded32": tok._ids(text, "max_length", 32, True)})
     doc = {"tokenizer": f"tools/models/{fixture}/tokenizer_3 (also flux-*/tokenizer_2: same files)",
-           "reference": "sentencepiece 0.1.97 SentencePieceProcessor.encode on spiece.model, then </s> (id 1); "
-                        "padded32 = truncated to 31 + </s>, padded with <pad> (0) to 32",
+           "reference": "sentencepiece 0.1.97 SentencePieceProcessor.encode on spiece.model of the text between "
+                        "special tokens (<pad>, </s>, <unk> in the text are those tokens, as T5TokenizerFast "
+                        "treats added tokens), then </s> (id 1); padded32 = truncated to 31 + </s>, padded with "
+                        "<pad> (0) to 32",
            "padTokenId": 0, "eosTokenId": 1, "unkTokenId": 2, "cases": cases}
     d = os.path.join(out_dir, "t5-tokenizer")
     os.makedirs(d, exist_ok=True)

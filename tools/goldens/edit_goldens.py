@@ -227,7 +227,59 @@ def edit_case(ctx, fixture, case, request):
     fg.write(fixture, case, doc)
 
 
-FILES = {"StableDiffusionImg2ImgPipeline":
+def sdxl_img2img_case(ctx, fixture, case, request):
+    """StableDiffusionXLImg2ImgPipeline on sdxl-base (6 time ids) or sdxl-refiner (5, aesthetic scores)."""
+    from PIL import Image
+    from diffusers.pipelines.stable_diffusion_xl.pipeline_stable_diffusion_xl_img2img import \
+        StableDiffusionXLImg2ImgPipeline as Pipeline
+    fam, parts = fg.components(fixture, ctx.vocab_size)
+    parts["vae"] = RecordingVae(parts["vae"].module, parts["vae"].encoder_module, parts["vae"].config)
+    parts["scheduler"] = scheduler_for(request["scheduler"], fam.configs["scheduler"])
+    refiner = bool(fam.spec.get("aesthetics"))
+    extra = {} if "text_encoder" in parts else {"text_encoder": None, "tokenizer": None}
+    pipe = Pipeline(requires_aesthetics_score=refiner, force_zeros_for_empty_prompt=fam.spec["force_zeros"],
+                    **parts, **extra)
+    rec = fg.Recorder(pipe)
+    noise_rec = AddNoiseRecorder(parts["scheduler"])
+    w, h = request["width"], request["height"]
+    image = init_image(w, h)
+    kwargs = dict(prompt=request["prompt"], negative_prompt=request.get("negative_prompt"),
+                  image=Image.fromarray(image, "RGB"), strength=request["strength"],
+                  num_inference_steps=request["steps"], guidance_scale=request["guidance"],
+                  generator=torch.Generator().manual_seed(request["seed"]))
+    out_image = fg.run_case(pipe, parts, rec, kwargs, ["latents", "add_time_ids", "add_text_embeds"])
+    t = fg.common_tensors(rec, parts, out_image, (1, 4, h // 8, w // 8), request["seed"])
+    del t["noise"]
+    t["init_image_uint8"] = fg.tensor(image)
+    prompt_embeds, negative_embeds, pooled, negative_pooled = rec.encoded
+    cfg = pipe.do_classifier_free_guidance
+    t["prompt_embeds"], t["pooled_prompt_embeds"] = fg.tensor(prompt_embeds), fg.tensor(pooled)
+    ids = rec.extras["add_time_ids"]
+    t["add_time_ids"] = fg.tensor(ids[-1:])
+    if cfg:
+        t["negative_prompt_embeds"] = fg.tensor(negative_embeds)
+        t["negative_pooled_prompt_embeds"] = fg.tensor(negative_pooled)
+        t["negative_add_time_ids"] = fg.tensor(ids[:1])
+    first = noise_rec.calls[0]
+    for key in ("original", "noise", "timesteps", "result"):
+        t["add_noise_" + ("timestep" if key == "timesteps" else key)] = fg.tensor(first[key])
+    sched = parts["scheduler"]
+    doc = {"fixture": fixture, "case": case, "pipeline": Pipeline.__name__, "diffusersCommit": ctx.commit,
+           "diffusersFile": FILES[Pipeline.__name__],
+           "request": dict(request, schedulerClass=sched.__class__.__name__),
+           "schedulerConfig": {k: v for k, v in sched.config.items() if k != "_use_default_values"},
+           "classifierFreeGuidance": bool(cfg), "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
+           "addNoiseCalls": len(noise_rec.calls), "initNoiseSigma": float(sched.init_noise_sigma),
+           "tokens": fg.tokens_of(parts),
+           "vaeEncodes": [{"input": fg.tensor(e["input"]), "latent_parameters": fg.tensor(e["parameters"]),
+                           "sample": fg.tensor(e["sample"])} for e in parts["vae"].encodes],
+           "tensors": t}
+    fg.write(fixture, case, doc)
+
+
+FILES = {"StableDiffusionXLImg2ImgPipeline":
+         "src/diffusers/pipelines/stable_diffusion_xl/pipeline_stable_diffusion_xl_img2img.py",
+         "StableDiffusionImg2ImgPipeline":
          "src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion_img2img.py",
          "StableDiffusionInpaintPipeline":
          "src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion_inpaint.py"}
@@ -249,6 +301,12 @@ CASES = {
                                                              strength=0.75, steps=4, seed=7)),
         ("optimum-new", "img2img_dpmpp2m_strength1_0_cfg_off", dict(BASE, task="img2img", scheduler="dpmpp_2m",
                                                                     strength=1.0, steps=3, seed=7, guidance=1.0)),
+    ],
+    "sdxl-img2img": [
+        ("sdxl-base", "img2img_euler_strength0_6", dict(BASE, task="sdxl-img2img", scheduler="fixture",
+                                                        strength=0.6, steps=5, seed=42)),
+        ("sdxl-refiner", "img2img_euler_strength0_3", dict(BASE, task="sdxl-img2img", scheduler="fixture",
+                                                           strength=0.3, steps=10, seed=42)),
     ],
     "inpaint": [
         ("sd-inpaint", "inpaint9_fixture_pndm_strength1_0", dict(BASE, task="inpaint", scheduler="fixture",
@@ -279,7 +337,7 @@ def main():
             continue
         for fixture, case, request in cases:
             with torch.no_grad():
-                edit_case(ctx, fixture, case, request)
+                (sdxl_img2img_case if request["task"] == "sdxl-img2img" else edit_case)(ctx, fixture, case, request)
 
 
 if __name__ == "__main__":

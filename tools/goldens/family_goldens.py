@@ -300,6 +300,7 @@ def write(fixture, case, doc):
 # ----------------------------------------------------------------------------------------------
 
 PROMPT = "a photograph of an astronaut riding a horse"
+LONG_PROMPT = ", ".join(["a photograph of an astronaut riding a horse on the moon at sunset"] * 7)  # > 77 tokens
 PROMPT_2 = "a watercolor painting of a castle on a hill"
 NEGATIVE = "blurry, low quality"
 
@@ -313,6 +314,8 @@ def sdxl_case(ctx, fixture, case, request):
                   negative_prompt=request.get("negative_prompt"), negative_prompt_2=request.get("negative_prompt_2"),
                   width=request["width"], height=request["height"], num_inference_steps=request["steps"],
                   guidance_scale=request["guidance"], generator=torch.Generator().manual_seed(request["seed"]))
+    if "clip_skip" in request:
+        kwargs["clip_skip"] = request["clip_skip"]
     image = run_case(pipe, parts, rec, kwargs, ["latents", "add_time_ids", "add_text_embeds"])
     prompt_embeds, negative_embeds, pooled, negative_pooled = rec.encoded
     t = common_tensors(rec, parts, image, (1, 4, request["height"] // 8, request["width"] // 8), request["seed"])
@@ -439,6 +442,10 @@ CASES = {
         ("t2i_96x64_negative_2", sdxl_case, dict(prompt=PROMPT, negative_prompt=NEGATIVE,
                                                  negative_prompt_2="text, watermark", steps=2, guidance=4.0, seed=11,
                                                  width=96, height=64)),
+        ("t2i_clip_skip1", sdxl_case, dict(prompt=PROMPT, negative_prompt=NEGATIVE, clip_skip=1, steps=2, guidance=5.0,
+                                           seed=42, **SIZE)),
+        ("t2i_long_prompt_truncated", sdxl_case, dict(prompt=LONG_PROMPT, negative_prompt=NEGATIVE, steps=2,
+                                                      guidance=5.0, seed=8, **SIZE)),
     ],
     "sdxl-refiner": [
         ("t2i_negative_cfg5", sdxl_refiner_case, dict(prompt=PROMPT, negative_prompt=NEGATIVE, steps=3,
