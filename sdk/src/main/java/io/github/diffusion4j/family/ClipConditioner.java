@@ -29,6 +29,23 @@ final class ClipConditioner implements Conditioner {
 
     /** One tokenizer with its encoder and the outputs taken from it. */
     private record Pair(ClipTokenizer tokenizer, TextEncoder encoder, String sequenceOutput, String pooledOutput) {
+
+        /**
+         * The per-token output for {@code clipSkip}: diffusers' SDXL and SD3 {@code encode_prompt} take
+         * {@code hidden_states[-(clip_skip + 2)]} instead of the penultimate {@code hidden_states[-2]}.
+         */
+        String sequenceOutput(boolean penultimate, int clipSkip) {
+            if (clipSkip == 0) {
+                return sequenceOutput;
+            }
+            if (!penultimate) {
+                // SD 1.x/2.x apply CLIP's final layer norm to the skipped layer (pipeline_stable_diffusion.py
+                // encode_prompt), which ONNX exports do not expose separately
+                throw new IllegalArgumentException("clipSkip is not available for this model: its pipeline applies"
+                        + " CLIP's final layer norm to an earlier layer, which " + encoder.file() + " does not expose");
+            }
+            return encoder.hiddenStateOutput(clipSkip + 2);
+        }
     }
 
     /** Which output of each encoder is pooled; the pooled embeddings are those of every pair, concatenated. */
@@ -45,10 +62,12 @@ final class ClipConditioner implements Conditioner {
 
     private final List<Pair> pairs;
     private final boolean secondPromptGoesToLast;
+    private final boolean penultimate;
 
-    private ClipConditioner(List<Pair> pairs, boolean secondPromptGoesToLast) {
+    private ClipConditioner(List<Pair> pairs, boolean secondPromptGoesToLast, boolean penultimate) {
         this.pairs = pairs;
         this.secondPromptGoesToLast = secondPromptGoesToLast;
+        this.penultimate = penultimate;
     }
 
     /** SD 1.x/2.x: {@code tokenizer/} and {@code text_encoder/}, last hidden state, no pooled embeddings. */
@@ -109,7 +128,7 @@ final class ClipConditioner implements Conditioner {
             }
             throw e;
         }
-        return new ClipConditioner(List.copyOf(pairs), pooledMode != Pooled.NONE);
+        return new ClipConditioner(List.copyOf(pairs), pooledMode != Pooled.NONE, penultimate);
     }
 
     /** TextEncoder keys its per-token output {@code last_hidden_state} whatever the graph calls it. */
@@ -143,16 +162,17 @@ final class ClipConditioner implements Conditioner {
                 dropped = tokenization.droppedWords();
             }
             int[] ids = fit(tokenization.ids(), pair.encoder().sequenceLength());
-            List<String> names = pair.pooledOutput() == null ? List.of(pair.sequenceOutput())
-                    : List.of(pair.sequenceOutput(), pair.pooledOutput());
+            String sequenceOutput = pair.sequenceOutput(penultimate, text.clipSkip());
+            List<String> names = pair.pooledOutput() == null ? List.of(sequenceOutput)
+                    : List.of(sequenceOutput, pair.pooledOutput());
             TextEncoder.Outputs out = pair.encoder().encode(ids, names, context.options(), context.stats());
-            long[] shape = out.shape(pair.sequenceOutput());
+            long[] shape = out.shape(sequenceOutput);
             if (tokens >= 0 && shape[1] != tokens) {
                 throw new IllegalStateException(pair.encoder().file() + " gave " + shape[1] + " tokens, the first encoder "
                         + tokens);
             }
             tokens = (int) shape[1];
-            sequences.add(out.get(pair.sequenceOutput()));
+            sequences.add(out.get(sequenceOutput));
             widths.add((int) shape[2]);
             if (pair.pooledOutput() != null) {
                 pooled = concat(pooled, out.get(pair.pooledOutput()));

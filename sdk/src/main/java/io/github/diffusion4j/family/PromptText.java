@@ -8,8 +8,10 @@ package io.github.diffusion4j.family;
  *                          {@code prompt}
  * @param prompt3           the third encoder's ({@code prompt_3}: SD3's T5); empty = {@code prompt}
  * @param maxSequenceLength T5's {@code max_sequence_length}
+ * @param clipSkip          CLIP layers to skip from the end (diffusers' {@code clip_skip}, A1111's
+ *                          {@code CLIP_stop_at_last_layers} − 1); 0 = the family's usual layer
  */
-public record PromptText(String prompt, String prompt2, String prompt3, int maxSequenceLength) {
+public record PromptText(String prompt, String prompt2, String prompt3, int maxSequenceLength, int clipSkip) {
 
     public PromptText {
         prompt = prompt == null ? "" : prompt;
@@ -19,6 +21,6 @@ public record PromptText(String prompt, String prompt2, String prompt3, int maxS
 
     /** A prompt given once for every encoder. */
     public static PromptText of(String prompt) {
-        return new PromptText(prompt, "", "", 256);
+        return new PromptText(prompt, "", "", 256, 0);
     }
 }

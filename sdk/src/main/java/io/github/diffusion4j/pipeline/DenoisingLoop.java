@@ -102,18 +102,20 @@ final class DenoisingLoop {
     /**
      * diffusers' {@code encode_prompt}: the family's conditioner encodes the prompt; with classifier-free guidance
      * also the negative prompt, or zeros when the family zeroes an empty one ({@code force_zeros_for_empty_prompt}).
+     * {@code clip_skip} applies to the prompt only: diffusers' SDXL and SD3 pipelines encode the negative prompt
+     * with the penultimate layer whatever it says.
      */
     private PromptEmbeddings encodePrompt() {
         long t0 = System.nanoTime();
         int length = params.maxSequenceLength();
         TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
-                request.prompt3(), length), context);
+                request.prompt3(), length, request.clipSkip()), context);
         TextEmbeddings uncond = null;
         if (params.classifierFree()) {
             boolean empty = request.negativePrompt().isEmpty() && request.negativePrompt2().isEmpty();
             uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
                     : model.conditioner().encode(new PromptText(request.negativePrompt(), request.negativePrompt2(),
-                    request.negativePrompt3(), length), context);
+                    request.negativePrompt3(), length, 0), context);
         }
         textNanos = System.nanoTime() - t0;
         return new PromptEmbeddings(cond, uncond);

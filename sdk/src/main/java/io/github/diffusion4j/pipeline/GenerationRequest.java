@@ -36,6 +36,8 @@ import java.util.List;
  * @param negativePrompt3 the negative prompt for SD3's T5; empty = {@code negativePrompt}
  * @param maxSequenceLength T5's {@code max_sequence_length} (SD3, FLUX.1), 2 to 512; {@code null} = the family's
  *                        default (256 for SD3, 512 for FLUX.1)
+ * @param clipSkip        CLIP layers to skip from the end, 0 to 10 (diffusers' {@code clip_skip}; A1111's "Clip skip"
+ *                        is this + 1); 0 = off. SDXL and SD3 (their exports expose every hidden state)
  */
 public record GenerationRequest(
         String prompt,
@@ -57,7 +59,8 @@ public record GenerationRequest(
         boolean includeLatents,
         String prompt3,
         String negativePrompt3,
-        Integer maxSequenceLength) {
+        Integer maxSequenceLength,
+        int clipSkip) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -67,6 +70,10 @@ public record GenerationRequest(
         prompt3 = prompt3 == null ? "" : prompt3;
         negativePrompt3 = negativePrompt3 == null ? "" : negativePrompt3;
         List<Violation> violations = new ArrayList<>();
+        if (clipSkip < 0 || clipSkip > 10) {
+            violations.add(new Violation("clipSkip", String.valueOf(clipSkip), "clipSkip must be between 0 and 10, got "
+                    + clipSkip));
+        }
         if (maxSequenceLength != null && (maxSequenceLength < 2 || maxSequenceLength > 512)) {
             violations.add(new Violation("maxSequenceLength", String.valueOf(maxSequenceLength),
                     "maxSequenceLength must be between 2 and 512, got " + maxSequenceLength));
@@ -134,6 +141,7 @@ public record GenerationRequest(
         b.prompt3 = prompt3;
         b.negativePrompt3 = negativePrompt3;
         b.maxSequenceLength = maxSequenceLength;
+        b.clipSkip = clipSkip;
         return b;
     }
 
@@ -159,6 +167,7 @@ public record GenerationRequest(
         private String prompt3 = "";
         private String negativePrompt3 = "";
         private Integer maxSequenceLength;
+        private int clipSkip;
 
         private Builder() {
         }
@@ -275,10 +284,16 @@ public record GenerationRequest(
             return this;
         }
 
+        /** CLIP layers to skip from the end (diffusers' {@code clip_skip}); 0 = off. */
+        public Builder clipSkip(int clipSkip) {
+            this.clipSkip = clipSkip;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
-                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength);
+                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip);
         }
     }
 }

@@ -127,7 +127,7 @@ class FamilyGoldenTest {
                 .scheduler(Schedulers.nameForClass(req.get("scheduler").asText()).orElseThrow())
                 .prompt3(text(req, "prompt_3")).negativePrompt3(text(req, "negative_prompt_3"))
                 .maxSequenceLength(req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : null)
-                .noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
+                .clipSkip(clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
     }
 
     private static void checkTokens(JsonNode golden, Path folder) {
@@ -153,7 +153,7 @@ class FamilyGoldenTest {
             RunContext context = new RunContext(options, new RunStats());
             int seq = req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : 256;
             TextEmbeddings cond = model.conditioner().encode(new PromptText(req.get("prompt").asText(), text(req, "prompt_2"),
-                    text(req, "prompt_3"), seq), context);
+                    text(req, "prompt_3"), seq, clipSkip(req)), context);
             assertClose(cond.sequence(), floats(golden, "prompt_embeds"), "prompt_embeds");
             if (tensors.has("pooled_prompt_embeds")) {
                 assertClose(cond.pooled(), floats(golden, "pooled_prompt_embeds"), "pooled_prompt_embeds");
@@ -178,7 +178,7 @@ class FamilyGoldenTest {
                 boolean empty = text(req, "negative_prompt").isEmpty() && text(req, "negative_prompt_2").isEmpty();
                 TextEmbeddings uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
                         : model.conditioner().encode(new PromptText(text(req, "negative_prompt"), text(req, "negative_prompt_2"),
-                        text(req, "negative_prompt_3"), seq), context);
+                        text(req, "negative_prompt_3"), seq, 0), context);
                 assertClose(uncond.sequence(), floats(golden, "negative_prompt_embeds"), "negative_prompt_embeds");
                 if (tensors.has("negative_pooled_prompt_embeds")) {
                     assertClose(uncond.pooled(), floats(golden, "negative_pooled_prompt_embeds"), "negative pooled");
@@ -210,6 +210,10 @@ class FamilyGoldenTest {
             }
         }
         assertThat(worst).as("largest 8-bit pixel difference").isLessThanOrEqualTo(1);
+    }
+
+    private static int clipSkip(JsonNode req) {
+        return req.hasNonNull("clip_skip") ? req.get("clip_skip").asInt() : 0;
     }
 
     private static String text(JsonNode req, String key) {
