@@ -46,6 +46,7 @@ final class DenoisingLoop {
     private final int latentHeight;
     private final int latentWidth;
     private final int rowSize;
+    private final Task task;
     private long textNanos;
     private long loopNanos;
 
@@ -63,7 +64,9 @@ final class DenoisingLoop {
         int scale = model.vaeDecoder().scaleFactor();
         this.latentHeight = params.height() / scale;
         this.latentWidth = params.width() / scale;
-        this.rowSize = model.denoiser().inChannels() * latentHeight * latentWidth;
+        this.rowSize = model.denoiser().outChannels() * latentHeight * latentWidth;
+        this.task = request.initImage() == null ? new Task.TextToImage(request.initialLatents(), batch * rowSize)
+                : new EditTask(model, request.initImage(), params.width(), params.height(), context, batch);
     }
 
     /** Runs every stage; {@code null} when cancelled. */
@@ -76,10 +79,9 @@ final class DenoisingLoop {
         emit.accept(new GenerationEvent.Started(params.seed(), params.steps(), params.width(), params.height(), batch,
                 params.schedulerName(), pipeline.name(), params.classifierFree(), prompts.cond().droppedWords(),
                 prompts.uncond() == null ? List.of() : prompts.uncond().droppedWords(), model.family().id(),
-                noiseName(), scheduler.timesteps().length));
-        NoiseGenerator generator = request.noiseSource() == null
-                ? params.noiseSource().newGenerator(params.seed()) : request.noiseSource().newGenerator(params.seed());
-        float[] latents = prepareLatents(scheduler, generator);
+                noiseName(), scheduler.timesteps().length, task.name()));
+        NoiseGenerator generator = params.noiseSource().newGenerator(params.seed());
+        float[] latents = task.prepareLatents(scheduler, generator);
         latents = denoise(scheduler, prompts, latents, generator);
         return latents == null ? null : decode(latents);
     }
@@ -90,8 +92,8 @@ final class DenoisingLoop {
      */
     private Scheduler retrieveTimesteps() {
         Scheduler scheduler = params.takeScheduler(pipeline);
-        scheduler.setTimesteps(model.family().timestepPlan(params.steps(), latentHeight, latentWidth,
-                scheduler.config()));
+        scheduler.setTimesteps(task.plan(model.family().timestepPlan(params.steps(), latentHeight, latentWidth,
+                scheduler.config())));
         return scheduler;
     }
 
@@ -122,22 +124,6 @@ final class DenoisingLoop {
     }
 
     /**
-     * diffusers' {@code prepare_latents}: unit noise from the seeded generator (or the caller's latents) times the
-     * scheduler's {@code init_noise_sigma}.
-     */
-    private float[] prepareLatents(Scheduler scheduler, NoiseGenerator generator) {
-        float[] latents = request.initialLatents() != null ? request.initialLatents().clone()
-                : generator.randn(batch * rowSize);
-        float sigma0 = (float) scheduler.initNoiseSigma();
-        if (sigma0 != 1f) {
-            for (int i = 0; i < latents.length; i++) {
-                latents[i] *= sigma0;
-            }
-        }
-        return latents;
-    }
-
-    /**
      * The loop over the timesteps. Rows are [uncond × batch, cond × batch] with classifier-free guidance, as in
      * diffusers; one denoiser call covers all rows unless the graph's batch axis is fixed, in which case the rows are
      * split into calls of that size.
@@ -154,12 +140,13 @@ final class DenoisingLoop {
                     return null;
                 }
                 double t = timesteps[i];
-                float[] noisePred = calls.run(scheduler.scaleModelInput(latents, t), t, context);
+                float[] noisePred = calls.run(task.denoiserInput(scheduler.scaleModelInput(latents, t)), t, context);
                 if (guided != null) {
                     Guidance.apply(noisePred, guided, batch, rowSize, (float) params.guidance(), request.guidanceRescale());
                 }
                 StepOutput out = scheduler.step(guided != null ? guided : noisePred, t, latents, generator);
                 latents = out.prevSample();
+                task.afterStep(i, timesteps, latents, scheduler);
                 if (counter.completesStep(i)) {
                     long now = System.nanoTime();
                     emitStep(counter, i, t, scheduler, out, now - stepStart);
@@ -207,6 +194,9 @@ final class DenoisingLoop {
             float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
                     context.options(), context.stats());
             BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
+            if (task instanceof EditTask edit && request.initImage().masked() && request.initImage().composite()) {
+                composite(image, edit.images());
+            }
             ImageMetadata meta = new ImageMetadata(request.prompt(), params.classifierFree() ? request.negativePrompt() : "",
                     params.steps(), params.schedulerName(), params.guidance(), params.seed(), (int) shape[3],
                     (int) shape[2], pipeline.name(), b, noiseName());
@@ -217,6 +207,18 @@ final class DenoisingLoop {
                 Duration.ofNanos(end - decodeStart), Duration.ofNanos(end - start),
                 Duration.ofNanos(context.stats().ortNanos()));
         return new GenerationResult(images, params.seed(), timings, context.stats().unetRuns());
+    }
+
+    /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */
+    private static void composite(BufferedImage image, EditImages images) {
+        BufferedImage init = images.resized();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if (!images.repaints(x, y)) {
+                    image.setRGB(x, y, init.getRGB(x, y));
+                }
+            }
+        }
     }
 
     private String noiseName() {

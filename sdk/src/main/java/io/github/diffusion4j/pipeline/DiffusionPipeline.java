@@ -144,11 +144,13 @@ public final class DiffusionPipeline implements AutoCloseable {
             case NONE -> ModelDescriptor.NONE;
         };
         return new ModelDescriptor(name, model.family().id(), model.family().displayName(), model.sizeMultiple(), scale,
-                model.denoiser().inChannels(), model.denoiser().fixedBatch(),
+                model.denoiser().outChannels(), model.denoiser().fixedBatch(),
                 guidanceMode,
                 b.defaultWidth != null ? b.defaultWidth : nativeSize, b.defaultHeight != null ? b.defaultHeight : nativeSize,
                 steps, guidance, scheduler, noise, compatibleSchedulers(model.family()), model.schedulerConfig(), b.limits,
-                model.family().usesT5() ? model.family().defaultMaxSequenceLength() : 0);
+                model.family().usesT5() ? model.family().defaultMaxSequenceLength() : 0,
+                model.folder().hasComponent("vae_encoder"),
+                model.denoiser().inChannels() == 2 * model.denoiser().outChannels() + 1);
     }
 
     /** The schedulers of the family's kind (diffusers' {@code _compatibles}): flow matching or not. */

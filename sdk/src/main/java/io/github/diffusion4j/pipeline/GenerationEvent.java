@@ -28,10 +28,11 @@ public sealed interface GenerationEvent {
      * @param noiseSource            the generator the seeded noise reproduces ({@code torch} or {@code numpy})
      * @param modelEvaluations       denoiser evaluations the loop will run (more than {@code steps} for
      *                               second-order and multi-stage schedulers)
+     * @param task                   {@code txt2img}, {@code img2img} or {@code inpaint}
      */
     record Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
                    boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords, String family,
-                   String noiseSource, int modelEvaluations)
+                   String noiseSource, int modelEvaluations, String task)
             implements GenerationEvent {
 
         public Started {

@@ -38,6 +38,7 @@ import java.util.List;
  *                        default (256 for SD3, 512 for FLUX.1)
  * @param clipSkip        CLIP layers to skip from the end, 0 to 10 (diffusers' {@code clip_skip}; A1111's "Clip skip"
  *                        is this + 1); 0 = off. SDXL and SD3 (their exports expose every hidden state)
+ * @param initImage       image-to-image or inpainting input (see {@link InitImage}); {@code null} = text-to-image
  */
 public record GenerationRequest(
         String prompt,
@@ -60,7 +61,8 @@ public record GenerationRequest(
         String prompt3,
         String negativePrompt3,
         Integer maxSequenceLength,
-        int clipSkip) {
+        int clipSkip,
+        InitImage initImage) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -108,8 +110,28 @@ public record GenerationRequest(
         if (initialLatents != null && initialLatents.length == 0) {
             violations.add(new Violation("initialLatents", "0 values", "initialLatents must not be empty"));
         }
+        if (initImage != null) {
+            checkInitImage(initImage, initialLatents != null, violations);
+        }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
+        }
+    }
+
+    private static void checkInitImage(InitImage init, boolean withLatents, List<Violation> violations) {
+        if (!(init.strength() > 0) || init.strength() > 1) {
+            violations.add(new Violation("strength", String.valueOf(init.strength()),
+                    "strength must be in (0, 1], got " + init.strength()));
+        }
+        if (init.mask() != null && (init.mask().getWidth() != init.image().getWidth()
+                || init.mask().getHeight() != init.image().getHeight())) {
+            violations.add(new Violation("mask", init.mask().getWidth() + "x" + init.mask().getHeight(),
+                    "mask must have the size of the image (" + init.image().getWidth() + "x" + init.image().getHeight()
+                            + "), got " + init.mask().getWidth() + "x" + init.mask().getHeight()));
+        }
+        if (withLatents) {
+            violations.add(new Violation("initialLatents", "given", "initialLatents and an init image exclude each"
+                    + " other: the init image's latents are the start"));
         }
     }
 
@@ -142,6 +164,7 @@ public record GenerationRequest(
         b.negativePrompt3 = negativePrompt3;
         b.maxSequenceLength = maxSequenceLength;
         b.clipSkip = clipSkip;
+        b.initImage = initImage;
         return b;
     }
 
@@ -168,6 +191,7 @@ public record GenerationRequest(
         private String negativePrompt3 = "";
         private Integer maxSequenceLength;
         private int clipSkip;
+        private InitImage initImage;
 
         private Builder() {
         }
@@ -290,10 +314,16 @@ public record GenerationRequest(
             return this;
         }
 
+        /** Start from an image (image-to-image) or repaint part of it (inpainting); {@code null} = text-to-image. */
+        public Builder initImage(InitImage initImage) {
+            this.initImage = initImage;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
-                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip);
+                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage);
         }
     }
 }

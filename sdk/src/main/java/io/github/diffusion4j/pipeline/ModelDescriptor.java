@@ -28,12 +28,15 @@ import java.util.List;
  * @param schedulerConfig  the model's scheduler_config.json (schedulers are built from it)
  * @param limits           the operator's limits
  * @param maxSequenceLength the default T5 {@code max_sequence_length}, 0 for families without T5
+ * @param imageInput       whether the model can start from an image (it has a VAE encoder)
+ * @param inpaintingOnly   whether the denoiser is a dedicated inpainting one (latents ‖ mask ‖ masked-image latents),
+ *                         which needs an init image with a mask
  */
 public record ModelDescriptor(String name, String family, String familyName, int sizeMultiple, int latentScale,
                               int latentChannels, int fixedBatch, String guidance, int defaultWidth, int defaultHeight,
                               int defaultSteps, double defaultGuidance, String defaultScheduler, NoiseSource defaultNoise,
                               List<String> schedulers, SchedulerConfig schedulerConfig, Limits limits,
-                              int maxSequenceLength) {
+                              int maxSequenceLength, boolean imageInput, boolean inpaintingOnly) {
 
     /** {@link #guidance()} of models that run classifier-free guidance. */
     public static final String CLASSIFIER_FREE = "classifier-free";

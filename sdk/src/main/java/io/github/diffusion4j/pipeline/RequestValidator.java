@@ -56,8 +56,12 @@ public final class RequestValidator {
     public static Outcome check(GenerationRequest r, ModelDescriptor model) {
         List<Violation> out = new ArrayList<>();
         Limits limits = model.limits();
-        int width = r.width() != null ? r.width() : model.defaultWidth();
-        int height = r.height() != null ? r.height() : model.defaultHeight();
+        // an init image gives the size when the request does not (diffusers: get_default_height_width rounds it down)
+        int m = model.sizeMultiple();
+        int width = r.width() != null ? r.width()
+                : r.initImage() != null ? Math.max(m, r.initImage().image().getWidth() / m * m) : model.defaultWidth();
+        int height = r.height() != null ? r.height()
+                : r.initImage() != null ? Math.max(m, r.initImage().image().getHeight() / m * m) : model.defaultHeight();
         int steps = r.steps() != null ? r.steps() : model.defaultSteps();
         double guidance = r.guidanceScale() != null ? r.guidanceScale() : model.defaultGuidance();
         NoiseSource noise = r.noiseSource() != null ? r.noiseSource() : model.defaultNoise();
@@ -85,6 +89,7 @@ public final class RequestValidator {
         String schedulerName = r.scheduler() != null && !r.scheduler().isBlank() ? r.scheduler().trim()
                 : model.defaultScheduler();
         text(out, "prompt3", r.prompt3(), limits.maxPromptLength());
+        imageInput(out, r, model);
         if (r.maxSequenceLength() != null && model.maxSequenceLength() == 0) {
             out.add(new Violation("maxSequenceLength", String.valueOf(r.maxSequenceLength()), "maxSequenceLength applies"
                     + " only to models with a T5 encoder (SD3, FLUX.1); " + model.familyName() + " has none"));
@@ -93,6 +98,18 @@ public final class RequestValidator {
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
                 out.isEmpty() ? scheduler : null, sequence);
+    }
+
+    private static void imageInput(List<Violation> out, GenerationRequest r, ModelDescriptor model) {
+        if (r.initImage() != null && !model.imageInput()) {
+            out.add(new Violation("initImage", "given", "this model cannot start from an image: its folder has no"
+                    + " vae_encoder/model.onnx"));
+        }
+        if (model.inpaintingOnly() && (r.initImage() == null || r.initImage().mask() == null)) {
+            out.add(new Violation("initImage", r.initImage() == null ? "absent" : "no mask", "this is an inpainting"
+                    + " model (its denoiser takes latents, mask and masked-image latents): give an init image with a"
+                    + " mask"));
+        }
     }
 
     private static void size(List<Violation> out, String field, int value, int multiple, int max) {

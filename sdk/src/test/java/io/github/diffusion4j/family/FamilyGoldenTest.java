@@ -44,34 +44,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FamilyGoldenTest {
 
-    /** The goldens spell log(0) of a deterministic VAE as -Infinity, as Python's json does. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-    private static final double ATOL = 1e-3;
+    private static final ObjectMapper JSON = GoldenFiles.JSON;
 
     static Stream<Path> cases() throws IOException {
-        Path root = Paths.get("src/test/resources/goldens");
-        List<Path> files = new ArrayList<>();
-        try (var dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                try (var jsons = Files.list(dir)) {
-                    jsons.filter(p -> p.toString().endsWith(".json")).filter(FamilyGoldenTest::isTextToImage).sorted()
-                            .forEach(files::add);
-                }
-            }
-        }
-        return files.stream();
-    }
-
-    /** Text-to-image runs only: the image-to-image and inpainting goldens are the editing tests'. */
-    private static boolean isTextToImage(Path file) {
-        try {
-            JsonNode golden = JSON.readTree(file.toFile());
-            return golden.has("fixture") && !golden.get("request").has("strength")
-                    && golden.get("tensors").has("step_latents");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // text-to-image runs only: the image-to-image and inpainting goldens are EditGoldenTest's
+        return GoldenFiles.cases(golden -> !golden.get("request").has("strength"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -91,8 +68,8 @@ class FamilyGoldenTest {
             assertThat(started.guided()).as("classifier-free guidance").isEqualTo(golden.get("classifierFreeGuidance").asBoolean());
             List<GenerationEvent.Step> steps = events.stream().filter(GenerationEvent.Step.class::isInstance)
                     .map(GenerationEvent.Step.class::cast).toList();
-            float[] stepTimesteps = floats(golden, "step_timesteps");
-            float[] stepLatents = floats(golden, "step_latents");
+            float[] stepTimesteps = GoldenFiles.floats(golden, "step_timesteps");
+            float[] stepLatents = GoldenFiles.floats(golden, "step_latents");
             assertThat(steps).hasSize(stepTimesteps.length);
             int n = stepLatents.length / steps.size();
             boolean packed = pipeline.model().denoiser().packed();
@@ -103,31 +80,31 @@ class FamilyGoldenTest {
                 assertThat(steps.get(i).timestep()).as("timestep %d", i).isCloseTo(stepTimesteps[i], org.assertj.core.data.Offset.offset(1e-3));
                 // FLUX's pipeline keeps packed latents; ours stay [B, C, h, w] and are packed only for the transformer
                 float[] ours = packed ? LatentPacking.pack(steps.get(i).latents(), 0, c, lh, lw) : steps.get(i).latents();
-                assertClose(ours, slice(stepLatents, i * n, n), "latents after step " + (i + 1));
+                GoldenFiles.assertClose(ours, GoldenFiles.slice(stepLatents, i * n, n), "latents after step " + (i + 1));
             }
             if (golden.get("tensors").has("step_denoised")) {
-                float[] denoised = floats(golden, "step_denoised");
+                float[] denoised = GoldenFiles.floats(golden, "step_denoised");
                 for (int i = 0; i < steps.size(); i++) {
-                    assertClose(steps.get(i).predictedOriginal(), slice(denoised, i * n, n), "denoised at step " + (i + 1));
+                    GoldenFiles.assertClose(steps.get(i).predictedOriginal(), GoldenFiles.slice(denoised, i * n, n), "denoised at step " + (i + 1));
                 }
             }
             GenerationResult result = ((GenerationEvent.Completed) events.get(events.size() - 1)).result();
             int calls = golden.has("unetCalls") ? golden.get("unetCalls").asInt() : golden.get("transformerCalls").asInt();
             assertThat(result.unetRuns()).as("denoiser calls").isEqualTo(calls);
-            checkImage(result.image().image(), golden);
+            GoldenFiles.checkImage(result.image().image(), golden);
         }
     }
 
     private static GenerationRequest request(JsonNode req) {
         return GenerationRequest.builder(req.get("prompt").asText())
-                .prompt2(text(req, "prompt_2")).negativePrompt(text(req, "negative_prompt"))
-                .negativePrompt2(text(req, "negative_prompt_2"))
+                .prompt2(GoldenFiles.text(req, "prompt_2")).negativePrompt(GoldenFiles.text(req, "negative_prompt"))
+                .negativePrompt2(GoldenFiles.text(req, "negative_prompt_2"))
                 .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
                 .guidanceScale(req.get("guidance").asDouble()).seed(req.get("seed").asLong())
                 .scheduler(Schedulers.nameForClass(req.get("scheduler").asText()).orElseThrow())
-                .prompt3(text(req, "prompt_3")).negativePrompt3(text(req, "negative_prompt_3"))
+                .prompt3(GoldenFiles.text(req, "prompt_3")).negativePrompt3(GoldenFiles.text(req, "negative_prompt_3"))
                 .maxSequenceLength(req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : null)
-                .clipSkip(clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
+                .clipSkip(GoldenFiles.clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
     }
 
     private static void checkTokens(JsonNode golden, Path folder) {
@@ -152,11 +129,11 @@ class FamilyGoldenTest {
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             RunContext context = new RunContext(options, new RunStats());
             int seq = req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : 256;
-            TextEmbeddings cond = model.conditioner().encode(new PromptText(req.get("prompt").asText(), text(req, "prompt_2"),
-                    text(req, "prompt_3"), seq, clipSkip(req)), context);
-            assertClose(cond.sequence(), floats(golden, "prompt_embeds"), "prompt_embeds");
+            TextEmbeddings cond = model.conditioner().encode(new PromptText(req.get("prompt").asText(), GoldenFiles.text(req, "prompt_2"),
+                    GoldenFiles.text(req, "prompt_3"), seq, GoldenFiles.clipSkip(req)), context);
+            GoldenFiles.assertClose(cond.sequence(), GoldenFiles.floats(golden, "prompt_embeds"), "prompt_embeds");
             if (tensors.has("pooled_prompt_embeds")) {
-                assertClose(cond.pooled(), floats(golden, "pooled_prompt_embeds"), "pooled_prompt_embeds");
+                GoldenFiles.assertClose(cond.pooled(), GoldenFiles.floats(golden, "pooled_prompt_embeds"), "pooled_prompt_embeds");
             }
             int w = req.get("width").asInt();
             int h = req.get("height").asInt();
@@ -164,88 +141,32 @@ class FamilyGoldenTest {
             Map<String, ModelFamily.Row> rows = model.family().conditioning(cond,
                     new ModelFamily.RowContext(false, w, h, h / 8, w / 8, g, model.denoiser(), model.folder()));
             if (tensors.has("add_time_ids")) {
-                assertClose(rows.get("time_ids").values(), floats(golden, "add_time_ids"), "add_time_ids");
+                GoldenFiles.assertClose(rows.get("time_ids").values(), GoldenFiles.floats(golden, "add_time_ids"), "add_time_ids");
             }
             for (String ids : new String[] {"txt_ids", "img_ids", "guidance"}) {
                 if (tensors.has(ids)) {
-                    assertClose(rows.get(ids).values(), floats(golden, ids), ids);
+                    GoldenFiles.assertClose(rows.get(ids).values(), GoldenFiles.floats(golden, ids), ids);
                 }
             }
             if (tensors.has("w_embedding")) {
-                assertClose(rows.get("timestep_cond").values(), floats(golden, "w_embedding"), "w_embedding");
+                GoldenFiles.assertClose(rows.get("timestep_cond").values(), GoldenFiles.floats(golden, "w_embedding"), "w_embedding");
             }
             if (tensors.has("negative_prompt_embeds")) {
-                boolean empty = text(req, "negative_prompt").isEmpty() && text(req, "negative_prompt_2").isEmpty();
+                boolean empty = GoldenFiles.text(req, "negative_prompt").isEmpty() && GoldenFiles.text(req, "negative_prompt_2").isEmpty();
                 TextEmbeddings uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
-                        : model.conditioner().encode(new PromptText(text(req, "negative_prompt"), text(req, "negative_prompt_2"),
-                        text(req, "negative_prompt_3"), seq, 0), context);
-                assertClose(uncond.sequence(), floats(golden, "negative_prompt_embeds"), "negative_prompt_embeds");
+                        : model.conditioner().encode(new PromptText(GoldenFiles.text(req, "negative_prompt"), GoldenFiles.text(req, "negative_prompt_2"),
+                        GoldenFiles.text(req, "negative_prompt_3"), seq, 0), context);
+                GoldenFiles.assertClose(uncond.sequence(), GoldenFiles.floats(golden, "negative_prompt_embeds"), "negative_prompt_embeds");
                 if (tensors.has("negative_pooled_prompt_embeds")) {
-                    assertClose(uncond.pooled(), floats(golden, "negative_pooled_prompt_embeds"), "negative pooled");
+                    GoldenFiles.assertClose(uncond.pooled(), GoldenFiles.floats(golden, "negative_pooled_prompt_embeds"), "negative pooled");
                 }
                 if (tensors.has("negative_add_time_ids")) {
                     Map<String, ModelFamily.Row> neg = model.family().conditioning(uncond,
                             new ModelFamily.RowContext(true, w, h, h / 8, w / 8, g, model.denoiser(), model.folder()));
-                    assertClose(neg.get("time_ids").values(), floats(golden, "negative_add_time_ids"), "negative time_ids");
+                    GoldenFiles.assertClose(neg.get("time_ids").values(), GoldenFiles.floats(golden, "negative_add_time_ids"), "negative time_ids");
                 }
             }
         }
     }
 
-    private static void checkImage(BufferedImage image, JsonNode golden) {
-        JsonNode t = golden.get("tensors").get("image_uint8");
-        int h = t.get("shape").get(0).asInt();
-        int w = t.get("shape").get(1).asInt();
-        assertThat(image.getWidth()).isEqualTo(w);
-        assertThat(image.getHeight()).isEqualTo(h);
-        JsonNode data = t.get("data");
-        int worst = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = image.getRGB(x, y);
-                int base = (y * w + x) * 3;
-                worst = Math.max(worst, Math.abs(((rgb >> 16) & 0xFF) - data.get(base).asInt()));
-                worst = Math.max(worst, Math.abs(((rgb >> 8) & 0xFF) - data.get(base + 1).asInt()));
-                worst = Math.max(worst, Math.abs((rgb & 0xFF) - data.get(base + 2).asInt()));
-            }
-        }
-        assertThat(worst).as("largest 8-bit pixel difference").isLessThanOrEqualTo(1);
-    }
-
-    private static int clipSkip(JsonNode req) {
-        return req.hasNonNull("clip_skip") ? req.get("clip_skip").asInt() : 0;
-    }
-
-    private static String text(JsonNode req, String key) {
-        return req.hasNonNull(key) ? req.get(key).asText() : "";
-    }
-
-    private static float[] floats(JsonNode golden, String name) {
-        JsonNode data = golden.get("tensors").get(name).get("data");
-        float[] out = new float[data.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) data.get(i).asDouble();
-        }
-        return out;
-    }
-
-    private static float[] slice(float[] a, int from, int n) {
-        float[] out = new float[n];
-        System.arraycopy(a, from, out, 0, n);
-        return out;
-    }
-
-    private static void assertClose(float[] actual, float[] expected, String what) {
-        assertThat(actual).as(what).isNotNull().hasSize(expected.length);
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(actual[i] - expected[i]);
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertThat(worst).as("%s: largest |java - diffusers| (at %d)", what, at).isLessThanOrEqualTo(ATOL);
-    }
 }
