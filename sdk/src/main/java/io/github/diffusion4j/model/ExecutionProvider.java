@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Which ONNX Runtime execution provider runs the model. */
 public enum ExecutionProvider {
-    /** CUDA when its libraries load, otherwise CPU with one warning naming what is missing. */
+    /**
+     * CUDA when its libraries load, otherwise CPU: one INFO line when there is no NVIDIA driver, a warning naming what
+     * failed when the driver is there but CUDA does not load.
+     */
     AUTO,
     /** CUDA on the configured device; failing to load it is an error. */
     CUDA,

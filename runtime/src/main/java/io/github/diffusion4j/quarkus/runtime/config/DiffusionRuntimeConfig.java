@@ -56,7 +56,8 @@ public interface DiffusionRuntimeConfig {
         Optional<String> path();
 
         /**
-         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU with one warning),
+         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU: one INFO line without
+         * an NVIDIA driver, a warning when the driver is there but CUDA does not load),
          * {@code cuda} (failing to load CUDA is a start-up error) or {@code cpu}.
          */
         @WithDefault("auto")

@@ -29,15 +29,18 @@ final class ModelOptions {
     @Option(names = "--threads", defaultValue = "0", description = "CPU intra-op threads, 0 = ONNX Runtime default.")
     int threads;
 
+    /** The model folder: {@code --model}, else the embedded scenes model extracted to a temporary folder. */
+    Path folder() {
+        return model != null ? model : extractScenes();
+    }
+
     DiffusionPipeline.Builder builder() {
-        Path folder = model;
-        String name = null;
-        if (folder == null) {
-            folder = extractScenes();
-            name = ScenesModel.NAME;
-        }
+        return builder(folder());
+    }
+
+    DiffusionPipeline.Builder builder(Path folder) {
         return DiffusionPipeline.builder(folder)
-                .name(name)
+                .name(model == null ? ScenesModel.NAME : null)
                 .provider(ExecutionProvider.fromName(provider))
                 .cudaDeviceId(device)
                 .cpuThreads(threads);
