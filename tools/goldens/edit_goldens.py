@@ -200,7 +200,7 @@ def edit_case(ctx, fixture, case, request):
     t["prompt_embeds"] = fg.tensor(prompt_embeds)
     if pipe.do_classifier_free_guidance:
         t["negative_prompt_embeds"] = fg.tensor(negative_embeds)
-    encodes = [{"input": fg.tensor(e["input"]), "latent_parameters": fg.tensor(e["parameters"]),
+    encodes = [{"latent_parameters": fg.tensor(e["parameters"]),
                 "sample": fg.tensor(e["sample"]) if "sample" in e else None} for e in parts["vae"].encodes]
     if noise_rec.calls:
         first = noise_rec.calls[0]
@@ -271,7 +271,7 @@ def sdxl_img2img_case(ctx, fixture, case, request):
            "classifierFreeGuidance": bool(cfg), "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
            "addNoiseCalls": len(noise_rec.calls), "initNoiseSigma": float(sched.init_noise_sigma),
            "tokens": fg.tokens_of(parts),
-           "vaeEncodes": [{"input": fg.tensor(e["input"]), "latent_parameters": fg.tensor(e["parameters"]),
+           "vaeEncodes": [{"latent_parameters": fg.tensor(e["parameters"]),
                            "sample": fg.tensor(e["sample"])} for e in parts["vae"].encodes],
            "tensors": t}
     fg.write(fixture, case, doc)
