@@ -92,7 +92,8 @@ class _Dist(importlib.metadata.Distribution):
 class _StubFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if fullname in TORCH_MODULES_MISSING or fullname.startswith(tuple(m + "." for m in TORCH_MODULES_MISSING)):
-            # only ever reached for names torch 1.13 does not have (this finder runs first)
+            if path is not None and importlib.machinery.PathFinder.find_spec(fullname, path) is not None:
+                return None  # a torch that has the module: use it
             return importlib.machinery.ModuleSpec(fullname, _StubLoader(_Backend), is_package=True)
         root = fullname.split(".")[0]
         if root in STUBBED:
