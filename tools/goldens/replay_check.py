@@ -3,8 +3,8 @@
 that the JSON says what the README says (and as a short example of reading it):
 
   * SDXL: prompt_embeds = hidden_states.1 (hidden_states.0 with clip_skip 1) of text_encoder ‖ of text_encoder_2
-    on the stored ids, pooled = text_embeds; the first Euler step with CFG from initial_latents, sigmas, timesteps and the stored
-    embeddings / time ids equals step_latents[0] (pipeline_stable_diffusion_xl.py denoising loop,
+    on the stored ids, pooled = text_embeds; the first Euler step with CFG from initial_latents, sigmas,
+    timesteps and the stored embeddings / time ids equals step_latents[0] (pipeline_stable_diffusion_xl.py denoising loop,
     scheduling_euler_discrete.py `step`: x + (sigma_next - sigma) * eps for epsilon prediction);
   * every case: image_decoded = vae_decoder(step_latents[-1] / scaling_factor (+ shift_factor)), FLUX unpacked
     first; image_uint8 = round(clamp(image / 2 + 0.5, 0, 1) * 255) (image_processor.py denormalize, pt_to_numpy,
