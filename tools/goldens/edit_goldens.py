@@ -16,6 +16,7 @@ seeded generator as the noise.
 Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint]
 """
 import argparse
+import math
 import os
 import sys
 import types
@@ -169,6 +170,14 @@ def record_mask_latents(pipe):
     return calls
 
 
+def scheduler_config(sched):
+    """The scheduler's config without `_use_default_values` (a set: its order changes from run to run); infinite
+    values (DPM-Solver's lambda_min_clipped = -inf) as the strings "inf" / "-inf", so the file is strict JSON."""
+    def value(v):
+        return ("inf" if v > 0 else "-inf") if isinstance(v, float) and math.isinf(v) else v
+    return {k: value(v) for k, v in sched.config.items() if k != "_use_default_values"}
+
+
 def edit_doc(ctx, fixture, case, pipeline, request, parts, pipe, noise_rec, tensors, extra=None):
     """The JSON common to every edit case; the first add_noise call's tensors go into `tensors`."""
     if noise_rec.calls:
@@ -180,7 +189,7 @@ def edit_doc(ctx, fixture, case, pipeline, request, parts, pipe, noise_rec, tens
     doc = {"fixture": fixture, "case": case, "pipeline": pipeline.__name__, "diffusersCommit": ctx.commit,
            "diffusersFile": FILES[pipeline.__name__],
            "request": dict(request, schedulerClass=sched.__class__.__name__),
-           "schedulerConfig": {k: v for k, v in sched.config.items() if k != "_use_default_values"},  # a set
+           "schedulerConfig": scheduler_config(sched),
            "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
            "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
            "addNoiseCalls": len(noise_rec.calls),

@@ -306,7 +306,7 @@ def write(fixture, case, doc):
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, case + ".json")
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        json.dump(doc, f, separators=(",", ":"), sort_keys=False)
+        json.dump(doc, f, separators=(",", ":"), sort_keys=False, allow_nan=False)  # strict JSON
         f.write("\n")
     print(f"{path}: {os.path.getsize(path) / 1024:.0f} KiB")
 
