@@ -402,7 +402,8 @@ def export_family(folder, name, vocab_size):
     names = transformer_inputs(spec)
     example = transformer_example(spec)
     if spec["kind"] == "sd3":
-        axes = {"hidden_states": {0: BN, 2: "height", 3: "width"}, "out_hidden_states": {0: BN, 2: "height", 3: "width"}}
+        spatial = {0: BN, 2: "height", 3: "width"}
+        axes = {"hidden_states": spatial, "out_hidden_states": dict(spatial)}
     else:
         axes = {"hidden_states": {0: BN, 1: "packed_height_width"}, "img_ids": {0: "packed_height_width"},
                 "txt_ids": {0: "sequence_length"}, "guidance": {0: BN},

@@ -74,7 +74,8 @@ public final class CheckExportFidelity {
                 for (int i = 0; i < want.limit(); i++) {
                     diff = Math.max(diff, Math.abs(got.get(i) - want.get(i)));
                 }
-                System.out.printf("%-60s %-18s %s max diff %.3g%n", model, out[1], Arrays.toString(expectedShape), diff);
+                System.out.printf("%-60s %-18s %s max diff %.3g%n", model, out[1], Arrays.toString(expectedShape),
+                        diff);
                 worst = Math.max(worst, diff);
             }
         }

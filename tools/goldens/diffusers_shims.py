@@ -1,12 +1,20 @@
 """Import shims that let diffusers' own pipeline code run under Debian's torch 1.13 with no PyPI packages.
 
-diffusers imports huggingface_hub, safetensors and transformers at module level (hub download helpers, weight
-loading, the CLIP/T5 model classes used in type hints and isinstance checks). None of that code runs when a
-pipeline is built from in-memory components and called, so those three packages are replaced by *auto stubs*:
-modules whose every attribute is a fresh placeholder class and whose every submodule is another auto stub.
-A few attributes that are used as values at import time (path constants, version strings) get concrete values.
-The stub distributions also answer importlib.metadata's version queries, so diffusers' availability checks
+diffusers imports huggingface_hub, httpx, safetensors, tokenizers and transformers at module level (hub download
+helpers, weight loading, the CLIP/T5 model classes used in type hints and isinstance checks). None of that code runs
+when a pipeline is built from in-memory components and called, so those packages are replaced by *auto stubs*:
+modules whose every attribute is a fresh placeholder class (calling one raises) and whose every submodule is another
+auto stub; lower-case attributes are functions that raise when called, except when used as a plain decorator at
+import time. A few attributes that are used as values at import time (path constants) get concrete values. The stub
+distributions also answer importlib.metadata's version queries, so diffusers' availability checks
 (`is_transformers_available()` ...) see them as installed.
+
+torch 1.13 lacks names diffusers touches at import time; `_patch_torch` adds them as inert stand-ins: the device
+backends torch.xpu / torch.mps / torch.mtia / torch.npu (never available), the namespaces torch.compiler
+(`disable` & co. leave functions as they are, `is_compiling()` is False), torch.nn.attention,
+torch.distributed.device_mesh / .tensor / ._functional_collectives (context parallelism), and the newer dtypes
+(float8_*, uint1..7, uint16/32/64) as sentinels. None of them is used on the code paths the goldens run: the
+pipelines run on CPU float32 with plain torch ops.
 
 Usage: call `install()` before importing diffusers, and put the diffusers checkout's `src` on sys.path.
 """
@@ -16,8 +24,9 @@ import importlib.metadata
 import sys
 import types
 
-STUBBED = {"huggingface_hub": "1.23.0", "safetensors": "0.8.0", "transformers": "4.99.0", "tokenizers": "0.22.0", "httpx": "0.28.0", "accelerate": None,
-           "peft": None}
+# stubbed package -> the version its stub distribution reports (diffusers' minimum versions)
+STUBBED = {"huggingface_hub": "1.23.0", "safetensors": "0.8.0", "transformers": "4.99.0", "tokenizers": "0.22.0",
+           "httpx": "0.28.0"}
 # torch modules newer than 1.13 that diffusers imports at module level (context parallelism, attention dispatch)
 TORCH_MODULES_MISSING = ("torch.distributed._functional_collectives", "torch.distributed.tensor",
                          "torch.distributed.device_mesh", "torch.nn.attention")
@@ -83,16 +92,18 @@ class _Dist(importlib.metadata.Distribution):
 class _StubFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if fullname in TORCH_MODULES_MISSING or fullname.startswith(tuple(m + "." for m in TORCH_MODULES_MISSING)):
+            if path is not None and importlib.machinery.PathFinder.find_spec(fullname, path) is not None:
+                return None  # a torch that has the module: use it
             return importlib.machinery.ModuleSpec(fullname, _StubLoader(_Backend), is_package=True)
         root = fullname.split(".")[0]
-        if root in STUBBED and STUBBED[root] is not None:
+        if root in STUBBED:
             return importlib.machinery.ModuleSpec(fullname, _StubLoader(), is_package=True)
         return None
 
     def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):
         name = (context.name or "").replace("-", "_")
         for pkg, version in STUBBED.items():
-            if version is not None and (context.name is None or name == pkg):
+            if context.name is None or name == pkg:
                 yield _Dist(pkg, version)
 
 
@@ -143,7 +154,8 @@ def _patch_torch():
     for dotted in ("distributed.device_mesh", "distributed.tensor", "compiler", "nn.attention"):
         _ensure_namespace(torch, dotted)
     # dtypes newer than 1.13, named in diffusers' dtype tables (quantisation, fp8 layer-wise casting): sentinels
-    for name in ("float8_e4m3fn", "float8_e5m2", "uint16", "uint32", "uint64") + tuple(f"uint{i}" for i in range(1, 8)):
+    newer = ("float8_e4m3fn", "float8_e5m2", "uint16", "uint32", "uint64") + tuple(f"uint{i}" for i in range(1, 8))
+    for name in newer:
         if not hasattr(torch, name):
             setattr(torch, name, _Sentinel("torch." + name))
 

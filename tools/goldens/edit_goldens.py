@@ -16,6 +16,7 @@ seeded generator as the noise.
 Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint]
 """
 import argparse
+import math
 import os
 import sys
 import types
@@ -156,125 +157,128 @@ class AddNoiseRecorder:
         scheduler.add_noise = add_noise
 
 
-def edit_case(ctx, fixture, case, request):
+def record_mask_latents(pipe):
+    calls = []
+    original = pipe.prepare_mask_latents
+
+    def prepare_mask_latents(*args, **kwargs):
+        out = original(*args, **kwargs)
+        calls.append(out)
+        return out
+
+    pipe.prepare_mask_latents = prepare_mask_latents
+    return calls
+
+
+def scheduler_config(sched):
+    """The scheduler's config without `_use_default_values` (a set: its order changes from run to run); infinite
+    values (DPM-Solver's lambda_min_clipped = -inf) as the strings "inf" / "-inf", so the file is strict JSON."""
+    def value(v):
+        return ("inf" if v > 0 else "-inf") if isinstance(v, float) and math.isinf(v) else v
+    return {k: value(v) for k, v in sched.config.items() if k != "_use_default_values"}
+
+
+def edit_doc(ctx, fixture, case, pipeline, request, parts, pipe, noise_rec, tensors, extra=None):
+    """The JSON common to every edit case; the first add_noise call's tensors go into `tensors`."""
+    if noise_rec.calls:
+        first = noise_rec.calls[0]
+        for key, name in (("original", "original"), ("noise", "noise"), ("timesteps", "timestep"),
+                          ("result", "result")):
+            tensors["add_noise_" + name] = fg.tensor(first[key])
+    sched = parts["scheduler"]
+    doc = {"fixture": fixture, "case": case, "pipeline": pipeline.__name__, "diffusersCommit": ctx.commit,
+           "diffusersFile": FILES[pipeline.__name__],
+           "request": dict(request, schedulerClass=sched.__class__.__name__),
+           "schedulerConfig": scheduler_config(sched),
+           "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
+           "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
+           "addNoiseCalls": len(noise_rec.calls),
+           "initNoiseSigma": float(sched.init_noise_sigma) if hasattr(sched, "init_noise_sigma") else None,
+           "tokens": fg.tokens_of(parts),
+           "vaeEncodes": [{"latent_parameters": fg.tensor(e["parameters"]),
+                           "sample": fg.tensor(e["sample"]) if "sample" in e else None}
+                          for e in parts["vae"].encodes]}
+    doc.update(extra or {})
+    doc["tensors"] = tensors
+    fg.write(fixture, case, doc)
+
+
+def edit_call(request, image, mask=None):
     from PIL import Image
-    kind = request["task"]
-    configs, parts = components(fixture, ctx.vocab_size)
-    parts["scheduler"] = scheduler_for(request["scheduler"], configs["scheduler"])
-    if kind == "img2img":
-        from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img import \
-            StableDiffusionImg2ImgPipeline as Pipeline
-    else:
-        from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_inpaint import \
-            StableDiffusionInpaintPipeline as Pipeline
-    pipe = Pipeline(safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False,
-                    **parts)
-    rec = fg.Recorder(pipe)
-    noise_rec = AddNoiseRecorder(parts["scheduler"])
-    mask_latents = []
-    if kind == "inpaint":
-        original_mask = pipe.prepare_mask_latents
-
-        def prepare_mask_latents(*args, **kwargs):
-            out = original_mask(*args, **kwargs)
-            mask_latents.append(out)
-            return out
-
-        pipe.prepare_mask_latents = prepare_mask_latents
-    w, h = request["width"], request["height"]
-    image = init_image(w, h)
     kwargs = dict(prompt=request["prompt"], negative_prompt=request.get("negative_prompt"),
                   image=Image.fromarray(image, "RGB"), strength=request["strength"],
                   num_inference_steps=request["steps"], guidance_scale=request["guidance"],
                   generator=torch.Generator().manual_seed(request["seed"]))
-    tensors = {"init_image_uint8": fg.tensor(image)}
-    if kind == "inpaint":
-        mask = mask_image(w, h)
-        kwargs.update(mask_image=Image.fromarray(mask, "L"), width=w, height=h)
-        tensors["mask_uint8"] = fg.tensor(mask)
-    out_image = fg.run_case(pipe, parts, rec, kwargs, ["latents"])
+    if mask is not None:
+        kwargs.update(mask_image=Image.fromarray(mask, "L"), width=request["width"], height=request["height"])
+    return kwargs
+
+
+def edit_case(ctx, fixture, case, request):
+    """StableDiffusionImg2ImgPipeline or StableDiffusionInpaintPipeline on an SD-1.5-shaped fixture."""
+    inpaint = request["task"] == "inpaint"
+    configs, parts = components(fixture, ctx.vocab_size)
+    parts["scheduler"] = scheduler_for(request["scheduler"], configs["scheduler"])
+    if inpaint:
+        from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_inpaint import \
+            StableDiffusionInpaintPipeline as Pipeline
+    else:
+        from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img import \
+            StableDiffusionImg2ImgPipeline as Pipeline
+    pipe = Pipeline(safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False,
+                    **parts)
+    rec = fg.Recorder(pipe)
+    noise_rec = AddNoiseRecorder(parts["scheduler"])
+    mask_latents = record_mask_latents(pipe) if inpaint else []
+    w, h = request["width"], request["height"]
+    image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
+    out_image = fg.run_case(pipe, parts, rec, edit_call(request, image, mask), ["latents"])
     t = fg.common_tensors(rec, parts, out_image, (1, 4, h // 8, w // 8), request["seed"])
-    del t["noise"]  # the generator's first draws here are the VAE posterior samples, see vae_encodes
-    t.update(tensors)
+    del t["noise"]  # the generator's first draws here are the VAE posterior samples, see vaeEncodes
+    t["init_image_uint8"] = fg.tensor(image)
+    if inpaint:
+        t["mask_uint8"] = fg.tensor(mask)
     prompt_embeds, negative_embeds = rec.encoded
     t["prompt_embeds"] = fg.tensor(prompt_embeds)
     if pipe.do_classifier_free_guidance:
         t["negative_prompt_embeds"] = fg.tensor(negative_embeds)
-    encodes = [{"input": fg.tensor(e["input"]), "latent_parameters": fg.tensor(e["parameters"]),
-                "sample": fg.tensor(e["sample"]) if "sample" in e else None} for e in parts["vae"].encodes]
-    if noise_rec.calls:
-        first = noise_rec.calls[0]
-        t["add_noise_original"] = fg.tensor(first["original"])
-        t["add_noise_noise"] = fg.tensor(first["noise"])
-        t["add_noise_timestep"] = fg.tensor(first["timesteps"])
-        t["add_noise_result"] = fg.tensor(first["result"])
     if mask_latents:
         mask_t, masked_latents = mask_latents[0]
         t["mask_latents"] = fg.tensor(mask_t)
         if masked_latents is not None:
             t["masked_image_latents"] = fg.tensor(masked_latents)
-    sched = parts["scheduler"]
-    doc = {"fixture": fixture, "case": case, "pipeline": Pipeline.__name__, "diffusersCommit": ctx.commit,
-           "diffusersFile": FILES[Pipeline.__name__],
-           "request": dict(request, schedulerClass=sched.__class__.__name__),
-           "schedulerConfig": {k: v for k, v in sched.config.items() if k != "_use_default_values"},  # a set
-           "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
-           "unetInChannels": configs["unet"]["in_channels"],
-           "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
-           "addNoiseCalls": len(noise_rec.calls),
-           "initNoiseSigma": float(sched.init_noise_sigma) if hasattr(sched, "init_noise_sigma") else None,
-           "tokens": fg.tokens_of(parts), "vaeEncodes": encodes, "tensors": t}
-    fg.write(fixture, case, doc)
+    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t,
+             {"unetInChannels": configs["unet"]["in_channels"]})
 
 
 def sdxl_img2img_case(ctx, fixture, case, request):
     """StableDiffusionXLImg2ImgPipeline on sdxl-base (6 time ids) or sdxl-refiner (5, aesthetic scores)."""
-    from PIL import Image
     from diffusers.pipelines.stable_diffusion_xl.pipeline_stable_diffusion_xl_img2img import \
         StableDiffusionXLImg2ImgPipeline as Pipeline
     fam, parts = fg.components(fixture, ctx.vocab_size)
     parts["vae"] = RecordingVae(parts["vae"].module, parts["vae"].encoder_module, parts["vae"].config)
     parts["scheduler"] = scheduler_for(request["scheduler"], fam.configs["scheduler"])
-    refiner = bool(fam.spec.get("aesthetics"))
     extra = {} if "text_encoder" in parts else {"text_encoder": None, "tokenizer": None}
-    pipe = Pipeline(requires_aesthetics_score=refiner, force_zeros_for_empty_prompt=fam.spec["force_zeros"],
-                    **parts, **extra)
+    pipe = Pipeline(requires_aesthetics_score=bool(fam.spec.get("aesthetics")),
+                    force_zeros_for_empty_prompt=fam.spec["force_zeros"], **parts, **extra)
     rec = fg.Recorder(pipe)
     noise_rec = AddNoiseRecorder(parts["scheduler"])
     w, h = request["width"], request["height"]
     image = init_image(w, h)
-    kwargs = dict(prompt=request["prompt"], negative_prompt=request.get("negative_prompt"),
-                  image=Image.fromarray(image, "RGB"), strength=request["strength"],
-                  num_inference_steps=request["steps"], guidance_scale=request["guidance"],
-                  generator=torch.Generator().manual_seed(request["seed"]))
-    out_image = fg.run_case(pipe, parts, rec, kwargs, ["latents", "add_time_ids", "add_text_embeds"])
+    out_image = fg.run_case(pipe, parts, rec, edit_call(request, image),
+                            ["latents", "add_time_ids", "add_text_embeds"])
     t = fg.common_tensors(rec, parts, out_image, (1, 4, h // 8, w // 8), request["seed"])
     del t["noise"]
     t["init_image_uint8"] = fg.tensor(image)
     prompt_embeds, negative_embeds, pooled, negative_pooled = rec.encoded
-    cfg = pipe.do_classifier_free_guidance
     t["prompt_embeds"], t["pooled_prompt_embeds"] = fg.tensor(prompt_embeds), fg.tensor(pooled)
     ids = rec.extras["add_time_ids"]
     t["add_time_ids"] = fg.tensor(ids[-1:])
-    if cfg:
+    if pipe.do_classifier_free_guidance:
         t["negative_prompt_embeds"] = fg.tensor(negative_embeds)
         t["negative_pooled_prompt_embeds"] = fg.tensor(negative_pooled)
         t["negative_add_time_ids"] = fg.tensor(ids[:1])
-    first = noise_rec.calls[0]
-    for key in ("original", "noise", "timesteps", "result"):
-        t["add_noise_" + ("timestep" if key == "timesteps" else key)] = fg.tensor(first[key])
-    sched = parts["scheduler"]
-    doc = {"fixture": fixture, "case": case, "pipeline": Pipeline.__name__, "diffusersCommit": ctx.commit,
-           "diffusersFile": FILES[Pipeline.__name__],
-           "request": dict(request, schedulerClass=sched.__class__.__name__),
-           "schedulerConfig": {k: v for k, v in sched.config.items() if k != "_use_default_values"},
-           "classifierFreeGuidance": bool(cfg), "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
-           "addNoiseCalls": len(noise_rec.calls), "initNoiseSigma": float(sched.init_noise_sigma),
-           "tokens": fg.tokens_of(parts),
-           "vaeEncodes": [{"input": fg.tensor(e["input"]), "latent_parameters": fg.tensor(e["parameters"]),
-                           "sample": fg.tensor(e["sample"])} for e in parts["vae"].encodes],
-           "tensors": t}
-    fg.write(fixture, case, doc)
+    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t)
 
 
 FILES = {"StableDiffusionXLImg2ImgPipeline":

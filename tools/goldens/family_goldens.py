@@ -24,6 +24,7 @@ Usage: /usr/bin/python3 tools/goldens/family_goldens.py [--diffusers DIR] [--onl
 Writes sdk/src/test/resources/goldens/<fixture>/<case>.json
 """
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -237,6 +238,19 @@ class Recorder:
         pipe.encode_prompt = encode_prompt
         if original_prepare is not None:
             pipe.prepare_latents = prepare_latents
+        self.pred_original = []
+        scheduler = pipe.scheduler
+        original_step = scheduler.step
+
+        @functools.wraps(original_step)
+        def step(*args, **kwargs):
+            out = original_step(*args, **kwargs)
+            x0 = out[1] if isinstance(out, tuple) and len(out) > 1 else getattr(out, "pred_original_sample", None)
+            if x0 is not None:  # Euler/EulerAncestral/DDIM... return the predicted x0 with the step
+                self.pred_original.append(x0.detach().clone())
+            return out
+
+        scheduler.step = step
 
     def callback(self, pipe, i, t, kwargs):
         self.steps.append(kwargs["latents"].detach().clone())
@@ -280,6 +294,8 @@ def common_tensors(rec, parts, image, noise_shape, seed):
     t["step_latents"] = tensor(torch.stack(rec.steps))
     if rec.denoised:
         t["step_denoised"] = tensor(torch.stack(rec.denoised))
+    if rec.pred_original and len(rec.pred_original) == len(rec.steps) and not rec.denoised:
+        t["step_pred_original"] = tensor(torch.stack(rec.pred_original))
     t["image_decoded"] = tensor(parts["vae"].decoded[-1])
     t["image_uint8"] = tensor(image)
     return t
@@ -290,7 +306,7 @@ def write(fixture, case, doc):
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, case + ".json")
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        json.dump(doc, f, separators=(",", ":"), sort_keys=False)
+        json.dump(doc, f, separators=(",", ":"), sort_keys=False, allow_nan=False)  # strict JSON
         f.write("\n")
     print(f"{path}: {os.path.getsize(path) / 1024:.0f} KiB")
 
