@@ -29,6 +29,11 @@ public class DiffusionRecorder {
             String defaultName) {
         return context -> {
             Map<String, DiffusionPipeline> loaded = new LinkedHashMap<>();
+            if (!config.getValue().queue().worker()) {
+                // an API-only node of a shared queue backend: workers run the models, requests are validated
+                // against what they publish
+                return new DiffusionModels(loaded, defaultName);
+            }
             try {
                 for (ModelSpec spec : specs) {
                     DiffusionRuntimeConfig.ModelRuntimeConfig modelConfig = config.getValue().models().get(spec.getConfigKey());
@@ -59,6 +64,7 @@ public class DiffusionRecorder {
         positive("quarkus.diffusion4j.queue.capacity", c.queue().capacity(), 0);
         positive("quarkus.diffusion4j.queue.concurrency", c.queue().concurrency(), 1);
         positive("quarkus.diffusion4j.jobs.history-size", c.jobs().historySize(), 1);
+        positive("quarkus.diffusion4j.queue.max-jobs-per-client", c.queue().maxJobsPerClient(), 1);
         if (c.jobs().expireAfter().isNegative() || c.jobs().expireAfter().isZero()) {
             throw new ConfigurationException(
                     "quarkus.diffusion4j.jobs.expire-after must be positive, got " + c.jobs().expireAfter(),
