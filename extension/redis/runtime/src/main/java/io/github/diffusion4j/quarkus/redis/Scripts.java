@@ -42,7 +42,8 @@ final class Scripts {
     /**
      * ARGV: prefix, id, model, client, request JSON, now, keep (1/0), capacity, per-client cap. Returns {position} or
      * {-1, waiting} (queue full) or {-2, mine} (client cap). The round-robin score: a client's next job goes one round
-     * after its previous waiting job, and never before the round being served, so clients alternate.
+     * after its previous waiting job, and never before the round being served, so clients alternate; in a round, a
+     * client that had nothing waiting goes first (as the memory backend's rotation does).
      */
     static final String SUBMIT = LIB + """
             local id, model, client = ARGV[2], ARGV[3], ARGV[4]
@@ -54,7 +55,9 @@ final class Scripts {
             local gr = tonumber(redis.call('GET', P..':round') or '0')
             local r = math.max(cr, gr) + 1
             redis.call('HSET', P..':rounds', client, r)
-            local seq = redis.call('INCR', P..':seq') % 1000000000
+            -- within a round, a client that had nothing waiting goes before those served in the round before
+            local seq = redis.call('INCR', P..':seq') % 500000000
+            if cr > gr then seq = seq + 500000000 end
             redis.call('ZADD', P..':wait:'..model, r * 1000000000 + seq, id)
             redis.call('INCR', P..':waiting')
             redis.call('INCR', P..':client:'..client)
