@@ -98,6 +98,37 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one inline command and returns its reply as text: a bulk string's value ({@code null} when nil), or the
+     * first line of any other reply ({@code :3}, {@code +OK}).
+     */
+    public String value(String inline) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String first = line(in);
+            if (!first.startsWith("$")) {
+                return first;
+            }
+            int length = Integer.parseInt(first.substring(1));
+            return length < 0 ? null : line(in);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
     private String log() {
         try {
             return Files.readString(dir.resolve("redis.log"));
