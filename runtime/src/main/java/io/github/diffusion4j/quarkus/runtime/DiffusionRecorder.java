@@ -55,7 +55,9 @@ public class DiffusionRecorder {
     /** Creates one pipeline bean: the model {@code name} of the {@link DiffusionModels} bean, which owns and closes it. */
     public Function<SyntheticCreationalContext<DiffusionPipeline>, DiffusionPipeline> pipeline(String name) {
         return context -> context.getInjectedReference(DiffusionModels.class).get(name)
-                .orElseThrow(() -> new IllegalStateException("Model '" + name + "' is not loaded"));
+                .orElseThrow(() -> new IllegalStateException("Model '" + name + "' is not loaded"
+                        + (config.getValue().queue().worker() ? "" : ": this is an API-only node "
+                        + "(quarkus.diffusion4j.queue.worker=false), its models run on the workers")));
     }
 
     /** Fails start-up with a message naming the queue and job properties when they are out of range. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LocalJob implements Job {
 
     private static final Logger LOG = Logger.getLogger(LocalJob.class);
-    private static final String PNG_DATA_URI = "data:image/png;base64,";
     /** Bytes counted per kept event besides its preview, for the finished-jobs cap (a step event's JSON and object). */
     static final int EVENT_BYTES = 256;
 
@@ -99,7 +97,6 @@ public final class LocalJob implements Job {
         return request != null ? request.prompt() : "";
     }
 
-    /** The model name the job runs on. */
     @Override
     public String model() {
         return model;
@@ -119,14 +116,12 @@ public final class LocalJob implements Job {
         return state.get();
     }
 
-    /** 1-based place in the queue while {@link JobState#QUEUED}; empty otherwise. */
     @Override
     public OptionalInt position() {
         int p = position;
         return state.get() == JobState.QUEUED && p > 0 ? OptionalInt.of(p) : OptionalInt.empty();
     }
 
-    /** Fraction done in [0, 1]: steps done over steps, 1 once completed. */
     @Override
     public double progress() {
         if (state.get() == JobState.COMPLETED) {
@@ -136,22 +131,16 @@ public final class LocalJob implements Job {
         return total == 0 ? 0.0 : (double) step / total;
     }
 
-    /** Steps done so far. */
     @Override
     public int step() {
         return step;
     }
 
-    /** Steps in total, once the job started; 0 before. */
     @Override
     public int totalSteps() {
         return totalSteps;
     }
 
-    /**
-     * Estimated time to completion: from the mean step time while running, from the queue's mean job time while
-     * queued; empty when unknown or finished.
-     */
     @Override
     public Optional<Duration> eta() {
         JobState s = state.get();
@@ -179,25 +168,21 @@ public final class LocalJob implements Job {
         return Optional.ofNullable(finishedAt);
     }
 
-    /** Why the job failed, once {@link JobState#FAILED}. */
     @Override
     public Optional<FailedEvent> error() {
         return Optional.ofNullable(error);
     }
 
-    /** The images, once {@link JobState#COMPLETED}. */
     @Override
     public Optional<JobResult> result() {
         return Optional.ofNullable(result);
     }
 
-    /** Why it was cancelled, once {@link JobState#CANCELLED}. */
     @Override
     public Optional<String> cancelReason() {
         return Optional.ofNullable(cancelReason);
     }
 
-    /** Id of the newest event so far (0 before the first). */
     @Override
     public long lastEventId() {
         synchronized (events) {
@@ -210,18 +195,11 @@ public final class LocalJob implements Job {
         return queue.cancel(this, reason);
     }
 
-    /** Completes with this job once it reaches a terminal state (never fails). */
     @Override
     public Uni<Job> whenFinished() {
         return Uni.createFrom().completionStage(finished);
     }
 
-    /**
-     * The job's events after event {@code afterId} (0 = from the start, as far as the bounded history reaches), then
-     * the live ones, completing after the terminal event. Each subscriber has its own bounded buffer: a slow one loses
-     * previews first, then old step events, and never slows the generation. Replayed step events carry no preview
-     * except the newest.
-     */
     @Override
     public Multi<JobEvent> events(long afterId) {
         return Multi.createFrom().emitter(emitter -> {
@@ -304,17 +282,13 @@ public final class LocalJob implements Job {
         }
         if (event instanceof GenerationEvent.Started s) {
             totalSteps = s.steps();
-            publish(new StartedEvent(id, model, s.seed(), s.steps(), s.width(), s.height(), s.batchSize(),
-                    s.scheduler(), s.guided(), s.promptDroppedWords()));
+            publish(StartedEvent.of(id, model, s));
         } else if (event instanceof GenerationEvent.Step s) {
             step = s.index();
             totalSteps = s.total();
             etaMillis = s.eta().toMillis();
-            // The preview is encoded here, on the generation thread, never on the event loop.
-            String preview = s.preview() != null ? PNG_DATA_URI + Base64.getEncoder().encodeToString(s.preview().png()) : null;
             LOG.debugf("Job %s step %d/%d in %d ms", id, s.index(), s.total(), s.stepDuration().toMillis());
-            publish(new StepEvent(id, s.index(), s.total(), s.progress(), etaMillis, s.elapsed().toMillis(),
-                    s.stepDuration().toMillis(), s.timestep(), preview));
+            publish(StepEvent.of(id, s));
         } else if (event instanceof GenerationEvent.Completed c) {
             complete(c.result());
         }

@@ -1,8 +1,6 @@
 package io.github.diffusion4j.quarkus.redis;
 
 import io.github.diffusion4j.pipeline.GenerationRequest;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
-import io.github.diffusion4j.quarkus.runtime.GenerationObserver;
 import io.github.diffusion4j.quarkus.runtime.queue.ClientKeys;
 import io.github.diffusion4j.quarkus.runtime.queue.ClientLimitException;
 import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
@@ -44,21 +42,21 @@ final class RedisGenerationQueue implements GenerationQueue {
     private final RedisKeys keys;
     private final QueueSettings settings;
     private final ClientKeys clients;
-    private final DiffusionModels models;
+    private final LocalModels models;
     private final EventFeed feed;
     private final RedisWorker worker;
     private volatile ModelCatalog catalog;
     private volatile long catalogNanos;
 
     RedisGenerationQueue(RedisCommands redis, RedisKeys keys, QueueSettings settings, RedisQueueConfig config,
-                         DiffusionModels models, GenerationObserver observer, ClientKeys clients, boolean runsJobs) {
+                         LocalModels models, ClientKeys clients, boolean runsJobs) {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
         this.clients = clients;
         this.models = models;
         this.worker = runsJobs && !models.names().isEmpty()
-                ? new RedisWorker(redis, keys, settings, config, models, observer) : null;
+                ? new RedisWorker(redis, keys, settings, config, models) : null;
         this.feed = new EventFeed(redis, keys, this, worker != null ? worker::wake : null);
         feed.start();
         if (worker != null) {
@@ -207,7 +205,7 @@ final class RedisGenerationQueue implements GenerationQueue {
         }
         Map<String, ModelDescriptor> all = new LinkedHashMap<>();
         for (String name : models.names()) {
-            models.get(name).ifPresent(p -> all.put(name, ModelDescriptor.of(name, p)));
+            models.describe(name).ifPresent(d -> all.put(name, d));
         }
         try {
             Response names = redis.call(RedisCommands.cmd(Command.SMEMBERS, keys.models()));

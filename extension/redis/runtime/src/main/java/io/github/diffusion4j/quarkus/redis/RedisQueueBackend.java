@@ -39,7 +39,7 @@ public class RedisQueueBackend implements GenerationQueueBackend {
     public GenerationQueue open(QueueSettings settings, DiffusionModels models, GenerationObserver observer,
                                 ClientKeys clients, boolean worker) {
         RedisCommands commands = new RedisCommands(redis.get(), config.commandTimeout());
-        return new RedisGenerationQueue(commands, new RedisKeys(config.keyPrefix()), settings, config, models, observer,
-                clients, worker);
+        return new RedisGenerationQueue(commands, new RedisKeys(config.keyPrefix()), settings, config,
+                LocalModels.of(models, observer), clients, worker);
     }
 }

@@ -1,12 +1,8 @@
 package io.github.diffusion4j.quarkus.redis;
 
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GenerationRequest;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
-import io.github.diffusion4j.quarkus.runtime.GenerationObserver;
 import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
-import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import io.github.diffusion4j.quarkus.runtime.queue.QueueSettings;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
@@ -37,8 +33,7 @@ final class RedisWorker implements AutoCloseable {
     private final RedisKeys keys;
     private final QueueSettings settings;
     private final RedisQueueConfig config;
-    private final DiffusionModels models;
-    private final GenerationObserver observer;
+    private final LocalModels models;
     private final String consumer;
     private final Map<String, WorkerRun> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,13 +48,12 @@ final class RedisWorker implements AutoCloseable {
     private int modelCursor;
 
     RedisWorker(RedisCommands redis, RedisKeys keys, QueueSettings settings, RedisQueueConfig config,
-                DiffusionModels models, GenerationObserver observer) {
+                LocalModels models) {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
         this.config = config;
         this.models = models;
-        this.observer = observer;
         this.consumer = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -127,9 +121,8 @@ final class RedisWorker implements AutoCloseable {
     private void publishModels() {
         long ttl = Math.max(3000, 3 * config.heartbeatInterval().toMillis());
         for (String name : models.names()) {
-            models.get(name).ifPresent(p -> {
-                redis.call(RedisCommands.cmd(Command.SET, keys.model(name), EventCodec.json(ModelDescriptor.of(name, p)),
-                        "PX", ttl));
+            models.describe(name).ifPresent(d -> {
+                redis.call(RedisCommands.cmd(Command.SET, keys.model(name), EventCodec.json(d), "PX", ttl));
                 redis.call(RedisCommands.cmd(Command.SADD, keys.models(), name));
             });
         }
@@ -195,15 +188,10 @@ final class RedisWorker implements AutoCloseable {
     private void run(String model, String jobId, String entry, int attempt, String requestJson, long created) {
         WorkerRun run = new WorkerRun(this, model, jobId, entry, attempt, created);
         running.put(jobId, run);
-        DiffusionPipeline pipeline = models.get(model).orElse(null);
-        GenerationRequest request;
         try {
-            request = EventCodec.request(requestJson);
-            if (pipeline == null) {
-                throw new IllegalStateException("model '" + model + "' is not loaded on this worker");
-            }
+            GenerationRequest request = EventCodec.request(requestJson);
             // generate() validates synchronously (a bad request fails the job with a 400 problem) and is lazy
-            run.start(observer.observe(model, pipeline.generate(request)));
+            run.start(models.generate(model, request));
         } catch (IllegalArgumentException e) {
             run.fail(new FailedEvent(jobId, "urn:diffusion4j:problem:invalid-request", "Invalid request", 400,
                     e.getMessage()));

@@ -91,8 +91,9 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: prefix, id, attempt, event name, event JSON, step, total, eta. Appends an event of a running attempt.
-     * Returns 0 when the job is no longer this attempt's (cancelled, finished, restarted elsewhere): the worker stops.
+     * ARGV: prefix, id, attempt, event name, event JSON, step, total, eta, history size. Appends an event of a running
+     * attempt, trimming the stream to about the history size. Returns 0 when the job is no longer this attempt's
+     * (cancelled, finished, restarted elsewhere): the worker stops.
      */
     static final String APPEND = LIB + """
             local id = ARGV[2]
@@ -101,6 +102,7 @@ final class Scripts {
               return 0
             end
             append(id, ARGV[4], ARGV[5])
+            redis.call('XTRIM', P..':ev:'..id, 'MAXLEN', '~', ARGV[9])
             redis.call('HSET', job, 'step', ARGV[6], 'total', ARGV[7], 'eta', ARGV[8])
             return 1
             """;

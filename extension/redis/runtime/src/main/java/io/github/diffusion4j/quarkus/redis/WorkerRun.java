@@ -13,7 +13,6 @@ import io.vertx.mutiny.redis.client.Command;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WorkerRun {
 
     private static final Logger LOG = Logger.getLogger(WorkerRun.class);
-    private static final String PNG_DATA_URI = "data:image/png;base64,";
 
     final String model;
     final String id;
@@ -64,15 +62,11 @@ final class WorkerRun {
         try {
             if (event instanceof GenerationEvent.Started s) {
                 total = s.steps();
-                append(StartedEvent.NAME, new StartedEvent(id, model, s.seed(), s.steps(), s.width(), s.height(),
-                        s.batchSize(), s.scheduler(), s.guided(), s.promptDroppedWords()), 0);
+                append(StartedEvent.NAME, StartedEvent.of(id, model, s), 0);
             } else if (event instanceof GenerationEvent.Step s) {
                 step = s.index();
                 total = s.total();
-                String preview = s.preview() != null
-                        ? PNG_DATA_URI + Base64.getEncoder().encodeToString(s.preview().png()) : null;
-                append(StepEvent.NAME, new StepEvent(id, s.index(), s.total(), s.progress(), s.eta().toMillis(),
-                        s.elapsed().toMillis(), s.stepDuration().toMillis(), s.timestep(), preview), s.eta().toMillis());
+                append(StepEvent.NAME, StepEvent.of(id, s), s.eta().toMillis());
             } else if (event instanceof GenerationEvent.Completed c) {
                 complete(JobResult.of(c.result(), Math.max(0, startedMillis - created)));
             }
@@ -85,7 +79,7 @@ final class WorkerRun {
 
     private void append(String name, Object data, long etaMillis) {
         long ok = worker.redis().call(RedisCommands.eval(Scripts.APPEND, worker.keys().prefix(), id, attempt, name,
-                EventCodec.json(data), step, total, etaMillis)).toLong();
+                EventCodec.json(data), step, total, etaMillis, worker.settings().historySize())).toLong();
         if (ok == 0) {
             stop("cancelled or taken over");
         }
