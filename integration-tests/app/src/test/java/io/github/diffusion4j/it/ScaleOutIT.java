@@ -135,6 +135,8 @@ class ScaleOutIT {
         List<SseClient.Event> killed = events(api.base(), killedJob, null);
         assertThat(killed).extracting(SseClient.Event::name).as("events of the job of the killed worker")
                 .contains("restarted").endsWith("completed");
+        assertThat(killed.stream().filter(e -> e.name().equals("completed")).count()).isEqualTo(1);
+        assertConsecutiveIds(killed, 1);
         LOG.infof("60 jobs completed exactly once; %d restarted; %d refusals by the per-client cap", restarts,
                 capRefusals.get());
 
