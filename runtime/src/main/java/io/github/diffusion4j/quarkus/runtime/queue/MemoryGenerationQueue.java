@@ -277,7 +277,9 @@ public class MemoryGenerationQueue implements GenerationQueue {
     }
 
     private void decrementClientLocked(LocalJob job) {
-        jobsPerClient.computeIfPresent(job.client(), (k, v) -> v <= 1 ? null : v - 1);
+        if (jobsPerClient.computeIfPresent(job.client(), (k, v) -> v <= 1 ? null : v - 1) == null) {
+            queued.forget(job.client());
+        }
     }
 
     /**

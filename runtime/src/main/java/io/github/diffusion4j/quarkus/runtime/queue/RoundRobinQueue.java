@@ -2,6 +2,8 @@ package io.github.diffusion4j.quarkus.runtime.queue;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,15 +11,19 @@ import java.util.Map;
 
 /**
  * Waiting jobs ordered round-robin between clients: FIFO within a client, and the client served least recently goes
- * first. A client that submits 10 jobs then another that submits 1 get served A, B, A, A, ... instead of ten A first.
- * Not thread-safe: the owning queue guards it.
+ * first (one never served, first of all). A client that submits 10 jobs then another that submits 1 get served A, B,
+ * A, A, ... instead of ten A first. When a client has nothing left in the queue its turn is forgotten
+ * ({@link #forget}). Not thread-safe: the owning queue guards it.
  *
  * @param <T> the job type
  */
 final class RoundRobinQueue<T> {
 
-    /** Per-client FIFOs; iteration order is the rotation (least recently served first). */
+    /** Per-client FIFOs, in order of arrival of the client. */
     private final LinkedHashMap<String, ArrayDeque<T>> perClient = new LinkedHashMap<>();
+    /** When each client with jobs in the system was last served (a counter); absent = never. */
+    private final Map<String, Long> lastServed = new HashMap<>();
+    private long serves;
     private int size;
 
     void add(String client, T item) {
@@ -39,10 +45,12 @@ final class RoundRobinQueue<T> {
 
     /** Marks {@code client} as just served: it moves to the end of the rotation. */
     void served(String client) {
-        ArrayDeque<T> q = perClient.remove(client);
-        if (q != null && !q.isEmpty()) {
-            perClient.put(client, q);
-        }
+        lastServed.put(client, ++serves);
+    }
+
+    /** The client has no job queued or running any more: its next job counts as a newcomer's. */
+    void forget(String client) {
+        lastServed.remove(client);
     }
 
     int size() {
@@ -52,8 +60,11 @@ final class RoundRobinQueue<T> {
     /** Every waiting item in serving order: the first of each client in rotation order, then the second, ... */
     List<T> order() {
         List<T> out = new ArrayList<>(size);
-        List<Iterator<T>> cursors = new ArrayList<>(perClient.size());
-        for (Map.Entry<String, ArrayDeque<T>> e : perClient.entrySet()) {
+        List<Map.Entry<String, ArrayDeque<T>>> rotation = new ArrayList<>(perClient.entrySet());
+        // stable: clients served equally long ago keep their order of arrival
+        rotation.sort(Comparator.comparingLong(e -> lastServed.getOrDefault(e.getKey(), -1L)));
+        List<Iterator<T>> cursors = new ArrayList<>(rotation.size());
+        for (Map.Entry<String, ArrayDeque<T>> e : rotation) {
             cursors.add(e.getValue().iterator());
         }
         boolean any = true;

@@ -55,9 +55,10 @@ final class Scripts {
             local gr = tonumber(redis.call('GET', P..':round') or '0')
             local r = math.max(cr, gr) + 1
             redis.call('HSET', P..':rounds', client, r)
-            -- within a round, a client that had nothing waiting goes before those served in the round before
+            -- within a round, a client with no job in the round being served or later (a newcomer, or one whose
+            -- turn came long ago) goes before those served in the current round
             local seq = redis.call('INCR', P..':seq') % 500000000
-            if cr > gr then seq = seq + 500000000 end
+            if cr > 0 and cr >= gr then seq = seq + 500000000 end
             redis.call('ZADD', P..':wait:'..model, r * 1000000000 + seq, id)
             redis.call('INCR', P..':waiting')
             redis.call('INCR', P..':client:'..client)
