@@ -254,7 +254,8 @@ class DiffusionProcessor {
                     .scope(Singleton.class)
                     .setRuntimeInit()
                     .unremovable()
-                    .startup()
+                    // not eager: DiffusionModels loads every model at start-up already, and an API-only node of the
+                    // Redis queue (queue.worker=false) loads none, so its pipeline beans must not be created there
                     .addInjectionPoint(ClassType.create(DotName.createSimple(DiffusionModels.class.getName())))
                     .addQualifier(AnnotationInstance.builder(ModelName.class).add("value", spec.getName()).build())
                     .createWith(recorder.pipeline(spec.getName()));

@@ -12,6 +12,7 @@ import io.smallrye.config.WithParentName;
 import io.smallrye.config.WithUnnamedKey;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -144,6 +145,56 @@ public interface DiffusionRuntimeConfig {
         /** Generations running at once per device (each GPU, or the CPU). More than 1 rarely helps throughput. */
         @WithDefault("1")
         int concurrency();
+
+        /**
+         * Where jobs wait and run: {@code memory} (in this JVM, nothing to install; jobs are lost when it stops) or
+         * {@code redis} (any number of API and worker nodes share one Redis, jobs survive a dead worker; needs the
+         * {@code io.github.diffusion4j:quarkus-diffusion4j-redis} extension and {@code quarkus.redis.hosts}).
+         */
+        @WithDefault("memory")
+        String backend();
+
+        /**
+         * Whether this node runs generations. {@code false} makes an API-only node of the {@code redis} backend: it
+         * loads no model and validates requests against the models the workers publish.
+         */
+        @WithDefault("true")
+        boolean worker();
+
+        /**
+         * Most queued plus running jobs of one client, so that one client cannot take every slot; more get HTTP 429
+         * with {@code Retry-After}. Over the whole cluster with the {@code redis} backend.
+         */
+        @WithDefault("8")
+        int maxJobsPerClient();
+
+        /** How the client of a request is told apart, for the per-client cap and round-robin between clients. */
+        ClientConfig client();
+    }
+
+    /** How the client of a request is told apart. */
+    interface ClientConfig {
+
+        /**
+         * Where the client key comes from, first match wins: {@code principal} (the authenticated user),
+         * {@code api-key} (the {@code api-key-header} header, hashed), {@code address} (the remote address).
+         */
+        @WithDefault("principal,api-key,address")
+        List<ClientKeySource> identity();
+
+        /** Header carrying the client's API key. */
+        @WithDefault("X-API-Key")
+        String apiKeyHeader();
+    }
+
+    /** Sources of a client key. */
+    enum ClientKeySource {
+        /** The authenticated principal's name. */
+        PRINCIPAL,
+        /** The API-key header (its SHA-256, never the key itself). */
+        API_KEY,
+        /** The remote address (the proxy-forwarded one when {@code quarkus.http.proxy.*} says so). */
+        ADDRESS
     }
 
     /** Jobs submitted through the REST API. */
@@ -156,6 +207,17 @@ public interface DiffusionRuntimeConfig {
         /** Events kept per job, replayed to a client that reconnects with {@code Last-Event-ID}. */
         @WithDefault("512")
         int historySize();
+
+        /**
+         * Most memory the kept finished jobs hold together (their PNGs, previews and events); past it the oldest are
+         * forgotten before their expiry.
+         */
+        @WithDefault("256M")
+        MemorySize maxFinishedBytes();
+
+        /** A comment line sent on a job's event stream after this long without an event, so proxies keep it open. */
+        @WithDefault("15S")
+        Duration sseHeartbeat();
     }
 
     /** Run-time settings of the REST API. */

@@ -3,8 +3,6 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.CancelledEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.CompletedEvent;
@@ -13,9 +11,13 @@ import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
 import io.github.diffusion4j.quarkus.runtime.queue.JobState;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import io.github.diffusion4j.quarkus.runtime.queue.QueuedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -76,7 +78,6 @@ public class DiffusionResource {
             + "id: 22\nevent: completed\ndata: {\"jobId\":\"3f1c...\",\"seed\":42,\"images\":[{\"image\":\"data:image/png;base64,...\",...}],...}\n\n";
 
     private GenerationQueue queue;
-    private DiffusionModels models;
     private DiffusionRuntimeConfig config;
     private ObjectMapper mapper;
 
@@ -87,9 +88,8 @@ public class DiffusionResource {
      * package-private fields of this class are out of reach.
      */
     @Inject
-    public void init(GenerationQueue queue, DiffusionModels models, DiffusionRuntimeConfig config, ObjectMapper mapper) {
+    public void init(GenerationQueue queue, DiffusionRuntimeConfig config, ObjectMapper mapper) {
         this.queue = queue;
-        this.models = models;
         this.config = config;
         this.mapper = mapper;
     }
@@ -126,9 +126,11 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // submitting may talk to a distributed queue backend
     public Uni<Response> generate(byte[] body, @Context HttpHeaders headers) {
-        Job job = submit(body);
         boolean json = wantsJson(headers);
+        // a PNG answer never tells the client the job id: such a job is not kept once answered
+        Job job = submit(body, json ? SubmitOptions.DEFAULT : SubmitOptions.TRANSIENT);
         return job.whenFinished()
                 // runs on the thread that finished the job (the generation thread): encoding stays off the event loop
                 .map(j -> imagesResponse(j, json))
@@ -156,9 +158,10 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // submitting may talk to a distributed queue backend
     public Multi<OutboundSseEvent> stream(byte[] body, @Context Sse sse) {
-        Job job = submit(body);
-        return SseSupport.toSse(job.events(0), sse, mapper)
+        Job job = submit(body, SubmitOptions.DEFAULT);
+        return SseSupport.toSse(job.events(0), sse, mapper, config.jobs().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
                         job.cancel("disconnected"); // the client went away: stop generating for nobody
@@ -187,7 +190,7 @@ public class DiffusionResource {
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submitJob(byte[] body, @Context UriInfo uri) {
-        Job job = submit(body);
+        Job job = submit(body, SubmitOptions.DEFAULT);
         return Response.accepted(JobStatus.of(job))
                 .location(uri.getAbsolutePathBuilder().path(job.id()).build())
                 .type(MediaType.APPLICATION_JSON_TYPE)
@@ -224,6 +227,7 @@ public class DiffusionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown or expired job",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // finding the job may talk to a distributed queue backend
     public Multi<OutboundSseEvent> jobEvents(@PathParam("id") String id,
                                              @Parameter(description = "Resume after this event id")
                                              @HeaderParam("Last-Event-ID") String lastEventIdHeader,
@@ -241,7 +245,7 @@ public class DiffusionResource {
                         "must be an event id (a non-negative integer), got '" + Problems.shorten(raw) + "'");
             }
         }
-        return SseSupport.toSse(job.events(Math.max(0, after)), sse, mapper);
+        return SseSupport.toSse(job.events(Math.max(0, after)), sse, mapper, config.jobs().sseHeartbeat());
     }
 
     @GET
@@ -299,9 +303,10 @@ public class DiffusionResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = ModelDescription.class)))
     public List<ModelDescription> models() {
+        ModelCatalog models = queue.models();
         List<ModelDescription> list = new ArrayList<>();
         for (String name : models.names()) {
-            models.get(name).ifPresent(p -> list.add(ModelDescription.of(name, name.equals(models.defaultName()), p)));
+            models.get(name).ifPresent(m -> list.add(ModelDescription.of(name.equals(models.defaultName()), m)));
         }
         return list;
     }
@@ -316,11 +321,12 @@ public class DiffusionResource {
     public SchedulersResponse schedulers() {
         Map<String, String> defaults = new LinkedHashMap<>();
         List<String> names = List.of();
+        ModelCatalog models = queue.models();
         for (String name : models.names()) {
-            DiffusionPipeline p = models.get(name).orElse(null);
-            if (p != null) {
-                defaults.put(name, p.info().defaultScheduler());
-                names = p.schedulers();
+            ModelDescriptor m = models.get(name).orElse(null);
+            if (m != null) {
+                defaults.put(name, m.defaultScheduler());
+                names = m.schedulers();
             }
         }
         return new SchedulersResponse(names, defaults);
@@ -336,10 +342,10 @@ public class DiffusionResource {
 
     // ---------------------------------------------------------------- helpers
 
-    private Job submit(byte[] body) {
+    private Job submit(byte[] body, SubmitOptions options) {
         ImageRequest request = read(body);
-        ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        return Problems.submit(queue, resolved);
+        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request);
+        return Problems.submit(queue, resolved, options);
     }
 
     /** Parses the body ourselves: size limit, strict numbers, and every Jackson error mapped to a 400 problem. */
@@ -397,7 +403,7 @@ public class DiffusionResource {
             for (int i = 0; i < result.size(); i++) {
                 var image = result.image(i);
                 images.add(new ImagesResponse.Image(Base64.getEncoder().encodeToString(result.png(i)),
-                        image.metadata().seed(), image.image().getWidth(), image.image().getHeight(), image.metadata()));
+                        image.metadata().seed(), image.width(), image.height(), image.metadata()));
             }
             try {
                 byte[] bytes = mapper.writeValueAsBytes(new ImagesResponse(job.id(), job.model(), images, result.timings()));

@@ -1,10 +1,9 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import io.github.diffusion4j.noise.NoiseSource;
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GenerationRequest;
-import io.github.diffusion4j.pipeline.Limits;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Checks an {@link ImageRequest} against the configured models and their limits, collecting every invalid field
+ * Checks an {@link ImageRequest} against the known models (local, or published by workers) and their limits, collecting every invalid field
  * (the SDK stops at the first), then builds the SDK request. Model names are only looked up among configured
  * names: a request's name never reaches the file system.
  */
@@ -23,13 +22,13 @@ final class ImageRequests {
     static final long MAX_NUMPY_SEED = 0xFFFFFFFFL;
 
     /** A checked request: which model runs it and the SDK request. */
-    record Resolved(String model, DiffusionPipeline pipeline, GenerationRequest request) {
+    record Resolved(String model, GenerationRequest request) {
     }
 
     private ImageRequests() {
     }
 
-    static Resolved resolve(DiffusionModels models, ImageRequest r) {
+    static Resolved resolve(ModelCatalog models, ImageRequest r) {
         if (r == null) {
             throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
         }
@@ -38,18 +37,17 @@ final class ImageRequests {
             errors.add(new FieldError(Problems.shorten(unknown), "unknown field; known fields: " + ImageRequest.FIELDS));
         }
         String modelName = r.model != null ? r.model : models.defaultName();
-        Optional<DiffusionPipeline> selected = models.get(modelName);
+        Optional<ModelDescriptor> selected = models.get(modelName);
         if (selected.isEmpty()) {
             errors.add(new FieldError("model", "unknown model '" + Problems.shorten(modelName) + "'; valid names: "
                     + models.names()));
         }
         // Check the other fields against the default model's limits when the name is wrong, to report them all.
-        DiffusionPipeline pipeline = selected.orElseGet(() -> models.get(models.defaultName()).orElse(null));
-        if (pipeline == null) {
+        ModelDescriptor limits = selected.orElseGet(() -> models.get(models.defaultName()).orElse(null));
+        if (limits == null) {
             throw new InvalidRequestException(errors);
         }
-        Limits limits = pipeline.limits();
-        int scale = pipeline.model().vaeDecoder().scaleFactor();
+        int scale = limits.sizeMultiple();
         if (r.prompt == null) {
             errors.add(new FieldError("prompt", "is required (a string, may be empty)"));
         } else if (r.prompt.length() > limits.maxPromptLength()) {
@@ -78,9 +76,9 @@ final class ImageRequests {
                     + ", got " + r.previewInterval));
         }
         String scheduler = r.scheduler != null && !r.scheduler.isBlank() ? r.scheduler.trim() : null;
-        if (scheduler != null && !pipeline.schedulers().contains(scheduler)) {
+        if (scheduler != null && !limits.schedulers().contains(scheduler)) {
             errors.add(new FieldError("scheduler", "unknown scheduler '" + Problems.shorten(scheduler)
-                    + "'; valid names: " + pipeline.schedulers()));
+                    + "'; valid names: " + limits.schedulers()));
         }
         NoiseSource noise = NoiseSource.TORCH;
         if (r.noise != null) {
@@ -115,7 +113,7 @@ final class ImageRequests {
                 .batchSize(r.batch != null ? r.batch : 1)
                 .previewInterval(r.previewInterval)
                 .build();
-        return new Resolved(modelName, pipeline, request);
+        return new Resolved(modelName, request);
     }
 
     private static void checkSize(List<FieldError> errors, String field, Integer value, int scale, int max) {

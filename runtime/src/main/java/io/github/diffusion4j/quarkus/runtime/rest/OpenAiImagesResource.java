@@ -3,7 +3,8 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
+import io.smallrye.common.annotation.Blocking;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
@@ -52,9 +53,6 @@ public class OpenAiImagesResource {
     GenerationQueue queue;
 
     @Inject
-    DiffusionModels models;
-
-    @Inject
     DiffusionRuntimeConfig config;
 
     @Inject
@@ -79,11 +77,13 @@ public class OpenAiImagesResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // submitting may talk to a distributed queue backend
     public Uni<Response> generations(byte[] body) {
         OpenAiImageRequest r = read(body);
         ImageRequest request = toImageRequest(r);
-        ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        Job job = Problems.submit(queue, resolved);
+        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request);
+        // the client never learns the job id: the job is not kept once answered
+        Job job = Problems.submit(queue, resolved, SubmitOptions.TRANSIENT);
         String prompt = r.prompt;
         return job.whenFinished()
                 // runs on the generation thread that finished the job: base64 and JSON stay off the event loop
@@ -148,9 +148,9 @@ public class OpenAiImagesResource {
             }
         }
         // OpenAI clients send their own model names (dall-e-3): only configured names select a model.
-        request.model = r.model != null && models.get(r.model).isPresent() ? r.model : null;
+        request.model = r.model != null && queue.models().get(r.model).isPresent() ? r.model : null;
         try {
-            ImageRequests.resolve(models, request);
+            ImageRequests.resolve(queue.models(), request);
         } catch (InvalidRequestException e) {
             for (FieldError error : e.errors()) {
                 errors.add(new FieldError(openAiName(error.field()), error.message()));

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.github.diffusion4j.quarkus.runtime.queue.ClientLimitException;
+import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.QueueFullException;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -34,6 +38,7 @@ public final class Problems {
     public static final String TYPE_JOB_CANCELLED = "urn:diffusion4j:problem:job-cancelled";
     public static final String TYPE_BODY_TOO_LARGE = "urn:diffusion4j:problem:body-too-large";
     public static final String TYPE_QUEUE_FULL = "urn:diffusion4j:problem:queue-full";
+    public static final String TYPE_CLIENT_LIMIT = "urn:diffusion4j:problem:client-limit";
     public static final String TYPE_INTERNAL = "urn:diffusion4j:problem:internal-error";
 
     /** Problems are small: serialised with a private mapper, independent of the application's Jackson settings. */
@@ -45,10 +50,9 @@ public final class Problems {
     }
 
     /** Queues a checked request; the SDK's own validation failures become {@link InvalidRequestException}s. */
-    static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
-            io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue queue, ImageRequests.Resolved resolved) {
+    static Job submit(GenerationQueue queue, ImageRequests.Resolved resolved, SubmitOptions options) {
         try {
-            return queue.submit(resolved.model(), resolved.pipeline(), resolved.request());
+            return queue.submit(resolved.model(), resolved.request(), options);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() != null ? e.getMessage() : "invalid value";
             Matcher m = SDK_FIELD.matcher(message);
@@ -69,6 +73,11 @@ public final class Problems {
         if (failure instanceof QueueFullException e) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
             return Response.fromResponse(response(new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(),
+                    instance, null))).header("Retry-After", seconds).build();
+        }
+        if (failure instanceof ClientLimitException e) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            return Response.fromResponse(response(new Problem(TYPE_CLIENT_LIMIT, "Too many jobs", 429, e.getMessage(),
                     instance, null))).header("Retry-After", seconds).build();
         }
         if (failure instanceof IllegalArgumentException e) {

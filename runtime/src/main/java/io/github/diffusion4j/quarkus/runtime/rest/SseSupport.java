@@ -7,7 +7,14 @@ import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Job events as SSE: {@code id:} the event id, {@code event:} its name, {@code data:} one line of JSON. */
 final class SseSupport {
@@ -29,12 +36,74 @@ final class SseSupport {
      * Maps events to SSE. The JSON is written where the event is emitted: on the generation thread for live events
      * (including the large {@code completed} image), so the event loop only copies bytes.
      */
-    static Multi<OutboundSseEvent> toSse(Multi<JobEvent> events, Sse sse, ObjectMapper mapper) {
-        return events.map(e -> sse.newEventBuilder()
+    static Multi<OutboundSseEvent> toSse(Multi<JobEvent> events, Sse sse, ObjectMapper mapper, Duration heartbeat) {
+        Multi<OutboundSseEvent> mapped = events.map(e -> sse.newEventBuilder()
                 .id(Long.toString(e.id()))
                 .name(e.name())
                 .data(json(mapper, e.data()))
                 .build());
+        return withHeartbeat(mapped, sse, heartbeat);
+    }
+
+    /**
+     * {@code events} with a comment line ({@code : keep-alive}) after each {@code heartbeat} without an event, so that
+     * proxies do not cut a stream whose job waits in the queue. Ends with {@code events}; passes the client's demand
+     * through (so the job's slow-subscriber policy still applies) and sends a comment only when the client asked for
+     * more.
+     */
+    static Multi<OutboundSseEvent> withHeartbeat(Multi<OutboundSseEvent> events, Sse sse, Duration heartbeat) {
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicLong last = new AtomicLong(System.nanoTime());
+            AtomicReference<Flow.Subscription> upstream = new AtomicReference<>();
+            Cancellable ticks = Multi.createFrom().ticks().every(heartbeat).onOverflow().drop().subscribe().with(t -> {
+                if (System.nanoTime() - last.get() >= heartbeat.toNanos() - 1_000_000 && emitter.requested() > 0) {
+                    last.set(System.nanoTime());
+                    emitter.emit(sse.newEventBuilder().comment("keep-alive").build());
+                }
+            }, failure -> { });
+            // registered first: demand that arrives before the upstream subscription is requested in onSubscribe
+            emitter.onRequest(n -> {
+                Flow.Subscription s = upstream.get();
+                if (s != null) {
+                    s.request(n);
+                }
+            });
+            events.subscribe().withSubscriber(new MultiSubscriber<OutboundSseEvent>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    upstream.set(s);
+                    long pending = emitter.requested();
+                    if (pending > 0) {
+                        s.request(pending);
+                    }
+                }
+
+                @Override
+                public void onItem(OutboundSseEvent e) {
+                    last.set(System.nanoTime());
+                    emitter.emit(e);
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    ticks.cancel();
+                    emitter.fail(failure);
+                }
+
+                @Override
+                public void onCompletion() {
+                    ticks.cancel();
+                    emitter.complete();
+                }
+            });
+            emitter.onTermination(() -> {
+                ticks.cancel();
+                Flow.Subscription s = upstream.get();
+                if (s != null) {
+                    s.cancel();
+                }
+            });
+        });
     }
 
     private static String json(ObjectMapper mapper, Object data) {
