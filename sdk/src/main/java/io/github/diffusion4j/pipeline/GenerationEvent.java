@@ -39,6 +39,13 @@ public sealed interface GenerationEvent {
             promptDroppedWords = List.copyOf(promptDroppedWords);
             negativeDroppedWords = List.copyOf(negativeDroppedWords);
         }
+
+        /** A text-to-image start of a family-less source (tests, stub models): one evaluation per step. */
+        public Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
+                       boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords) {
+            this(seed, steps, width, height, batchSize, scheduler, model, guided, promptDroppedWords,
+                    negativeDroppedWords, "", "torch", steps, "txt2img");
+        }
     }
 
     /**
