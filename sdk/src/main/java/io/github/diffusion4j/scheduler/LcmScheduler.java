@@ -42,7 +42,7 @@ public final class LcmScheduler extends AbstractScheduler {
     private int beginAt = -1;
 
     public LcmScheduler(SchedulerConfig config) {
-        super("lcm", withLcmDefaults(config));
+        super("lcm", BetaSchedules.withBetaDefaults(config, "scaled_linear", 0.00085, 0.012));
         SchedulerConfig c = config();
         this.numTrain = BetaSchedules.numTrainTimesteps(c);
         this.alphasCumprod = BetaSchedules.alphasCumprod(c, false, true);
@@ -59,17 +59,6 @@ public final class LcmScheduler extends AbstractScheduler {
         // Read (and validated) like the other DDPM-family keys, though LCMScheduler's schedule does not use it.
         c.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         Checks.rejectIfTrue(c, "thresholding", "LCMScheduler");
-    }
-
-    /** LCMScheduler's own beta defaults (scaled_linear 0.00085 .. 0.012) where the config has none. */
-    private static SchedulerConfig withLcmDefaults(SchedulerConfig config) {
-        SchedulerConfig c = config == null ? SchedulerConfig.empty() : config;
-        if (!c.has("trained_betas")) {
-            c = c.has("beta_schedule") ? c : c.with("beta_schedule", "scaled_linear");
-            c = c.has("beta_start") ? c : c.with("beta_start", 0.00085);
-            c = c.has("beta_end") ? c : c.with("beta_end", 0.012);
-        }
-        return c;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code lcm}, {@code flow_match_euler}. Aliases add config keys where their name says so: the
+ * sde-dpmsolver++), {@code heun} (second order: its timesteps repeat, one entry per model evaluation), {@code lcm}, {@code flow_match_euler}. Aliases add config keys where their name says so: the
  * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
  * <p>
  * Refused by name: diffusers' {@code DPMSolverSDEScheduler} (A1111 {@code DPM++ SDE}, {@code DPM++ SDE Karras}).
@@ -85,6 +85,10 @@ public final class Schedulers {
         alias("dpmpp_2m_sde_karras", "dpmpp_2m_sde", karras);
         alias("dpm++_2m_sde", "dpmpp_2m_sde", same);
         alias("dpm++_2m_sde_karras", "dpmpp_2m_sde", karras);
+        register("heun", "HeunDiscreteScheduler", 2, false, false, HeunDiscreteScheduler::new);
+        a1111("Heun", "heun", same);
+        alias("k_heun", "heun", same);
+        alias("heun_karras", "heun", karras);
         register("lcm", "LCMScheduler", 1, true, false, LcmScheduler::new);
         a1111("LCM", "lcm", same);
         register("flow_match_euler", "FlowMatchEulerDiscreteScheduler", 1, false, true,

@@ -96,4 +96,23 @@ final class SigmaMath {
         }
         return out;
     }
+
+    /**
+     * x0 from the model output at noise level {@code sigma} of the variance-exploding parameterisation
+     * x = x0 + sigma eps (scheduling_heun_discrete.py step), in float32 like diffusers' tensors.
+     */
+    static float predictOriginal(PredictionType prediction, float sample, float modelOutput, float sigma) {
+        switch (prediction) {
+            case EPSILON:
+                return sample - sigma * modelOutput;
+            case V_PREDICTION: {
+                float squaredPlusOne = sigma * sigma + 1f;
+                return modelOutput * (-sigma / (float) Math.sqrt(squaredPlusOne)) + sample / squaredPlusOne;
+            }
+            case SAMPLE:
+                return modelOutput;
+            default:
+                throw new IllegalArgumentException("prediction type " + prediction + " has no sigma-space form");
+        }
+    }
 }
