@@ -55,4 +55,36 @@ record DiscreteSigmas(double[] timesteps, double[] sigmas) {
         }
         return new DiscreteSigmas(mapped, sigmas);
     }
+
+    /**
+     * torch.cat([s[:1], s[1:].repeat_interleave(2), s[-1:]]): the per-evaluation layout of the second-order
+     * KDPM2 schedulers, where every value after the first serves a predictor and a corrector.
+     */
+    static float[] expand(float[] values) {
+        int n = values.length;
+        float[] out = new float[2 * n];
+        out[0] = values[0];
+        for (int k = 1; k < n; k++) {
+            out[2 * k - 1] = values[k];
+            out[2 * k] = values[k];
+        }
+        out[2 * n - 1] = values[n - 1];
+        return out;
+    }
+
+    /** torch's exp(lerp(log a, log b, 0.5)) in float32: the lerp takes its weight >= 0.5 branch. */
+    static float geometricMidpoint(float a, float b) {
+        float start = (float) Math.log(a);
+        float end = (float) Math.log(b);
+        return (float) Math.exp(end - (end - start) * 0.5f);
+    }
+
+    /** The sigmas of this schedule followed by the final 0, in float32. */
+    float[] withFinalZero() {
+        float[] out = new float[sigmas.length + 1];
+        for (int i = 0; i < sigmas.length; i++) {
+            out[i] = (float) sigmas[i];
+        }
+        return out;
+    }
 }

@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code heun} (second order: its timesteps repeat, one entry per model evaluation), {@code lcm}, {@code flow_match_euler}. Aliases add config keys where their name says so: the
+ * sde-dpmsolver++), {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
+ * one entry per model evaluation), {@code lcm}, {@code flow_match_euler}. Aliases add config keys where their name says so: the
  * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
  * <p>
  * Refused by name: diffusers' {@code DPMSolverSDEScheduler} (A1111 {@code DPM++ SDE}, {@code DPM++ SDE Karras}).
@@ -89,6 +90,17 @@ public final class Schedulers {
         a1111("Heun", "heun", same);
         alias("k_heun", "heun", same);
         alias("heun_karras", "heun", karras);
+        register("dpm2", "KDPM2DiscreteScheduler", 2, false, false, c -> new KDpm2DiscreteScheduler(c, false));
+        a1111("DPM2", "dpm2", same);
+        a1111("DPM2 Karras", "dpm2", karras);
+        alias("k_dpm_2", "dpm2", same);
+        alias("dpm2_karras", "dpm2", karras);
+        register("dpm2_a", "KDPM2AncestralDiscreteScheduler", 2, true, false,
+                c -> new KDpm2DiscreteScheduler(c, true));
+        a1111("DPM2 a", "dpm2_a", same);
+        a1111("DPM2 a Karras", "dpm2_a", karras);
+        alias("k_dpm_2_a", "dpm2_a", same);
+        alias("dpm2_a_karras", "dpm2_a", karras);
         register("lcm", "LCMScheduler", 1, true, false, LcmScheduler::new);
         a1111("LCM", "lcm", same);
         register("flow_match_euler", "FlowMatchEulerDiscreteScheduler", 1, false, true,
