@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
  * sde-dpmsolver++), {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
- * one entry per model evaluation), {@code lcm}, {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler}. Aliases add config keys where their name says so: the
+ * one entry per model evaluation), {@code lcm}, {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler},
+ * {@code flow_match_heun}. Aliases add config keys where their name says so: the
  * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
  * <p>
  * Refused by name: diffusers' {@code DPMSolverSDEScheduler} (A1111 {@code DPM++ SDE}, {@code DPM++ SDE Karras}).
@@ -107,6 +108,8 @@ public final class Schedulers {
         register("flow_match_euler", "FlowMatchEulerDiscreteScheduler", 1, false, true,
                 FlowMatchEulerDiscreteScheduler::new);
         alias("flow_euler", "flow_match_euler", same);
+        register("flow_match_heun", "FlowMatchHeunDiscreteScheduler", 2, false, true,
+                FlowMatchHeunDiscreteScheduler::new);
 
         for (String refused : List.of("dpmpp_sde", "dpmpp_sde_karras", "dpm++_sde", "dpm++_sde_karras",
                 "DPM++ SDE", "DPM++ SDE Karras", "DPMSolverSDEScheduler", "k_dpmpp_sde")) {

@@ -127,7 +127,7 @@ class TimestepPlanTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("torchsde")
                 .hasMessageContaining("dpmpp_2m_sde");
         assertThat(Schedulers.descriptors()).filteredOn(SchedulerDescriptor::flowMatching)
-                .extracting(SchedulerDescriptor::name).containsExactly("flow_match_euler");
+                .extracting(SchedulerDescriptor::name).containsExactly("flow_match_euler", "flow_match_heun");
         SchedulerDescriptor lcm = Schedulers.descriptor("LCM");
         assertThat(lcm.diffusersClass()).isEqualTo("LCMScheduler");
         assertThat(lcm.stochastic()).isTrue();
