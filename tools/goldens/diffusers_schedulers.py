@@ -58,7 +58,7 @@ REGISTRY = {
 }
 # The schedulers with a Java port, whose files the default run writes (the others can be run with --only to prepare
 # a port).
-PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "heun", "dpm2", "dpm2_a",
+PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "unipc", "heun", "dpm2", "dpm2_a",
           "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
 # Keys our SchedulerConfig carries that diffusers passes to step() instead of the constructor.
 STEP_KEYS = {"eta"}

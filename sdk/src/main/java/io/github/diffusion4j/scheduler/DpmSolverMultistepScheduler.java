@@ -112,7 +112,7 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
             }
         }
         int lastTimestep = numTrain - clipped;
-        double[] timesteps = baseTimesteps(steps, lastTimestep);
+        double[] timesteps = Spacings.multistepTimesteps(spacing, lastTimestep, numTrain, steps, stepsOffset);
         double[] sigmas;
         if (karras) {
             float[] logSigmas = ArrayMath.logOf(trainingSigmas);
@@ -138,35 +138,6 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         modelOutputs = new double[solverOrder][];
         lowerOrderNums = 0;
         return timesteps;
-    }
-
-    private double[] baseTimesteps(int steps, int last) {
-        switch (spacing) {
-            case "linspace": {
-                double[] lin = ArrayMath.numpyLinspace(0, last - 1, steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (long) ArrayMath.roundHalfEven(lin[steps - i]);
-                }
-                return out;
-            }
-            case "leading": {
-                long ratio = last / (steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - i) * ratio + stepsOffset;
-                }
-                return out;
-            }
-            default: {
-                double[] ar = ArrayMath.numpyArange(last, 0, -((double) numTrain / steps));
-                double[] out = new double[ar.length];
-                for (int i = 0; i < ar.length; i++) {
-                    out[i] = (long) ArrayMath.roundHalfEven(ar[i]) - 1;
-                }
-                return out;
-            }
-        }
     }
 
     @Override
