@@ -94,7 +94,9 @@ class SchedulersTest {
         assertThat(Schedulers.nameForClass("PNDMScheduler")).contains("pndm");
         assertThat(Schedulers.nameForClass("EulerAncestralDiscreteScheduler")).contains("euler_a");
         assertThat(Schedulers.nameForClass("dpmsolvermultistepscheduler")).contains("dpmpp_2m");
-        assertThat(Schedulers.nameForClass("UniPCMultistepScheduler")).isEmpty();
+        assertThat(Schedulers.nameForClass("UniPCMultistepScheduler")).contains("unipc");
+        assertThat(Schedulers.nameForClass("FlowMatchEulerDiscreteScheduler")).contains("flow_match_euler");
+        assertThat(Schedulers.nameForClass("EDMEulerScheduler")).isEmpty();
         assertThat(Schedulers.nameForClass(null)).isEmpty();
     }
 
@@ -115,10 +117,10 @@ class SchedulersTest {
 
     @Test
     void fromConfigRejectsUnsupportedClass() {
-        SchedulerConfig config = SchedulerConfig.of(Map.of("_class_name", "UniPCMultistepScheduler"));
+        SchedulerConfig config = SchedulerConfig.of(Map.of("_class_name", "EDMEulerScheduler"));
         assertThatThrownBy(() -> Schedulers.fromConfig(config))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("UniPCMultistepScheduler")
+                .hasMessageContaining("EDMEulerScheduler")
                 .hasMessageContaining("PNDMScheduler");
     }
 }
