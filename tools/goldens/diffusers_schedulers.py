@@ -58,7 +58,7 @@ REGISTRY = {
 }
 # The schedulers with a Java port, whose files the default run writes (the others can be run with --only to prepare
 # a port).
-PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "unipc", "heun", "dpm2", "dpm2_a",
+PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "unipc", "deis", "heun", "dpm2", "dpm2_a",
           "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
 # Keys our SchedulerConfig carries that diffusers passes to step() instead of the constructor.
 STEP_KEYS = {"eta"}
@@ -323,7 +323,8 @@ def cases_for(name):
             + img2img(dict(sd1, use_karras_sigmas=True)))
     if name == "deis":
         return (grid(sd1, ALL_PREDICTIONS, step_list=(1, 4, 20)) + extras(sd1, [
-            ({"solver_order": 2}, [4, 20]), ({"solver_order": 1}, [4]), ({"lower_order_final": False}, [4, 20]),
+            ({"solver_order": 3}, [4, 20]), ({"solver_order": 1}, [4]), ({"lower_order_final": False}, [4, 20]),
+            ({"solver_order": 3, "use_karras_sigmas": True}, [20]), ({"use_exponential_sigmas": True}, [4, 20]),
             ({"use_karras_sigmas": True}, [4, 20])]) + img2img(sd1))
     if name == "dpmpp_2s":
         return (grid(sd1, ALL_PREDICTIONS, step_list=(1, 4, 20)) + extras(sd1, [

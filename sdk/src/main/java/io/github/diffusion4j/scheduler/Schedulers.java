@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code unipc}, {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
+ * sde-dpmsolver++), {@code unipc}, {@code deis}, {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
  * one entry per model evaluation), {@code lcm}, {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler},
  * {@code flow_match_heun}. Aliases add config keys where their name says so: the
  * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
@@ -90,6 +90,8 @@ public final class Schedulers {
         register("unipc", "UniPCMultistepScheduler", 1, false, false, UniPcMultistepScheduler::new);
         a1111("UniPC", "unipc", same);
         alias("unipc_karras", "unipc", karras);
+        register("deis", "DEISMultistepScheduler", 1, false, false, DeisMultistepScheduler::new);
+        alias("deis_karras", "deis", karras);
         register("heun", "HeunDiscreteScheduler", 2, false, false, HeunDiscreteScheduler::new);
         a1111("Heun", "heun", same);
         alias("k_heun", "heun", same);
