@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code unipc}, {@code deis}, {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
+ * sde-dpmsolver++), {@code dpmpp_2s} (DPMSolverSinglestepScheduler), {@code unipc}, {@code deis}, {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
  * one entry per model evaluation), {@code lcm}, {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler},
  * {@code flow_match_heun}. Aliases add config keys where their name says so: the
  * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
@@ -87,6 +87,10 @@ public final class Schedulers {
         alias("dpmpp_2m_sde_karras", "dpmpp_2m_sde", karras);
         alias("dpm++_2m_sde", "dpmpp_2m_sde", same);
         alias("dpm++_2m_sde_karras", "dpmpp_2m_sde", karras);
+        register("dpmpp_2s", "DPMSolverSinglestepScheduler", 1, false, false, DpmSolverSinglestepScheduler::new);
+        alias("dpm++_2s", "dpmpp_2s", same);
+        alias("dpmpp_2s_karras", "dpmpp_2s", karras);
+        alias("dpmpp_singlestep", "dpmpp_2s", same);
         register("unipc", "UniPCMultistepScheduler", 1, false, false, UniPcMultistepScheduler::new);
         a1111("UniPC", "unipc", same);
         alias("unipc_karras", "unipc", karras);
