@@ -70,6 +70,8 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
                     + " algorithm_type 'dpmsolver' (diffusers refuses it too); use 'sigma_min'");
         }
         this.lowerOrderFinal = config.getBoolean("lower_order_final", false);
+        // Validated like every scheduler's, though diffusers' singlestep schedule is always linspace.
+        config.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.lambdaMinClipped = config.getDouble("lambda_min_clipped", Double.NEGATIVE_INFINITY);
         this.ramp = DiscreteSigmas.rampOf(config, "DPMSolverSinglestepScheduler");
         String variance = config.getString("variance_type", null);
