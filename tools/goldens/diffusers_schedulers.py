@@ -56,10 +56,9 @@ REGISTRY = {
     "flow_match_euler": ("scheduling_flow_match_euler_discrete", "FlowMatchEulerDiscreteScheduler", {}),
     "flow_match_heun": ("scheduling_flow_match_heun_discrete", "FlowMatchHeunDiscreteScheduler", {}),
 }
-# The schedulers with a Java port, whose files the default run writes (the others can be run with --only to prepare
-# a port).
-PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a",
-          "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
+# The schedulers with a Java port: the files the default run writes.
+PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis",
+          "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
 # Keys our SchedulerConfig carries that diffusers passes to step() instead of the constructor.
 STEP_KEYS = {"eta"}
 

@@ -74,7 +74,8 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         String alg = config.getEnum("algorithm_type", "dpmsolver++",
                 List.of("dpmsolver++", "dpmsolver", "sde-dpmsolver++", "deis"));
         this.algorithm = "deis".equals(alg) ? "dpmsolver++" : alg;
-        String solverType = config.getEnum("solver_type", "midpoint", List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
+        String solverType = config.getEnum("solver_type", "midpoint",
+                List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
         this.midpoint = !"heun".equals(solverType);
         this.lowerOrderFinal = config.getBoolean("lower_order_final", true);
         this.eulerAtFinal = config.getBoolean("euler_at_final", false);

@@ -16,10 +16,11 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code dpmpp_2s} (DPMSolverSinglestepScheduler), {@code unipc}, {@code deis}, {@code heun}, {@code dpm2}, {@code dpm2_a} (second order: their timesteps list
- * one entry per model evaluation), {@code lcm}, {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler},
- * {@code flow_match_heun}. Aliases add config keys where their name says so: the
- * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
+ * sde-dpmsolver++), {@code dpmpp_2s} (DPMSolverSinglestepScheduler), {@code unipc}, {@code deis}, {@code heun},
+ * {@code dpm2}, {@code dpm2_a} (second order: their timesteps list one entry per model evaluation), {@code lcm},
+ * {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler}, {@code flow_match_heun}. Aliases
+ * add config keys where their name says so: the Karras variants set {@code use_karras_sigmas}, {@code plms} sets
+ * {@code skip_prk_steps}.
  * <p>
  * Refused by name: diffusers' {@code DPMSolverSDEScheduler} (A1111 {@code DPM++ SDE}, {@code DPM++ SDE Karras}).
  * It draws its noise from torchsde's Brownian tree (a {@code BrownianInterval} queried at pairs of sigmas), whose

@@ -82,7 +82,8 @@ final class SigmaMath {
             }
         }
         if (first < 0) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule " + Checks.preview(timesteps));
+            throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule "
+                    + Checks.preview(timesteps));
         }
         return first;
     }

@@ -83,9 +83,10 @@ final class Spacings {
     }
 
     /**
-     * The integer timesteps of diffusers' multistep solvers (scheduling_dpmsolver_multistep.py, scheduling_unipc_multistep.py,
-     * scheduling_deis_multistep.py set_timesteps): linspace and leading over {@code steps + 1} points with the last
-     * dropped, trailing as the other schedulers; {@code last} is the exclusive upper timestep (lambda_min_clipped).
+     * The integer timesteps of diffusers' multistep solvers (set_timesteps of scheduling_dpmsolver_multistep.py,
+     * scheduling_unipc_multistep.py, scheduling_deis_multistep.py): linspace and leading over {@code steps + 1}
+     * points with the last dropped, trailing as the other schedulers; {@code last} is the exclusive upper timestep
+     * (below num_train_timesteps when lambda_min_clipped cuts the schedule).
      */
     static double[] multistepTimesteps(String spacing, int last, int numTrain, int steps, int stepsOffset) {
         switch (spacing) {

@@ -79,7 +79,8 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
             Checks.rejectIfTrue(config, key, "UniPCMultistepScheduler");
         }
         if (config.has("solver_p")) {
-            throw new IllegalArgumentException("Scheduler config 'solver_p' is not supported by UniPCMultistepScheduler");
+            throw new IllegalArgumentException("Scheduler config 'solver_p' is not supported by"
+                    + " UniPCMultistepScheduler");
         }
     }
 

@@ -14,7 +14,8 @@ class SchedulersTest {
     @Test
     void namesAreTheRegistryNames() {
         assertThat(Schedulers.names()).containsExactly("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m",
-                "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler", "flow_match_heun");
+                "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler",
+                "flow_match_heun");
     }
 
     @ParameterizedTest
