@@ -31,7 +31,7 @@ import scheduler_shims as diffusers_shims  # noqa: E402  (the schedulers-only st
 
 SHAPE = (2, 4, 4, 4)
 NUMEL = 2 * 4 * 4 * 4
-PROBE = list(range(0, NUMEL, 16)) + [NUMEL - 1]
+PROBE = list(range(0, NUMEL, 32)) + [NUMEL - 1]  # element-wise schedulers: five positions cover the value range
 SEED = 1234
 
 # Java registry name -> (diffusers module, class, config keys the registry name implies)
@@ -56,9 +56,9 @@ REGISTRY = {
     "flow_match_euler": ("scheduling_flow_match_euler_discrete", "FlowMatchEulerDiscreteScheduler", {}),
     "flow_match_heun": ("scheduling_flow_match_heun_discrete", "FlowMatchHeunDiscreteScheduler", {}),
 }
-# The schedulers with a Java port, whose files the default run writes (the others can be run with --only to prepare
-# a port).
-PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "lcm", "flow_match_euler"]
+# The schedulers with a Java port: the files the default run writes.
+PORTED = ["ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis",
+          "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
 # Keys our SchedulerConfig carries that diffusers passes to step() instead of the constructor.
 STEP_KEYS = {"eta"}
 
@@ -322,14 +322,22 @@ def cases_for(name):
             + img2img(dict(sd1, use_karras_sigmas=True)))
     if name == "deis":
         return (grid(sd1, ALL_PREDICTIONS, step_list=(1, 4, 20)) + extras(sd1, [
-            ({"solver_order": 2}, [4, 20]), ({"solver_order": 1}, [4]), ({"lower_order_final": False}, [4, 20]),
+            ({"solver_order": 3}, [4, 20]), ({"solver_order": 1}, [4]), ({"lower_order_final": False}, [4, 20]),
+            ({"solver_order": 3, "use_karras_sigmas": True}, [20]), ({"use_exponential_sigmas": True}, [4, 20]),
             ({"use_karras_sigmas": True}, [4, 20])]) + img2img(sd1))
     if name == "dpmpp_2s":
-        return (grid(sd1, ALL_PREDICTIONS, step_list=(1, 4, 20)) + extras(sd1, [
+        # DPMSolverSinglestepScheduler has no timestep_spacing (always linspace): one spacing is enough.
+        return (grid(sd1, ALL_PREDICTIONS, spacings=["linspace"], step_list=(1, 2, 3, 4, 5, 20)) + extras(sd1, [
             ({"solver_order": 3}, [4, 20]), ({"solver_order": 1}, [4]), ({"solver_type": "heun"}, [4, 20]),
             ({"algorithm_type": "dpmsolver", "final_sigmas_type": "sigma_min"}, [4, 20]),
             ({"use_karras_sigmas": True}, [4, 20]),
-            ({"lower_order_final": False}, [4, 20]), ({"final_sigmas_type": "sigma_min"}, [4, 20])])
+            ({"lower_order_final": False}, [4, 20]), ({"final_sigmas_type": "sigma_min"}, [4, 20]),
+            ({"final_sigmas_type": "sigma_min", "lower_order_final": False}, [4, 20]),
+            ({"solver_order": 3, "final_sigmas_type": "sigma_min", "lower_order_final": False}, [6, 7]),
+            ({"solver_order": 3, "solver_type": "heun"}, [5, 6]), ({"algorithm_type": "sde-dpmsolver++"}, [4, 7]),
+            ({"algorithm_type": "sde-dpmsolver++", "solver_order": 3, "solver_type": "heun"}, [7]),
+            ({"algorithm_type": "dpmsolver", "final_sigmas_type": "sigma_min", "solver_order": 3}, [6, 8]),
+            ({"lambda_min_clipped": -5.1, "beta_schedule": "squaredcos_cap_v2"}, [10])])
             + img2img(sd1))
     if name == "unipc":
         return (grid(sd1, ALL_PREDICTIONS, step_list=(1, 4, 20)) + extras(sd1, [

@@ -42,7 +42,9 @@ final class ArrayMath {
         return out;
     }
 
-    /** numpy.linspace(start, stop, num) with endpoint: {@code i * step + start}, the last value exactly {@code stop}. */
+    /**
+     * numpy.linspace(start, stop, num) with endpoint: {@code i * step + start}, the last value exactly {@code stop}.
+     */
     static double[] numpyLinspace(double start, double stop, int num) {
         double[] out = new double[num];
         int div = num - 1;
@@ -61,7 +63,9 @@ final class ArrayMath {
         return out;
     }
 
-    /** numpy.linspace(start, stop, num, endpoint=False): {@code i * step + start} with {@code step = (stop - start) / num}. */
+    /**
+     * numpy.linspace(start, stop, num, endpoint=False): {@code i * step + start}, {@code step = (stop - start) / num}.
+     */
     static double[] numpyLinspaceExclusive(double start, double stop, int num) {
         double step = (stop - start) / num;
         double[] out = new double[num];

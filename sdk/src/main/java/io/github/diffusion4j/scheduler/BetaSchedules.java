@@ -136,4 +136,18 @@ final class BetaSchedules {
         }
         return out;
     }
+
+    /**
+     * The config with a scheduler's own beta defaults where it has no key (diffusers' LCM, Heun and KDPM2 classes
+     * default to 0.00085 .. 0.012 rather than DDPM's 1e-4 .. 0.02); a config with trained_betas is left alone.
+     */
+    static SchedulerConfig withBetaDefaults(SchedulerConfig config, String schedule, double start, double end) {
+        SchedulerConfig c = config == null ? SchedulerConfig.empty() : config;
+        if (c.has("trained_betas")) {
+            return c;
+        }
+        c = c.has("beta_schedule") ? c : c.with("beta_schedule", schedule);
+        c = c.has("beta_start") ? c : c.with("beta_start", start);
+        return c.has("beta_end") ? c : c.with("beta_end", end);
+    }
 }

@@ -40,7 +40,8 @@ public final class DdpmScheduler extends AbstractScheduler {
         this.varianceType = config.getEnum("variance_type", "fixed_small", VARIANCE_TYPES);
         if (!List.of("fixed_small", "fixed_small_log", "fixed_large").contains(varianceType)) {
             throw new IllegalArgumentException("Scheduler config 'variance_type' = '" + varianceType
-                    + "' is not supported by DDPMScheduler here; use one of [fixed_small, fixed_small_log, fixed_large]");
+                    + "' is not supported by DDPMScheduler here; use one of [fixed_small, fixed_small_log,"
+                    + " fixed_large]");
         }
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.clipSample = config.getBoolean("clip_sample", true);
@@ -87,24 +88,8 @@ public final class DdpmScheduler extends AbstractScheduler {
         double sampleCoeff = Math.sqrt(currentAlpha) * betaProdPrev / betaProd;
 
         int n = sample.length;
-        float[] noise = null;
-        double noiseScale = 0;
-        if (t > 0) {
-            noise = Checks.draw(generator, n, "DDPM");
-            // Formula (6)/(7): posterior variance, clamped like diffusers before the log variants use it.
-            double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
-            switch (varianceType) {
-                case "fixed_small_log":
-                    noiseScale = Math.exp(0.5 * Math.log(variance));
-                    break;
-                case "fixed_large":
-                    noiseScale = Math.sqrt(currentBeta);
-                    break;
-                default:
-                    noiseScale = Math.sqrt(variance);
-                    break;
-            }
-        }
+        float[] noise = t > 0 ? Checks.draw(generator, n, "DDPM") : null;
+        double noiseScale = t > 0 ? noiseScale(betaProd, betaProdPrev, currentBeta) : 0;
 
         float[] prevSample = new float[n];
         float[] predOriginal = new float[n];
@@ -153,6 +138,16 @@ public final class DdpmScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
+    }
+
+    /** Formula (6)/(7): the posterior standard deviation, variance clamped like diffusers before the log variant. */
+    private double noiseScale(double betaProd, double betaProdPrev, double currentBeta) {
+        double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
+        return switch (varianceType) {
+            case "fixed_small_log" -> Math.exp(0.5 * Math.log(variance));
+            case "fixed_large" -> Math.sqrt(currentBeta);
+            default -> Math.sqrt(variance);
+        };
     }
 
     /**

@@ -74,7 +74,8 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         String alg = config.getEnum("algorithm_type", "dpmsolver++",
                 List.of("dpmsolver++", "dpmsolver", "sde-dpmsolver++", "deis"));
         this.algorithm = "deis".equals(alg) ? "dpmsolver++" : alg;
-        String solverType = config.getEnum("solver_type", "midpoint", List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
+        String solverType = config.getEnum("solver_type", "midpoint",
+                List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
         this.midpoint = !"heun".equals(solverType);
         this.lowerOrderFinal = config.getBoolean("lower_order_final", true);
         this.eulerAtFinal = config.getBoolean("euler_at_final", false);
@@ -112,7 +113,7 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
             }
         }
         int lastTimestep = numTrain - clipped;
-        double[] timesteps = baseTimesteps(steps, lastTimestep);
+        double[] timesteps = Spacings.multistepTimesteps(spacing, lastTimestep, numTrain, steps, stepsOffset);
         double[] sigmas;
         if (karras) {
             float[] logSigmas = ArrayMath.logOf(trainingSigmas);
@@ -138,35 +139,6 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         modelOutputs = new double[solverOrder][];
         lowerOrderNums = 0;
         return timesteps;
-    }
-
-    private double[] baseTimesteps(int steps, int last) {
-        switch (spacing) {
-            case "linspace": {
-                double[] lin = ArrayMath.numpyLinspace(0, last - 1, steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (long) ArrayMath.roundHalfEven(lin[steps - i]);
-                }
-                return out;
-            }
-            case "leading": {
-                long ratio = last / (steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - i) * ratio + stepsOffset;
-                }
-                return out;
-            }
-            default: {
-                double[] ar = ArrayMath.numpyArange(last, 0, -((double) numTrain / steps));
-                double[] out = new double[ar.length];
-                for (int i = 0; i < ar.length; i++) {
-                    out[i] = (long) ArrayMath.roundHalfEven(ar[i]) - 1;
-                }
-                return out;
-            }
-        }
     }
 
     @Override

@@ -42,34 +42,19 @@ public final class LcmScheduler extends AbstractScheduler {
     private int beginAt = -1;
 
     public LcmScheduler(SchedulerConfig config) {
-        super("lcm", withLcmDefaults(config));
+        super("lcm", BetaSchedules.withBetaDefaults(config, "scaled_linear", 0.00085, 0.012));
         SchedulerConfig c = config();
         this.numTrain = BetaSchedules.numTrainTimesteps(c);
         this.alphasCumprod = BetaSchedules.alphasCumprod(c, false, true);
         this.finalAlphaCumprod = c.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
         this.prediction = PredictionType.fromConfig(c, PredictionType.DIFFUSION);
-        this.originalSteps = c.getInt("original_inference_steps", 50);
-        if (originalSteps < 1 || originalSteps > numTrain) {
-            throw new IllegalArgumentException("Scheduler config 'original_inference_steps' must be between 1 and "
-                    + numTrain + " (num_train_timesteps), got " + originalSteps);
-        }
+        this.originalSteps = ConsistencySchedules.originalSteps(c, numTrain);
         this.clipSample = c.getBoolean("clip_sample", false);
         this.clipRange = c.getDouble("clip_sample_range", 1.0);
         this.timestepScaling = c.getDouble("timestep_scaling", 10.0);
         // Read (and validated) like the other DDPM-family keys, though LCMScheduler's schedule does not use it.
         c.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         Checks.rejectIfTrue(c, "thresholding", "LCMScheduler");
-    }
-
-    /** LCMScheduler's own beta defaults (scaled_linear 0.00085 .. 0.012) where the config has none. */
-    private static SchedulerConfig withLcmDefaults(SchedulerConfig config) {
-        SchedulerConfig c = config == null ? SchedulerConfig.empty() : config;
-        if (!c.has("trained_betas")) {
-            c = c.has("beta_schedule") ? c : c.with("beta_schedule", "scaled_linear");
-            c = c.has("beta_start") ? c : c.with("beta_start", 0.00085);
-            c = c.has("beta_end") ? c : c.with("beta_end", 0.012);
-        }
-        return c;
     }
 
     @Override
@@ -79,41 +64,9 @@ public final class LcmScheduler extends AbstractScheduler {
 
     @Override
     protected double[] schedule(TimestepPlan plan) {
-        int steps = plan.steps();
-        int k = numTrain / originalSteps;
         stepIndex = -1;
-        numInferenceSteps = steps;
-        double[] custom = plan.timesteps();
-        if (custom != null) {
-            return checkedCustom(custom);
-        }
-        Checks.checkSteps(steps, numTrain);
-        if (steps > originalSteps) {
-            throw new IllegalArgumentException("steps must be at most original_inference_steps (" + originalSteps
-                    + ") with the LCM scheduler, got " + steps);
-        }
-        // lcm_origin_timesteps = arange(1, original_steps + 1) * k - 1, reversed; then the floor(linspace) subset.
-        double[] indices = ArrayMath.numpyLinspaceExclusive(0, originalSteps, steps);
-        double[] out = new double[steps];
-        for (int i = 0; i < steps; i++) {
-            int index = (int) Math.floor(indices[i]);
-            out[i] = (double) (originalSteps - index) * k - 1;
-        }
-        return out;
-    }
-
-    private double[] checkedCustom(double[] timesteps) {
-        for (int i = 0; i < timesteps.length; i++) {
-            double t = timesteps[i];
-            if (t != Math.rint(t) || t < 0 || t >= numTrain) {
-                throw new IllegalArgumentException("timesteps must be integers in [0, " + numTrain + "), got " + t);
-            }
-            if (i > 0 && t >= timesteps[i - 1]) {
-                throw new IllegalArgumentException("timesteps must be in descending order, got " + timesteps[i - 1]
-                        + " then " + t);
-            }
-        }
-        return timesteps;
+        numInferenceSteps = plan.steps();
+        return ConsistencySchedules.of(plan, numTrain, originalSteps);
     }
 
     @Override

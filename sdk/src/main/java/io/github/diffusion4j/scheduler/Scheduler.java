@@ -49,7 +49,10 @@ public interface Scheduler {
      */
     double[] timesteps();
 
-    /** Standard deviation of the initial noise: 1 for DDIM/DDPM/PNDM, {@code max sigma} (or its variant) for sigma-space solvers. */
+    /**
+     * Standard deviation of the initial noise: 1 for DDIM/DDPM/PNDM and flow matching, {@code max sigma} (or its
+     * variant) for sigma-space solvers.
+     */
     double initNoiseSigma();
 
     /**

@@ -16,8 +16,11 @@ import java.util.function.UnaryOperator;
  * <p>
  * Registry names: {@code ddim}, {@code ddpm}, {@code pndm}, {@code euler}, {@code euler_a}, {@code lms},
  * {@code dpmpp_2m}, {@code dpmpp_2m_sde} (DPMSolverMultistepScheduler with {@code algorithm_type}
- * sde-dpmsolver++), {@code lcm}, {@code flow_match_euler}. Aliases add config keys where their name says so: the
- * Karras variants set {@code use_karras_sigmas}, {@code plms} sets {@code skip_prk_steps}.
+ * sde-dpmsolver++), {@code dpmpp_2s} (DPMSolverSinglestepScheduler), {@code unipc}, {@code deis}, {@code heun},
+ * {@code dpm2}, {@code dpm2_a} (second order: their timesteps list one entry per model evaluation), {@code lcm},
+ * {@code tcd} (its gamma is the config key {@code eta}), {@code flow_match_euler}, {@code flow_match_heun}. Aliases
+ * add config keys where their name says so: the Karras variants set {@code use_karras_sigmas}, {@code plms} sets
+ * {@code skip_prk_steps}.
  * <p>
  * Refused by name: diffusers' {@code DPMSolverSDEScheduler} (A1111 {@code DPM++ SDE}, {@code DPM++ SDE Karras}).
  * It draws its noise from torchsde's Brownian tree (a {@code BrownianInterval} queried at pairs of sigmas), whose
@@ -85,11 +88,38 @@ public final class Schedulers {
         alias("dpmpp_2m_sde_karras", "dpmpp_2m_sde", karras);
         alias("dpm++_2m_sde", "dpmpp_2m_sde", same);
         alias("dpm++_2m_sde_karras", "dpmpp_2m_sde", karras);
+        register("dpmpp_2s", "DPMSolverSinglestepScheduler", 1, false, false, DpmSolverSinglestepScheduler::new);
+        alias("dpm++_2s", "dpmpp_2s", same);
+        alias("dpmpp_2s_karras", "dpmpp_2s", karras);
+        alias("dpmpp_singlestep", "dpmpp_2s", same);
+        register("unipc", "UniPCMultistepScheduler", 1, false, false, UniPcMultistepScheduler::new);
+        a1111("UniPC", "unipc", same);
+        alias("unipc_karras", "unipc", karras);
+        register("deis", "DEISMultistepScheduler", 1, false, false, DeisMultistepScheduler::new);
+        alias("deis_karras", "deis", karras);
+        register("heun", "HeunDiscreteScheduler", 2, false, false, HeunDiscreteScheduler::new);
+        a1111("Heun", "heun", same);
+        alias("k_heun", "heun", same);
+        alias("heun_karras", "heun", karras);
+        register("dpm2", "KDPM2DiscreteScheduler", 2, false, false, c -> new KDpm2DiscreteScheduler(c, false));
+        a1111("DPM2", "dpm2", same);
+        a1111("DPM2 Karras", "dpm2", karras);
+        alias("k_dpm_2", "dpm2", same);
+        alias("dpm2_karras", "dpm2", karras);
+        register("dpm2_a", "KDPM2AncestralDiscreteScheduler", 2, true, false,
+                c -> new KDpm2DiscreteScheduler(c, true));
+        a1111("DPM2 a", "dpm2_a", same);
+        a1111("DPM2 a Karras", "dpm2_a", karras);
+        alias("k_dpm_2_a", "dpm2_a", same);
+        alias("dpm2_a_karras", "dpm2_a", karras);
         register("lcm", "LCMScheduler", 1, true, false, LcmScheduler::new);
         a1111("LCM", "lcm", same);
+        register("tcd", "TCDScheduler", 1, true, false, TcdScheduler::new);
         register("flow_match_euler", "FlowMatchEulerDiscreteScheduler", 1, false, true,
                 FlowMatchEulerDiscreteScheduler::new);
         alias("flow_euler", "flow_match_euler", same);
+        register("flow_match_heun", "FlowMatchHeunDiscreteScheduler", 2, false, true,
+                FlowMatchHeunDiscreteScheduler::new);
 
         for (String refused : List.of("dpmpp_sde", "dpmpp_sde_karras", "dpm++_sde", "dpm++_sde_karras",
                 "DPM++ SDE", "DPM++ SDE Karras", "DPMSolverSDEScheduler", "k_dpmpp_sde")) {

@@ -82,7 +82,8 @@ final class SigmaMath {
             }
         }
         if (first < 0) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule " + Checks.preview(timesteps));
+            throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule "
+                    + Checks.preview(timesteps));
         }
         return first;
     }
@@ -95,5 +96,24 @@ final class SigmaMath {
             out[i] = Math.exp(logs[i]);
         }
         return out;
+    }
+
+    /**
+     * x0 from the model output at noise level {@code sigma} of the variance-exploding parameterisation
+     * x = x0 + sigma eps (scheduling_heun_discrete.py step), in float32 like diffusers' tensors.
+     */
+    static float predictOriginal(PredictionType prediction, float sample, float modelOutput, float sigma) {
+        switch (prediction) {
+            case EPSILON:
+                return sample - sigma * modelOutput;
+            case V_PREDICTION: {
+                float squaredPlusOne = sigma * sigma + 1f;
+                return modelOutput * (-sigma / (float) Math.sqrt(squaredPlusOne)) + sample / squaredPlusOne;
+            }
+            case SAMPLE:
+                return modelOutput;
+            default:
+                throw new IllegalArgumentException("prediction type " + prediction + " has no sigma-space form");
+        }
     }
 }

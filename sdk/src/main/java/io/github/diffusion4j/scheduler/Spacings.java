@@ -81,4 +81,39 @@ final class Spacings {
             }
         }
     }
+
+    /**
+     * The integer timesteps of diffusers' multistep solvers (set_timesteps of scheduling_dpmsolver_multistep.py,
+     * scheduling_unipc_multistep.py, scheduling_deis_multistep.py): linspace and leading over {@code steps + 1}
+     * points with the last dropped, trailing as the other schedulers; {@code last} is the exclusive upper timestep
+     * (below num_train_timesteps when lambda_min_clipped cuts the schedule).
+     */
+    static double[] multistepTimesteps(String spacing, int last, int numTrain, int steps, int stepsOffset) {
+        switch (spacing) {
+            case "linspace": {
+                double[] lin = ArrayMath.numpyLinspace(0, last - 1, steps + 1);
+                double[] out = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    out[i] = (long) ArrayMath.roundHalfEven(lin[steps - i]);
+                }
+                return out;
+            }
+            case "leading": {
+                long ratio = last / (steps + 1);
+                double[] out = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    out[i] = (steps - i) * ratio + stepsOffset;
+                }
+                return out;
+            }
+            default: {
+                double[] ar = ArrayMath.numpyArange(last, 0, -((double) numTrain / steps));
+                double[] out = new double[ar.length];
+                for (int i = 0; i < ar.length; i++) {
+                    out[i] = (long) ArrayMath.roundHalfEven(ar[i]) - 1;
+                }
+                return out;
+            }
+        }
+    }
 }

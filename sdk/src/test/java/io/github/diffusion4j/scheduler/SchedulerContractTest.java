@@ -164,7 +164,7 @@ class SchedulerContractTest {
         float[] copy = sample.clone();
         scheduler.scaleModelInput(sample, scheduler.timesteps()[0]);
         assertThat(sample).containsExactly(copy);
-        assertThat(scheduler.order()).isEqualTo(1);
+        assertThat(scheduler.order()).isEqualTo(Schedulers.descriptor(name).order());
     }
 
     @ParameterizedTest

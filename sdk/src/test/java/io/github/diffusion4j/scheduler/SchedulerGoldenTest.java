@@ -38,7 +38,8 @@ class SchedulerGoldenTest {
     private static final double TOLERANCE = 1e-4;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FILES = List.of("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m",
-            "dpmpp_2m_sde", "lcm", "flow_match_euler");
+            "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler",
+            "flow_match_heun");
     private static final Map<String, double[]> MAX_ERROR = new TreeMap<>();
 
     static Stream<Arguments> cases() {

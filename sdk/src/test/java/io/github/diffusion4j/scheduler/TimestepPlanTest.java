@@ -127,7 +127,7 @@ class TimestepPlanTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("torchsde")
                 .hasMessageContaining("dpmpp_2m_sde");
         assertThat(Schedulers.descriptors()).filteredOn(SchedulerDescriptor::flowMatching)
-                .extracting(SchedulerDescriptor::name).containsExactly("flow_match_euler");
+                .extracting(SchedulerDescriptor::name).containsExactly("flow_match_euler", "flow_match_heun");
         SchedulerDescriptor lcm = Schedulers.descriptor("LCM");
         assertThat(lcm.diffusersClass()).isEqualTo("LCMScheduler");
         assertThat(lcm.stochastic()).isTrue();
@@ -136,6 +136,37 @@ class TimestepPlanTest {
             Scheduler s = Schedulers.create(d.name(), null);
             assertThat(s.name()).isEqualTo(d.name());
             assertThat(s.order()).as(d.name()).isEqualTo(d.order());
+        }
+    }
+
+    @Test
+    void descriptorsSayWhichSchedulersDrawNoiseAndHowManyEvaluationsAStepTakes() {
+        for (SchedulerDescriptor d : Schedulers.descriptors()) {
+            Scheduler s = Schedulers.create(d.name(), null);
+            s.setTimesteps(4);
+            int[] draws = {0};
+            NoiseGenerator counting = new NoiseGenerator() {
+                @Override
+                public long seed() {
+                    return 0;
+                }
+
+                @Override
+                public float[] randn(int count) {
+                    draws[0]++;
+                    return new float[count];
+                }
+            };
+            float[] sample = GoldenInputs.initialLatents(s.initNoiseSigma());
+            double[] timesteps = s.timesteps();
+            for (double t : timesteps) {
+                float[] input = s.scaleModelInput(sample, t);
+                sample = s.step(GoldenInputs.fakeModel(input, t), t, sample, counting).prevSample();
+            }
+            assertThat(draws[0] > 0).as(d.name() + " draws noise").isEqualTo(d.stochastic());
+            // diffusers' progress bar: order-2 schedulers evaluate the model 2 steps - 1 times.
+            int expected = d.name().equals("pndm") ? 13 : d.order() == 2 ? 7 : 4;
+            assertThat(timesteps).as(d.name() + " timesteps").hasSize(expected);
         }
     }
 }
