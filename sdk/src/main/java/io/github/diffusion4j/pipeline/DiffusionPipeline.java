@@ -74,6 +74,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final int defaultPreviewInterval;
     private final ModelDescriptor descriptor;
     private final ModelInfo info;
+    private final List<GenerationListener> listeners;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
     /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
     private final Object lifecycle = new Object();
@@ -89,6 +90,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         this.name = b.name != null ? b.name : model.folder().name();
         this.limits = b.limits;
         this.defaultPreviewInterval = b.previewInterval;
+        this.listeners = List.copyOf(b.listeners);
         this.descriptor = describe(b, model, name);
         // Fail at build time, not at the first request, when the default scheduler cannot be built.
         Scheduler defaultScheduler = Schedulers.create(descriptor.defaultScheduler(), model.schedulerConfig());
@@ -188,7 +190,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     public Multi<GenerationEvent> generate(GenerationRequest request) {
         Resolved resolved = resolve(request);
         // The loop blocks in ONNX Runtime for seconds: it runs on our executor, never on the subscriber's thread.
-        return Multi.createFrom().emitter(emitter -> {
+        Multi<GenerationEvent> events = Multi.createFrom().emitter(emitter -> {
             Generation generation = new Generation(this, resolved, emitter);
             emitter.onTermination(generation::cancel);
             try {
@@ -197,6 +199,9 @@ public final class DiffusionPipeline implements AutoCloseable {
                 emitter.fail(new DiffusionException("Cannot start the generation: " + e.getMessage(), e));
             }
         }, BackPressureStrategy.BUFFER);
+        return listeners.isEmpty() ? events : Observation.observe(events, listeners, new GenerationListener.Generation(
+                name, descriptor.family(), request.initImage() == null ? "txt2img"
+                : request.initImage().masked() ? "inpaint" : "img2img", request));
     }
 
     /** The result of one generation, ignoring the step events. */
@@ -450,6 +455,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private Integer defaultHeight;
         private String defaultScheduler;
         private int previewInterval = 1;
+        private final List<GenerationListener> listeners = new ArrayList<>();
 
         private Builder(Path modelDir) {
             this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
@@ -526,6 +532,12 @@ public final class DiffusionPipeline implements AutoCloseable {
         /** Scheduler when a request names none; default: the model's scheduler_config.json class. */
         public Builder defaultScheduler(String scheduler) {
             this.defaultScheduler = scheduler;
+            return this;
+        }
+
+        /** Observes every generation of the pipeline (metrics, tracing, UIs); may be called more than once. */
+        public Builder listener(GenerationListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
