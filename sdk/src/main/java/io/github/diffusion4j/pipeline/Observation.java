@@ -22,11 +22,14 @@ final class Observation {
         AtomicLong start = new AtomicLong();
         AtomicInteger steps = new AtomicInteger();
         AtomicBoolean ended = new AtomicBoolean();
+        AtomicBoolean completed = new AtomicBoolean();
         return events
                 .onSubscription().invoke(() -> start.set(System.nanoTime()))
                 .onItem().invoke(event -> {
                     if (event instanceof GenerationEvent.Step step) {
                         steps.set(step.index());
+                    } else if (event instanceof GenerationEvent.Completed) {
+                        completed.set(true);
                     }
                     for (GenerationListener l : listeners) {
                         safely(() -> l.onEvent(generation, event));
@@ -37,7 +40,9 @@ final class Observation {
                     if (!ended.compareAndSet(false, true)) {
                         return;
                     }
-                    GenerationListener.Outcome outcome = cancelled ? GenerationListener.Outcome.CANCELLED
+                    // a Uni over the stream (generateResult) cancels it on the Completed event: that is a completion
+                    GenerationListener.Outcome outcome = completed.get() ? GenerationListener.Outcome.COMPLETED
+                            : cancelled ? GenerationListener.Outcome.CANCELLED
                             : failure != null ? GenerationListener.Outcome.FAILED : GenerationListener.Outcome.COMPLETED;
                     Duration duration = Duration.ofNanos(System.nanoTime() - start.get());
                     for (GenerationListener l : listeners) {
