@@ -271,9 +271,12 @@ public final class DiffusionPipeline implements AutoCloseable {
         return Schedulers.create(schedulerName, config);
     }
 
-    /** Names accepted as {@link GenerationRequest#scheduler()}. */
+    /**
+     * Registry names of the schedulers this model accepts as {@link GenerationRequest#scheduler()} (aliases, A1111
+     * names and diffusers class names of these work too): flow-matching ones for SD3/FLUX.1, the others otherwise.
+     */
     public List<String> schedulers() {
-        return Schedulers.names();
+        return descriptor.schedulers();
     }
 
     public ModelInfo info() {

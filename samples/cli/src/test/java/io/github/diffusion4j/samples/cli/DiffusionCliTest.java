@@ -53,6 +53,23 @@ class DiffusionCliTest {
     }
 
     @Test
+    void infoShowsTheFamilyAndItsSchedulers() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        try {
+            assertThat(DiffusionCli.execute("info", "--model", model("sdxl-base"), "--provider", "cpu")).isZero();
+            assertThat(DiffusionCli.execute("info", "--model", model("flux-schnell"), "--provider", "cpu")).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString();
+        assertThat(text).contains("family:     sdxl (Stable Diffusion XL), sizes in multiples of 16 px, guidance classifier-free")
+                .contains("family:     flux (FLUX.1), sizes in multiples of 16 px, guidance none")
+                .contains("schedulers: flow_match_euler, flow_match_heun");
+    }
+
+    @Test
     void badValuesAreReportedByName(@TempDir Path dir) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
