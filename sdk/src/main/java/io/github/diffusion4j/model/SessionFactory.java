@@ -3,8 +3,8 @@ package io.github.diffusion4j.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ExecutionProvider;
+import io.github.diffusion4j.model.ModelLoadException;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;

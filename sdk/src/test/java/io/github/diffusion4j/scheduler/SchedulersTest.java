@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SchedulersTest {
 
     @Test
-    void namesAreTheSevenRegistryNames() {
-        assertThat(Schedulers.names())
-                .containsExactly("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m");
+    void namesAreTheRegistryNames() {
+        assertThat(Schedulers.names()).containsExactly("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m",
+                "dpmpp_2m_sde", "lcm", "flow_match_euler");
     }
 
     @ParameterizedTest

@@ -25,7 +25,7 @@ public final class DiffusionCli implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new DiffusionCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof io.github.diffusion4j.pipeline.DiffusionException) {
+            if (e instanceof IllegalArgumentException || e instanceof io.github.diffusion4j.model.DiffusionException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }

@@ -2,7 +2,7 @@ package io.github.diffusion4j.samples.cli;
 
 import io.github.diffusion4j.models.scenes.ScenesModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
