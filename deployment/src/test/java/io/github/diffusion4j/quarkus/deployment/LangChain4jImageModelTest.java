@@ -1,7 +1,6 @@
 package io.github.diffusion4j.quarkus.deployment;
 
 import dev.langchain4j.data.image.Image;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.image.ImageModel;
 import dev.langchain4j.model.output.Response;
 import io.github.diffusion4j.image.Images;
@@ -11,6 +10,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.Base64;
 import java.util.List;
 
@@ -58,15 +60,55 @@ class LangChain4jImageModelTest {
     }
 
     @Test
-    void badArgumentsAndEditingAreRefusedByName() {
+    void badArgumentsAreRefusedByName() {
         assertThatThrownBy(() -> defaultModel.generate("x", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("n must be at least 1, got 0");
         assertThatThrownBy(() -> defaultModel.generate(" ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prompt must not be blank");
-        Image image = Image.builder().base64Data("AA==").mimeType("image/png").build();
-        assertThatThrownBy(() -> defaultModel.edit(image, "make it blue")).isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("cannot edit images");
-        assertThatThrownBy(() -> v2.edit(image, image, "make it blue")).isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("'v2' cannot edit images");
+        Image url = Image.builder().url("https://example.invalid/cat.png").build();
+        assertThatThrownBy(() -> defaultModel.edit(url, "make it blue")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("image: only base64 image data is read");
+        Image text = Image.builder().base64Data(Base64.getEncoder().encodeToString("not an image".getBytes())).build();
+        assertThatThrownBy(() -> defaultModel.edit(png(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB)), text, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mask is not an image");
+    }
+
+    @Test
+    void editIsImageToImageAtTheImagesSize() throws Exception {
+        BufferedImage init = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        Response<Image> response = v2.edit(png(init), "a blue square");
+        byte[] out = Base64.getDecoder().decode(response.content().base64Data());
+        assertThat(ImageIO.read(new ByteArrayInputStream(out)).getWidth()).isEqualTo(64);
+        assertThat(Images.readParameters(out)).contains("Size: 64x48", "Model: v2");
+    }
+
+    @Test
+    void editWithAMaskRepaintsOnlyInsideIt() throws Exception {
+        BufferedImage init = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        BufferedImage mask = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                init.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 0x40);
+                mask.setRGB(x, y, x >= 32 ? 0xFFFFFF : 0);
+            }
+        }
+        Response<Image> response = defaultModel.edit(png(init), png(mask), "a red circle");
+        BufferedImage out = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(response.content().base64Data())));
+        int changed = 0;
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                if (x < 32) {
+                    assertThat(out.getRGB(x, y)).as("kept pixel %d,%d", x, y).isEqualTo(init.getRGB(x, y));
+                } else if (out.getRGB(x, y) != init.getRGB(x, y)) {
+                    changed++;
+                }
+            }
+        }
+        assertThat(changed).as("repainted pixels").isPositive();
+    }
+
+    private static Image png(BufferedImage image) {
+        return Image.builder().base64Data(Base64.getEncoder().encodeToString(Images.toPng(image, null)))
+                .mimeType("image/png").build();
     }
 }

@@ -1,13 +1,18 @@
 package io.github.diffusion4j.quarkus.runtime.langchain4j;
 
 import dev.langchain4j.data.image.Image;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.image.ImageModel;
 import dev.langchain4j.model.output.Response;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GeneratedImage;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.GenerationResult;
+import io.github.diffusion4j.pipeline.InitImage;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,11 +26,17 @@ import java.util.Map;
  * {@link DiffusionPipeline} (none for the default model, {@code @ModelName("name")} for a named one).
  *
  * <p>Images come back as base64 PNG ({@code image/png}) with their A1111 {@code parameters} text inside; the
- * response metadata holds the model name, the seed and the timings. The model's configured defaults (steps,
+ * response metadata holds the model name, the seed and the timings. {@code edit} is image-to-image, and inpainting
+ * with a mask; the input images are read from their base64 data, never fetched from a URL. The model's configured defaults (steps,
  * guidance, scheduler, size) apply. Calls block until the images are done, like every langchain4j {@code ImageModel}:
  * do not call them on an event-loop thread.
  */
 public final class DiffusionImageModel implements ImageModel {
+
+    /** diffusers' {@code StableDiffusionImg2ImgPipeline.__call__} default {@code strength}. */
+    static final double IMG2IMG_STRENGTH = 0.8;
+    /** diffusers' {@code StableDiffusionInpaintPipeline.__call__} default {@code strength}. */
+    static final double INPAINT_STRENGTH = 1.0;
 
     private final String name;
     private final DiffusionPipeline pipeline;
@@ -50,43 +61,100 @@ public final class DiffusionImageModel implements ImageModel {
      */
     @Override
     public Response<List<Image>> generate(String prompt, int n) {
-        if (prompt == null || prompt.isBlank()) {
-            throw new IllegalArgumentException("prompt must not be blank");
-        }
+        requirePrompt(prompt);
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
         GenerationResult result = pipeline.generateBlocking(GenerationRequest.builder(prompt).batchSize(n).build());
         List<Image> images = new ArrayList<>(result.images().size());
         for (GeneratedImage image : result.images()) {
-            images.add(Image.builder()
-                    .base64Data(Base64.getEncoder().encodeToString(image.png()))
-                    .mimeType("image/png")
-                    .build());
+            images.add(toImage(image));
         }
+        return Response.from(images, null, null, metadata(result));
+    }
+
+    private static void requirePrompt(String prompt) {
+        if (prompt == null || prompt.isBlank()) {
+            throw new IllegalArgumentException("prompt must not be blank");
+        }
+    }
+
+    private static Image toImage(GeneratedImage image) {
+        return Image.builder()
+                .base64Data(Base64.getEncoder().encodeToString(image.png()))
+                .mimeType("image/png")
+                .build();
+    }
+
+    private Map<String, Object> metadata(GenerationResult result) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("model", name);
         metadata.put("seed", result.seed());
         metadata.put("steps", result.images().get(0).metadata().steps());
         metadata.put("durationMillis", result.timings().total().toMillis());
-        return Response.from(images, null, null, metadata);
+        return metadata;
     }
 
-    /** Not supported yet: Diffusion4j has no image editing (inpainting) pipeline. */
+    /**
+     * Image-to-image: {@code prompt} applied to {@code image} at strength 0.8, the default of diffusers'
+     * {@code StableDiffusionImg2ImgPipeline.__call__}. The result has the image's size.
+     *
+     * @throws IllegalArgumentException when the image is not base64 image data (a URL other than {@code data:} is not
+     *                                  fetched)
+     */
     @Override
     public Response<Image> edit(Image image, String prompt) {
-        throw unsupported();
+        return edit(prompt, InitImage.of(decode(image, "image"), IMG2IMG_STRENGTH));
     }
 
-    /** Not supported yet: Diffusion4j has no image editing (inpainting) pipeline. */
+    /**
+     * Inpainting: {@code image} repainted where {@code mask} is white (black keeps, binarised at 50 %), at strength 1,
+     * the default of diffusers' {@code StableDiffusionInpaintPipeline.__call__}; the pixels outside the mask come back
+     * unchanged.
+     *
+     * @throws IllegalArgumentException as {@link #edit(Image, String)}, naming {@code image} or {@code mask}
+     */
     @Override
     public Response<Image> edit(Image image, Image mask, String prompt) {
-        throw unsupported();
+        return edit(prompt, InitImage.inpaint(decode(image, "image"), decode(mask, "mask"), INPAINT_STRENGTH));
     }
 
-    private UnsupportedFeatureException unsupported() {
-        return new UnsupportedFeatureException("Diffusion4j model '" + name + "' cannot edit images: image editing"
-                + " (inpainting) is not implemented yet; use generate(prompt) or generate(prompt, n)");
+    private Response<Image> edit(String prompt, InitImage init) {
+        requirePrompt(prompt);
+        GenerationResult result = pipeline.generateBlocking(GenerationRequest.builder(prompt).initImage(init).build());
+        return Response.from(toImage(result.image()), null, null, metadata(result));
+    }
+
+    /** The picture of a langchain4j image: its base64 data, or a {@code data:} URL; other URLs are not fetched. */
+    static BufferedImage decode(Image image, String field) {
+        if (image == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        String base64 = image.base64Data();
+        if (base64 == null && image.url() != null) {
+            String url = image.url().toString();
+            int comma = url.indexOf(',');
+            if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+                throw new IllegalArgumentException(field + ": only base64 image data is read (Image.base64Data or a"
+                        + " data:...;base64, URL), nothing is fetched from " + url);
+            }
+            base64 = url.substring(comma + 1);
+        }
+        if (base64 == null) {
+            throw new IllegalArgumentException(field + " has neither base64Data nor a data: URL");
+        }
+        try {
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Base64.getMimeDecoder().decode(base64)));
+            if (decoded == null) {
+                throw new IllegalArgumentException(field + " is not an image ImageIO reads (PNG, JPEG, BMP, GIF)");
+            }
+            return decoded;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(field + " cannot be decoded: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(field) ? e
+                    : new IllegalArgumentException(field + " is not valid base64: " + e.getMessage(), e);
+        }
     }
 
     @Override
