@@ -233,7 +233,10 @@ public final class Denoiser implements AutoCloseable {
         private final int rowSize;
         private final int outRowSize;
 
+        private final int rows;
+
         private Binding(int rows, int h, int w, Map<String, long[]> rowShapes) {
+            this.rows = rows;
             try {
                 sampleTensor = allocate(sample.type(), latentShape(rows, inChannels, h, w));
                 timestepTensor = allocate(timestep.type(), timestepShape(rows));
@@ -322,7 +325,7 @@ public final class Denoiser implements AutoCloseable {
             long t0 = System.nanoTime();
             try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinned, runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
-                stats.addUnetRun();
+                stats.addUnetRun(rows);
             } catch (OrtException e) {
                 throw new OrtRunException(file, e);
             }

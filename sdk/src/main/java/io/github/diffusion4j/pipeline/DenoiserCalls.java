@@ -41,9 +41,17 @@ final class DenoiserCalls implements AutoCloseable {
 
     static DenoiserCalls open(DiffusionModel model, DiffusionPipeline.Resolved params,
                               DenoisingLoop.PromptEmbeddings prompts, int h, int w) {
+        return open(model, params, prompts, h, w, params.classifierFree());
+    }
+
+    /**
+     * The calls with ({@code cfg}) or without the unconditional rows; without, only the conditional rows are bound
+     * (the steps outside a guidance interval).
+     */
+    static DenoiserCalls open(DiffusionModel model, DiffusionPipeline.Resolved params,
+                              DenoisingLoop.PromptEmbeddings prompts, int h, int w, boolean cfg) {
         Denoiser denoiser = model.denoiser();
         int batch = params.request().batchSize();
-        boolean cfg = params.classifierFree();
         int rows = cfg ? 2 * batch : batch;
         int fixed = denoiser.fixedBatch();
         int perCall = fixed > 0 ? fixed : rows;

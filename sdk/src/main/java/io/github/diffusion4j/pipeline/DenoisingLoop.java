@@ -130,7 +130,11 @@ final class DenoisingLoop {
      */
     private float[] denoise(Scheduler scheduler, PromptEmbeddings prompts, float[] latents, NoiseGenerator generator) {
         long loopStart = System.nanoTime();
-        try (DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth)) {
+        GuidanceInterval interval = request.guidanceInterval();
+        boolean limited = params.classifierFree() && !interval.equals(GuidanceInterval.ALWAYS);
+        try (DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
+             DenoiserCalls condOnly = limited
+                     ? DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth, false) : null) {
             double[] timesteps = scheduler.timesteps();
             StepCounter counter = new StepCounter(timesteps.length, params.steps(), scheduler.order());
             float[] guided = params.classifierFree() ? new float[batch * rowSize] : null;
@@ -140,11 +144,18 @@ final class DenoisingLoop {
                     return null;
                 }
                 double t = timesteps[i];
-                float[] noisePred = calls.run(task.denoiserInput(scheduler.scaleModelInput(latents, t)), t, context);
-                if (guided != null) {
-                    Guidance.apply(noisePred, guided, batch, rowSize, (float) params.guidance(), request.guidanceRescale());
+                float[] input = task.denoiserInput(scheduler.scaleModelInput(latents, t));
+                boolean guide = guided != null && (!limited || interval.guides(counter.stepsDone(), counter.total()));
+                float[] prediction;
+                if (guide) {
+                    prediction = guided;
+                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.guidance(),
+                            request.guidanceRescale());
+                } else {
+                    // outside the guidance interval: the conditional rows alone, one denoiser row per image
+                    prediction = (limited ? condOnly : calls).run(input, t, context);
                 }
-                StepOutput out = scheduler.step(guided != null ? guided : noisePred, t, latents, generator);
+                StepOutput out = scheduler.step(prediction, t, latents, generator);
                 latents = out.prevSample();
                 task.afterStep(i, timesteps, latents, scheduler);
                 if (counter.completesStep(i)) {
@@ -206,7 +217,8 @@ final class DenoisingLoop {
         Timings timings = new Timings(Duration.ofNanos(textNanos), Duration.ofNanos(loopNanos),
                 Duration.ofNanos(end - decodeStart), Duration.ofNanos(end - start),
                 Duration.ofNanos(context.stats().ortNanos()));
-        return new GenerationResult(images, params.seed(), timings, context.stats().unetRuns());
+        return new GenerationResult(images, params.seed(), timings, context.stats().unetRuns(),
+                context.stats().unetRows());
     }
 
     /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */

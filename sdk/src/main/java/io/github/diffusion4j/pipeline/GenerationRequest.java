@@ -39,6 +39,8 @@ import java.util.List;
  * @param clipSkip        CLIP layers to skip from the end, 0 to 10 (diffusers' {@code clip_skip}; A1111's "Clip skip"
  *                        is this + 1); 0 = off. SDXL and SD3 (their exports expose every hidden state)
  * @param initImage       image-to-image or inpainting input (see {@link InitImage}); {@code null} = text-to-image
+ * @param guidanceInterval where classifier-free guidance applies (see {@link GuidanceInterval}); {@code null} = every
+ *                        step
  */
 public record GenerationRequest(
         String prompt,
@@ -62,7 +64,8 @@ public record GenerationRequest(
         String negativePrompt3,
         Integer maxSequenceLength,
         int clipSkip,
-        InitImage initImage) {
+        InitImage initImage,
+        GuidanceInterval guidanceInterval) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -70,6 +73,7 @@ public record GenerationRequest(
         prompt2 = prompt2 == null ? "" : prompt2;
         negativePrompt2 = negativePrompt2 == null ? "" : negativePrompt2;
         prompt3 = prompt3 == null ? "" : prompt3;
+        guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
         negativePrompt3 = negativePrompt3 == null ? "" : negativePrompt3;
         List<Violation> violations = new ArrayList<>();
         if (clipSkip < 0 || clipSkip > 10) {
@@ -165,6 +169,7 @@ public record GenerationRequest(
         b.maxSequenceLength = maxSequenceLength;
         b.clipSkip = clipSkip;
         b.initImage = initImage;
+        b.guidanceInterval = guidanceInterval;
         return b;
     }
 
@@ -192,6 +197,7 @@ public record GenerationRequest(
         private Integer maxSequenceLength;
         private int clipSkip;
         private InitImage initImage;
+        private GuidanceInterval guidanceInterval;
 
         private Builder() {
         }
@@ -320,10 +326,16 @@ public record GenerationRequest(
             return this;
         }
 
+        /** Where classifier-free guidance applies; {@code null} = every step. */
+        public Builder guidanceInterval(GuidanceInterval guidanceInterval) {
+            this.guidanceInterval = guidanceInterval;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
-                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage);
+                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval);
         }
     }
 }

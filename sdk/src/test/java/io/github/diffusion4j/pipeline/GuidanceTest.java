@@ -56,4 +56,28 @@ class GuidanceTest {
             assertThat(result.image().metadata().negativePrompt()).isEmpty();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aGuidanceIntervalRunsTheUnconditionalRowsOnlyInsideIt() {
+        try (DiffusionPipeline pipeline = TestModels.pipeline("optimum-new")) {
+            GenerationRequest full = GenerationRequest.builder("a red circle").negativePrompt("blue").size(64, 64)
+                    .steps(10).guidanceScale(7.0).seed(5L).scheduler("euler").build();
+            GenerationResult always = pipeline.generateBlocking(full);
+            assertThat(always.denoiserRows()).isEqualTo(2 * 10);
+            GenerationResult everyStep = pipeline.generateBlocking(full.toBuilder()
+                    .guidanceInterval(new GuidanceInterval(0, 1)).build());
+            assertThat(everyStep.image().png()).isEqualTo(always.image().png());
+            // steps 2..7 of 10 guided (0.2 <= i/10 < 0.8): 6 × 2 rows + 4 × 1 row
+            GenerationResult limited = pipeline.generateBlocking(full.toBuilder()
+                    .guidanceInterval(new GuidanceInterval(0.2, 0.8)).build());
+            assertThat(limited.unetRuns()).isEqualTo(10);
+            assertThat(limited.denoiserRows()).isEqualTo(6 * 2 + 4);
+            assertThat(limited.image().png()).isNotEqualTo(always.image().png());
+            GenerationResult unguided = pipeline.generateBlocking(full.toBuilder().guidanceScale(1.0).build());
+            assertThat(unguided.denoiserRows()).isEqualTo(10);
+            assertThat(limited.image().png()).isNotEqualTo(unguided.image().png());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GuidanceInterval(0.5, 0.5))
+                .hasMessage("guidanceInterval must satisfy 0 <= start < end <= 1, got [0.5, 0.5)");
+    }
 }
