@@ -146,8 +146,23 @@ final class ClipConditioner implements Conditioner {
 
     @Override
     public TextEmbeddings encode(PromptText text, RunContext context) {
-        String prompt = text.prompt();
-        String second = text.prompt2();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            // diffusers: prompt_2 = prompt_2 or prompt, fed to tokenizer_2 / text_encoder_2
+            boolean isSecond = secondPromptGoesToLast && i == pairs.size() - 1 && pairs.size() > 1;
+            texts.add(isSecond ? text.prompt2() : text.prompt());
+        }
+        boolean chunked = false;
+        for (int i = 0; i < pairs.size(); i++) {
+            chunked |= (text.weighting() || text.longPrompts())
+                    && PromptChunks.needed(texts.get(i), pairs.get(i).tokenizer(), text.weighting())
+                    && (text.longPrompts() || pairs.get(i).tokenizer().tokenize(texts.get(i)).length <= PromptChunks.CHUNK);
+        }
+        return chunked ? encodeChunked(text, texts, context) : encodePlain(text, texts, context);
+    }
+
+    /** diffusers' encoding: one padded, truncated id sequence per encoder. */
+    private TextEmbeddings encodePlain(PromptText text, List<String> texts, RunContext context) {
         List<float[]> sequences = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
         float[] pooled = null;
@@ -155,31 +170,116 @@ final class ClipConditioner implements Conditioner {
         int tokens = -1;
         for (int i = 0; i < pairs.size(); i++) {
             Pair pair = pairs.get(i);
-            // diffusers: prompt_2 = prompt_2 or prompt, fed to tokenizer_2 / text_encoder_2
-            boolean isSecond = secondPromptGoesToLast && i == pairs.size() - 1 && pairs.size() > 1;
-            Tokenization tokenization = pair.tokenizer().encode(isSecond ? second : prompt);
+            Tokenization tokenization = pair.tokenizer().encode(texts.get(i));
             if (i == 0) {
                 dropped = tokenization.droppedWords();
             }
-            int[] ids = fit(tokenization.ids(), pair.encoder().sequenceLength());
-            String sequenceOutput = pair.sequenceOutput(penultimate, text.clipSkip());
-            List<String> names = pair.pooledOutput() == null ? List.of(sequenceOutput)
-                    : List.of(sequenceOutput, pair.pooledOutput());
-            TextEncoder.Outputs out = pair.encoder().encode(ids, names, context.options(), context.stats());
-            long[] shape = out.shape(sequenceOutput);
-            if (tokens >= 0 && shape[1] != tokens) {
-                throw new IllegalStateException(pair.encoder().file() + " gave " + shape[1] + " tokens, the first encoder "
-                        + tokens);
-            }
-            tokens = (int) shape[1];
-            sequences.add(out.get(sequenceOutput));
-            widths.add((int) shape[2]);
-            if (pair.pooledOutput() != null) {
-                pooled = concat(pooled, out.get(pair.pooledOutput()));
+            Encoded e = encodeIds(pair, fit(tokenization.ids(), pair.encoder().sequenceLength()), text.clipSkip(), context);
+            tokens = e.tokens();
+            sequences.add(e.sequence());
+            widths.add(e.width());
+            if (e.pooled() != null) {
+                pooled = concat(pooled, e.pooled());
             }
         }
         return new TextEmbeddings(concatLastAxis(sequences, widths, tokens), tokens, widths.stream().mapToInt(w -> w).sum(),
                 pooled, dropped);
+    }
+
+    /**
+     * A1111's encoding ({@code sd_hijack_clip.py}): chunks of 75 tokens each encoded on its own, emphasis applied per
+     * chunk, the chunks joined along the token axis; pooled embeddings from the first chunk. Every encoder gets the
+     * same number of chunks (the shorter padded with empty ones).
+     */
+    private TextEmbeddings encodeChunked(PromptText text, List<String> texts, RunContext context) {
+        List<List<PromptChunks.Chunk>> perPair = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            List<PromptChunks.Chunk> chunks = new ArrayList<>(PromptChunks.of(texts.get(i), pairs.get(i).tokenizer(),
+                    text.weighting()));
+            if (!text.longPrompts() && chunks.size() > 1) {
+                chunks = new ArrayList<>(chunks.subList(0, 1));
+            }
+            perPair.add(chunks);
+            count = Math.max(count, chunks.size());
+        }
+        List<float[]> sequences = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        float[] pooled = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            Pair pair = pairs.get(i);
+            List<PromptChunks.Chunk> chunks = perPair.get(i);
+            while (chunks.size() < count) {
+                chunks.add(PromptChunks.of("", pair.tokenizer(), false).get(0));
+            }
+            List<float[]> parts = new ArrayList<>();
+            int width = 0;
+            int perChunk = 0;
+            for (int c = 0; c < chunks.size(); c++) {
+                PromptChunks.Chunk chunk = chunks.get(c);
+                Encoded e = encodeIds(pair, fit(chunk.ids(), pair.encoder().sequenceLength()), text.clipSkip(), context);
+                float[] z = e.sequence().clone();
+                PromptChunks.emphasise(z, e.tokens(), e.width(), fitWeights(chunk.weights(), e.tokens()));
+                parts.add(z);
+                width = e.width();
+                perChunk = e.tokens();
+                if (c == 0 && e.pooled() != null) {
+                    pooled = concat(pooled, e.pooled());
+                }
+            }
+            float[] joined = new float[parts.size() * perChunk * width];
+            for (int c = 0; c < parts.size(); c++) {
+                System.arraycopy(parts.get(c), 0, joined, c * perChunk * width, perChunk * width);
+            }
+            sequences.add(joined);
+            widths.add(width);
+        }
+        int tokens = sequences.get(0).length / widths.get(0);
+        return new TextEmbeddings(concatLastAxis(sequences, widths, tokens), tokens, widths.stream().mapToInt(w -> w).sum(),
+                pooled, List.of());
+    }
+
+    private static float[] fitWeights(float[] weights, int length) {
+        if (weights.length == length) {
+            return weights;
+        }
+        float[] out = new float[length];
+        java.util.Arrays.fill(out, 1f);
+        System.arraycopy(weights, 0, out, 0, Math.min(length, weights.length));
+        return out;
+    }
+
+    /** One encoder call's outputs. */
+    private record Encoded(float[] sequence, int tokens, int width, float[] pooled) {
+    }
+
+    private Encoded encodeIds(Pair pair, int[] ids, int clipSkip, RunContext context) {
+        String sequenceOutput = pair.sequenceOutput(penultimate, clipSkip);
+        List<String> names = pair.pooledOutput() == null ? List.of(sequenceOutput)
+                : List.of(sequenceOutput, pair.pooledOutput());
+        TextEncoder.Outputs out = pair.encoder().encode(ids, names, context.options(), context.stats());
+        long[] shape = out.shape(sequenceOutput);
+        return new Encoded(out.get(sequenceOutput), (int) shape[1], (int) shape[2],
+                pair.pooledOutput() == null ? null : out.get(pair.pooledOutput()));
+    }
+
+    /**
+     * {@code tokens} as a multiple of the encoder's length: {@code embeddings} followed by empty-prompt chunks, as
+     * A1111 pads the shorter of the prompt and negative prompt ({@code sd_samplers_cfg_denoiser.py pad_cond}).
+     */
+    @Override
+    public TextEmbeddings padTo(TextEmbeddings embeddings, int tokens, RunContext context) {
+        if (embeddings.tokens() >= tokens) {
+            return embeddings;
+        }
+        TextEmbeddings empty = encodePlain(PromptText.of(""), java.util.Collections.nCopies(pairs.size(), ""), context);
+        float[] out = new float[tokens * embeddings.width()];
+        System.arraycopy(embeddings.sequence(), 0, out, 0, embeddings.sequence().length);
+        for (int t = embeddings.tokens(); t < tokens; t++) {
+            int from = ((t - embeddings.tokens()) % empty.tokens()) * empty.width();
+            System.arraycopy(empty.sequence(), from, out, t * embeddings.width(), embeddings.width());
+        }
+        return new TextEmbeddings(out, tokens, embeddings.width(), embeddings.pooled(), embeddings.droppedWords());
     }
 
     private static float[] concat(float[] a, float[] b) {

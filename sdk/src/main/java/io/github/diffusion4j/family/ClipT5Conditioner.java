@@ -70,7 +70,9 @@ final class ClipT5Conditioner implements Conditioner {
 
     @Override
     public TextEmbeddings encode(PromptText prompt, RunContext context) {
-        TextEmbeddings clipPart = clip.encode(prompt, context);
+        // diffusers' fixed 77 CLIP tokens before the T5 sequence: no A1111 chunking for these families
+        TextEmbeddings clipPart = clip.encode(new PromptText(prompt.prompt(), prompt.prompt2(), prompt.prompt3(),
+                prompt.maxSequenceLength(), prompt.clipSkip()), context);
         String t5Text = sd3 ? prompt.prompt3() : prompt.prompt2();
         int length = prompt.maxSequenceLength();
         float[] t5Sequence;

@@ -11,6 +11,14 @@ public interface Conditioner extends AutoCloseable {
     /** Encodes one prompt (single-encoder families read only {@link PromptText#prompt()}). */
     TextEmbeddings encode(PromptText prompt, RunContext context);
 
+    /**
+     * {@code embeddings} lengthened to {@code tokens} tokens so that a prompt and a negative prompt of different
+     * lengths (long, chunked prompts) can share one denoiser batch; families with fixed lengths return it as is.
+     */
+    default TextEmbeddings padTo(TextEmbeddings embeddings, int tokens, RunContext context) {
+        return embeddings;
+    }
+
     /** The width of {@link TextEmbeddings#sequence()} rows, or -1 when the graphs leave it dynamic. */
     long width();
 

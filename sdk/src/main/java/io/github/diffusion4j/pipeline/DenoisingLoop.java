@@ -111,13 +111,17 @@ final class DenoisingLoop {
         long t0 = System.nanoTime();
         int length = params.maxSequenceLength();
         TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
-                request.prompt3(), length, request.clipSkip()), context);
+                request.prompt3(), length, request.clipSkip(), request.promptWeighting(), request.longPrompts()), context);
         TextEmbeddings uncond = null;
         if (params.classifierFree()) {
             boolean empty = request.negativePrompt().isEmpty() && request.negativePrompt2().isEmpty();
             uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
                     : model.conditioner().encode(new PromptText(request.negativePrompt(), request.negativePrompt2(),
-                    request.negativePrompt3(), length, 0), context);
+                    request.negativePrompt3(), length, 0, request.promptWeighting(), request.longPrompts()), context);
+            // chunked prompts of different lengths share one batch: the shorter is padded with empty chunks
+            int tokens = Math.max(cond.tokens(), uncond.tokens());
+            cond = model.conditioner().padTo(cond, tokens, context);
+            uncond = model.conditioner().padTo(uncond, tokens, context);
         }
         textNanos = System.nanoTime() - t0;
         return new PromptEmbeddings(cond, uncond);

@@ -41,6 +41,10 @@ import java.util.List;
  * @param initImage       image-to-image or inpainting input (see {@link InitImage}); {@code null} = text-to-image
  * @param guidanceInterval where classifier-free guidance applies (see {@link GuidanceInterval}); {@code null} = every
  *                        step
+ * @param promptWeighting AUTOMATIC1111's emphasis syntax in CLIP prompts ({@code (word)} ×1.1, {@code (word:1.3)},
+ *                        {@code [word]} ÷1.1, {@code \(} literal, {@code BREAK}); default on, off for literal brackets
+ * @param longPrompts     CLIP prompts past 75 tokens encoded in chunks of 75 and joined (A1111) instead of truncated
+ *                        (diffusers); default on
  */
 public record GenerationRequest(
         String prompt,
@@ -65,7 +69,9 @@ public record GenerationRequest(
         Integer maxSequenceLength,
         int clipSkip,
         InitImage initImage,
-        GuidanceInterval guidanceInterval) {
+        GuidanceInterval guidanceInterval,
+        boolean promptWeighting,
+        boolean longPrompts) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -170,6 +176,8 @@ public record GenerationRequest(
         b.clipSkip = clipSkip;
         b.initImage = initImage;
         b.guidanceInterval = guidanceInterval;
+        b.promptWeighting = promptWeighting;
+        b.longPrompts = longPrompts;
         return b;
     }
 
@@ -198,6 +206,8 @@ public record GenerationRequest(
         private int clipSkip;
         private InitImage initImage;
         private GuidanceInterval guidanceInterval;
+        private boolean promptWeighting = true;
+        private boolean longPrompts = true;
 
         private Builder() {
         }
@@ -332,10 +342,23 @@ public record GenerationRequest(
             return this;
         }
 
+        /** A1111 emphasis syntax in prompts; default on (off: brackets are literal text). */
+        public Builder promptWeighting(boolean promptWeighting) {
+            this.promptWeighting = promptWeighting;
+            return this;
+        }
+
+        /** Prompts past 75 CLIP tokens in chunks (A1111) rather than truncated (diffusers); default on. */
+        public Builder longPrompts(boolean longPrompts) {
+            this.longPrompts = longPrompts;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
-                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval);
+                    negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval,
+                    promptWeighting, longPrompts);
         }
     }
 }

@@ -50,7 +50,8 @@ class EditGoldenTest {
                     .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
                     .guidanceScale(req.get("guidance").asDouble()).seed(req.get("seed").asLong())
                     .scheduler(Schedulers.nameForClass(req.get("schedulerClass").asText()).orElseThrow())
-                    .noiseSource(NoiseSource.TORCH).initImage(edit).includeLatents(true).previewInterval(0).build();
+                    .noiseSource(NoiseSource.TORCH).initImage(edit).includeLatents(true).previewInterval(0)
+                    .promptWeighting(false).longPrompts(false).build();
             List<GenerationEvent> events = pipeline.generate(request).collect().asList().await()
                     .atMost(Duration.ofSeconds(60));
             List<GenerationEvent.Step> steps = events.stream().filter(GenerationEvent.Step.class::isInstance)

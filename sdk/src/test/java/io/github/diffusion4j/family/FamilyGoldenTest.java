@@ -104,7 +104,8 @@ class FamilyGoldenTest {
                 .scheduler(Schedulers.nameForClass(req.get("scheduler").asText()).orElseThrow())
                 .prompt3(GoldenFiles.text(req, "prompt_3")).negativePrompt3(GoldenFiles.text(req, "negative_prompt_3"))
                 .maxSequenceLength(req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : null)
-                .clipSkip(GoldenFiles.clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0).build();
+                .clipSkip(GoldenFiles.clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0)
+                    .promptWeighting(false).longPrompts(false).build();
     }
 
     private static void checkTokens(JsonNode golden, Path folder) {

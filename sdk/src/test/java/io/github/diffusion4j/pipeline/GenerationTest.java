@@ -186,11 +186,16 @@ class GenerationTest {
     @Test
     void truncatedPromptWordsAreReported() {
         String longPrompt = "red ".repeat(70) + "circle square triangle on the left of a blue background";
-        List<GenerationEvent> events = pipeline.generate(request().prompt(longPrompt).steps(1).build())
+        // diffusers' truncation (long prompts off) reports what it cut
+        List<GenerationEvent> events = pipeline.generate(request().prompt(longPrompt).steps(1).longPrompts(false).build())
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
         GenerationEvent.Started started = (GenerationEvent.Started) events.get(0);
         assertThat(started.promptDroppedWords()).isNotEmpty().endsWith("background");
         assertThat(started.negativeDroppedWords()).isEmpty();
+        // A1111 chunking (the default) cuts nothing, and says so
+        GenerationEvent.Started chunked = (GenerationEvent.Started) pipeline.generate(request().prompt(longPrompt)
+                .steps(1).build()).collect().asList().await().atMost(Duration.ofSeconds(30)).get(0);
+        assertThat(chunked.promptDroppedWords()).isEmpty();
     }
 
     @Test
