@@ -44,7 +44,7 @@ public record ModelDescriptor(String name, String layout, String precision, Stri
         Limits l = pipeline.limits();
         return new ModelDescriptor(name, info.layout(), info.precision(), info.provider(), info.pipelineClass(),
                 info.loadTime().toMillis(), info.defaultScheduler(), info.defaultSteps(), info.defaultGuidance(),
-                info.defaultWidth(), info.defaultHeight(), pipeline.model().vaeDecoder().scaleFactor(), l.maxWidth(),
+                info.defaultWidth(), info.defaultHeight(), pipeline.descriptor().sizeMultiple(), l.maxWidth(),
                 l.maxHeight(), l.maxSteps(), l.maxBatch(), l.maxPromptLength(), pipeline.schedulers());
     }
 }
