@@ -6,6 +6,7 @@ import io.github.diffusion4j.family.FamilyProbe;
 import io.github.diffusion4j.family.LatentCodec;
 import io.github.diffusion4j.family.ModelFamilies;
 import io.github.diffusion4j.family.ModelFamily;
+import io.github.diffusion4j.json.Json;
 import io.github.diffusion4j.scheduler.SchedulerConfig;
 
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class DiffusionModel implements AutoCloseable {
      * @throws ModelLoadException naming the missing or mismatched file or input, or the unsupported family
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
+        Json.preloadTreeClassesInBackground();
         ModelFolder folder = ModelFolder.open(root);
         ModelFamilies.refuseUnsupported(folder);
         SchedulerConfig schedulerConfig;

@@ -62,6 +62,8 @@ public final class SessionFactory implements AutoCloseable {
         }
         if (provider != ExecutionProvider.CPU) {
             NativeLibraries.prepareForCuda();
+        } else {
+            NativeLibraries.prepareForCpu();
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
