@@ -90,24 +90,10 @@ public final class DdimScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            double eps;
-            switch (prediction) {
-                case EPSILON:
-                    x0 = (x - sqrtBeta * m) / sqrtAlpha;
-                    eps = m;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    eps = (x - sqrtAlpha * x0) / sqrtBeta;
-                    break;
-                default:
-                    x0 = sqrtAlpha * x - sqrtBeta * m;
-                    eps = sqrtAlpha * m + sqrtBeta * x;
-                    break;
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
+            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                x0 = VariancePreserving.clip(x0, clipRange);
             }
             double out = sqrtAlphaPrev * x0 + directionCoeff * eps;
             if (noise != null) {
@@ -122,7 +108,7 @@ public final class DdimScheduler extends AbstractScheduler {
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
         Checks.checkSameLength(noise, original);
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
+        return VariancePreserving.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * DEIS (Zhang and Chen 2022), the exponential integrator with polynomial extrapolation of the noise prediction in
@@ -20,7 +19,7 @@ import java.util.OptionalDouble;
  * {@code use_karras_sigmas} false, {@code use_exponential_sigmas} false, {@code timestep_spacing} linspace,
  * {@code steps_offset} 0. Refused: {@code thresholding}, {@code use_beta_sigmas}, {@code use_flow_sigmas}.
  */
-public final class DeisMultistepScheduler extends AbstractScheduler {
+public final class DeisMultistepScheduler extends SigmaSpaceScheduler {
 
     private static final int LOWER_ORDER_FINAL_BELOW = 15;
 
@@ -33,7 +32,6 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
     private final String spacing;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("deis");
     private final Deque<double[]> outputs = new ArrayDeque<>();
     private int lowerOrderNums;
 
@@ -95,11 +93,6 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public double initNoiseSigma() {
         return 1.0;
     }
@@ -107,11 +100,6 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
     @Override
     public float[] scaleModelInput(float[] sample, double timestep) {
         return sample;
-    }
-
-    /** alpha_t, sigma_t of a k-diffusion sigma, and rho = sigma_t / alpha_t (which is the k-diffusion sigma). */
-    private static double alphaOf(double kSigma) {
-        return 1 / Math.sqrt(kSigma * kSigma + 1);
     }
 
     @Override
@@ -123,7 +111,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         boolean lowerFinal = index == len - 1 && short15;
         boolean lowerSecond = index == len - 2 && short15;
         double kSigma = state.sigma(index);
-        double alpha = alphaOf(kSigma);
+        double alpha = VariancePreserving.alphaOf(kSigma);
         double sigma = kSigma * alpha;
         int n = sample.length;
         float[] predOriginal = new float[n];
@@ -131,11 +119,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0 = switch (prediction) {
-                case EPSILON -> (x - sigma * m) / alpha;
-                case SAMPLE -> m;
-                default -> alpha * x - sigma * m;
-            };
+            double x0 = VariancePreserving.originalSample(prediction, x, m, alpha, sigma);
             predOriginal[i] = (float) x0;
             eps[i] = (x - alpha * x0) / sigma;
         }
@@ -160,9 +144,9 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
 
     /** deis_first_order_update: the DDIM step in (alpha, sigma). */
     private float[] firstOrder(int index, double[] m, float[] x) {
-        double alphaT = alphaOf(state.sigma(index + 1));
+        double alphaT = VariancePreserving.alphaOf(state.sigma(index + 1));
         double sigmaT = state.sigma(index + 1) * alphaT;
-        double alphaS = alphaOf(state.sigma(index));
+        double alphaS = VariancePreserving.alphaOf(state.sigma(index));
         double sigmaS = state.sigma(index) * alphaS;
         double h = (Math.log(alphaT) - Math.log(sigmaT)) - (Math.log(alphaS) - Math.log(sigmaS));
         double a = alphaT / alphaS;
@@ -199,8 +183,8 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
 
     /** x_t = alpha_t (x / alpha_s0 + sum coef_k m_k). */
     private float[] combine(int index, float[] x, double[] coefs, double[][] m) {
-        double alphaT = alphaOf(state.sigma(index + 1));
-        double alphaS0 = alphaOf(state.sigma(index));
+        double alphaT = VariancePreserving.alphaOf(state.sigma(index + 1));
+        double alphaS0 = VariancePreserving.alphaOf(state.sigma(index));
         float[] out = new float[x.length];
         for (int i = 0; i < out.length; i++) {
             double acc = x[i] / alphaS0;
@@ -235,15 +219,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        double kSigma = state.sigma(state.noiseIndex(timestep));
-        double alpha = alphaOf(kSigma);
-        double sigma = kSigma * alpha;
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (alpha * original[i] + sigma * noise[i]);
-        }
-        return out;
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
@@ -254,10 +230,5 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -5,7 +5,6 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * DPM-Solver / DPM-Solver++ in single-step form (Lu et al. 2022): groups of 1, 2 or 3 steps share one starting
@@ -23,7 +22,7 @@ import java.util.OptionalDouble;
  * {@code timestep_spacing}: its schedule is always linspace. Refused: {@code thresholding}, {@code use_beta_sigmas},
  * {@code use_flow_sigmas}, learned {@code variance_type}.
  */
-public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
+public final class DpmSolverSinglestepScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] trainingSigmas;
@@ -37,7 +36,6 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
     private final DiscreteSigmas.Ramp ramp;
     private boolean lowerOrderFinal;
 
-    private final SigmaState state = new SigmaState("dpmpp_2s");
     private final List<double[]> outputs = new ArrayList<>();
     private int[] orderList;
     private float[] groupSample;
@@ -162,11 +160,6 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public double initNoiseSigma() {
         return 1.0;
     }
@@ -198,18 +191,15 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
 
     /** convert_model_output: x0 for dpmsolver++ / sde-dpmsolver++, the noise for dpmsolver. */
     private double[] convert(float[] modelOutput, float[] sample, double kSigma) {
-        double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
+        double alpha = VariancePreserving.alphaOf(kSigma);
         double sigma = kSigma * alpha;
         boolean dataPrediction = !"dpmsolver".equals(algorithm);
         double[] out = new double[sample.length];
         for (int i = 0; i < out.length; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            out[i] = switch (prediction) {
-                case EPSILON -> dataPrediction ? (x - sigma * m) / alpha : m;
-                case SAMPLE -> dataPrediction ? m : (x - alpha * m) / sigma;
-                default -> dataPrediction ? alpha * x - sigma * m : alpha * m + sigma * x;
-            };
+            out[i] = dataPrediction ? VariancePreserving.originalSample(prediction, x, m, alpha, sigma)
+                    : VariancePreserving.noise(prediction, x, m, alpha, sigma);
         }
         return out;
     }
@@ -224,15 +214,7 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        double kSigma = state.sigma(state.noiseIndex(timestep));
-        double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
-        double sigma = kSigma * alpha;
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (alpha * original[i] + sigma * noise[i]);
-        }
-        return out;
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
@@ -243,10 +225,5 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

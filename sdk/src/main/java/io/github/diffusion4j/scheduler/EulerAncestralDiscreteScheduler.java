@@ -3,7 +3,6 @@ package io.github.diffusion4j.scheduler;
 import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Ancestral sampling with Euler steps, ported from diffusers' {@code scheduling_euler_ancestral_discrete.py}
@@ -16,7 +15,7 @@ import java.util.OptionalDouble;
  * {@code rescale_betas_zero_snr} false. diffusers' class has no Karras option, so, as with {@code from_config}, a
  * {@code use_karras_sigmas} key is ignored.
  */
-public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
+public final class EulerAncestralDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] trainingSigmas;
@@ -24,7 +23,6 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
     private final String spacing;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("euler_a");
 
     public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
         super("euler_a", config);
@@ -105,11 +103,6 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public PredictionType predictionType() {
         return prediction;
     }
@@ -117,10 +110,5 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -3,7 +3,6 @@ package io.github.diffusion4j.scheduler;
 import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Euler's method on the probability-flow ODE (Karras et al. 2022, Algorithm 2 without churn), ported from diffusers'
@@ -17,7 +16,7 @@ import java.util.OptionalDouble;
  * false, {@code final_sigmas_type} zero (or sigma_min). {@code use_exponential_sigmas} and {@code use_beta_sigmas}
  * are rejected.
  */
-public final class EulerDiscreteScheduler extends AbstractScheduler {
+public final class EulerDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
@@ -30,7 +29,6 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
     private final boolean karras;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("euler");
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
         super("euler", config);
@@ -155,11 +153,6 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public PredictionType predictionType() {
         return prediction;
     }
@@ -167,10 +160,5 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

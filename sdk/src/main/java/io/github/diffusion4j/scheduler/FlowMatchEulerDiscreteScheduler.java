@@ -27,7 +27,7 @@ import java.util.Set;
  * generator noise). {@code use_beta_sigmas} needs scipy's beta quantile function in diffusers and is refused.
  * {@link #addNoise} is {@link #scaleNoise}, the flow-matching forward process.
  */
-public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
+public final class FlowMatchEulerDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final double shift;
@@ -41,7 +41,6 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     private final double sigmaMin;
     private final double sigmaMax;
 
-    private final SigmaState state = new SigmaState("flow_match_euler");
 
     public FlowMatchEulerDiscreteScheduler(SchedulerConfig config) {
         super("flow_match_euler", config);
@@ -166,11 +165,6 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public double initNoiseSigma() {
         return 1.0;
     }
@@ -224,10 +218,5 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -2,7 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.OptionalDouble;
 
 /**
  * Heun's method for rectified-flow models, ported from diffusers' {@code scheduling_flow_match_heun_discrete.py}
@@ -14,14 +13,13 @@ import java.util.OptionalDouble;
  * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code shift} 1.0. diffusers' class has no
  * custom sigmas, dynamic shifting or churn options in its schedule; plans with sigmas, timesteps or mu are refused.
  */
-public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
+public final class FlowMatchHeunDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final double shift;
     private final double sigmaMin;
     private final double sigmaMax;
 
-    private final SigmaState state = new SigmaState("flow_match_heun");
     private float[] prevDerivative;
     private float[] firstSample;
     private float dt;
@@ -72,11 +70,6 @@ public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
         prevDerivative = null;
         firstSample = null;
         return timesteps;
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
     }
 
     @Override
@@ -148,10 +141,5 @@ public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 2;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -118,13 +118,9 @@ public final class LcmScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0 = switch (prediction) {
-                case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
-                case SAMPLE -> m;
-                default -> sqrtAlpha * x - sqrtBeta * m;
-            };
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                x0 = VariancePreserving.clip(x0, clipRange);
             }
             float d = (float) (cOut * x0 + cSkip * x);
             denoised[i] = d;
@@ -136,11 +132,7 @@ public final class LcmScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
+        return VariancePreserving.addNoiseAtTrainingTimestep(alphasCumprod, numTrain, original, noise, timestep);
     }
 
     @Override

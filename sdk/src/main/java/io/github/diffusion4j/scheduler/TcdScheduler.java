@@ -113,22 +113,8 @@ public final class TcdScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            double eps;
-            switch (prediction) {
-                case EPSILON -> {
-                    x0 = (x - sqrtBetaT * m) / sqrtAlphaT;
-                    eps = m;
-                }
-                case SAMPLE -> {
-                    x0 = m;
-                    eps = (x - sqrtAlphaT * x0) / sqrtBetaT;
-                }
-                default -> {
-                    x0 = sqrtAlphaT * x - sqrtBetaT * m;
-                    eps = sqrtAlphaT * m + sqrtBetaT * x;
-                }
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlphaT, sqrtBetaT);
+            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlphaT, sqrtBetaT);
             double noised = sqrtAlphaS * x0 + sqrtBetaS * eps;
             predOriginal[i] = (float) x0;
             prev[i] = (float) (noisy ? forward * noised + fresh * noise[i] : noised);
@@ -139,11 +125,7 @@ public final class TcdScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
+        return VariancePreserving.addNoiseAtTrainingTimestep(alphasCumprod, numTrain, original, noise, timestep);
     }
 
     @Override
