@@ -57,16 +57,6 @@ public final class DdpmScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
@@ -118,11 +108,6 @@ public final class DdpmScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 
     /** Formula (6)/(7): the posterior standard deviation, variance clamped like diffusers before the log variant. */

@@ -106,9 +106,4 @@ public final class EulerAncestralDiscreteScheduler extends SigmaSpaceScheduler {
     public PredictionType predictionType() {
         return prediction;
     }
-
-    @Override
-    public int order() {
-        return 1;
-    }
 }

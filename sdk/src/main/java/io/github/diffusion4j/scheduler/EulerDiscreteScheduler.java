@@ -156,9 +156,4 @@ public final class EulerDiscreteScheduler extends SigmaSpaceScheduler {
     public PredictionType predictionType() {
         return prediction;
     }
-
-    @Override
-    public int order() {
-        return 1;
-    }
 }

@@ -73,16 +73,6 @@ public final class FlowMatchHeunDiscreteScheduler extends SigmaSpaceScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);

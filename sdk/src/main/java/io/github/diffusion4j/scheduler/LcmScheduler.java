@@ -76,28 +76,11 @@ public final class LcmScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
         double[] schedule = fullTimesteps();
-        if (stepIndex < 0) {
-            stepIndex = beginAt >= 0 ? beginAt : SigmaMath.indexForTimestep(schedule, timestep);
-        }
-        if (stepIndex >= schedule.length || schedule[stepIndex] != timestep) {
-            throw new IllegalArgumentException("lcm: expected timestep "
-                    + (stepIndex < schedule.length ? schedule[stepIndex] : "none (all steps done)") + " at step "
-                    + stepIndex + ", got " + timestep);
-        }
+        stepIndex = ConsistencySchedules.checkedStepIndex(name(), schedule, stepIndex, beginAt, timestep);
         int t = (int) timestep;
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : t;
         double alphaProd = alphasCumprod[t];
@@ -138,10 +121,5 @@ public final class LcmScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 }

@@ -176,9 +176,4 @@ public final class LmsDiscreteScheduler extends SigmaSpaceScheduler {
     public PredictionType predictionType() {
         return prediction;
     }
-
-    @Override
-    public int order() {
-        return 1;
-    }
 }

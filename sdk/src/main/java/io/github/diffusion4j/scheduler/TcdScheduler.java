@@ -70,28 +70,11 @@ public final class TcdScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
         double[] schedule = fullTimesteps();
-        if (stepIndex < 0) {
-            stepIndex = beginAt >= 0 ? beginAt : SigmaMath.indexForTimestep(schedule, timestep);
-        }
-        if (stepIndex >= schedule.length || schedule[stepIndex] != timestep) {
-            throw new IllegalArgumentException("tcd: expected timestep "
-                    + (stepIndex < schedule.length ? schedule[stepIndex] : "none (all steps done)") + " at step "
-                    + stepIndex + ", got " + timestep);
-        }
+        stepIndex = ConsistencySchedules.checkedStepIndex(name(), schedule, stepIndex, beginAt, timestep);
         int t = (int) timestep;
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : 0;
         // timestep_s = floor((1 - eta) * prev_timestep), a float32 product in torch.
@@ -131,10 +114,5 @@ public final class TcdScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 }
