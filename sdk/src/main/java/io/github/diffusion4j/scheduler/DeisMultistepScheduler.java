@@ -4,7 +4,6 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -155,7 +154,7 @@ public final class DeisMultistepScheduler extends SigmaSpaceScheduler {
         double rho1 = state.sigma(index - 1);
         double coef1 = ind2(rhoT, rho0, rho1) - ind2(rho0, rho0, rho1);
         double coef2 = ind2(rhoT, rho1, rho0) - ind2(rho0, rho1, rho0);
-        double[][] m = newestFirst();
+        double[][] m = ArrayMath.newestFirst(outputs);
         return combine(index, x, new double[]{coef1, coef2}, m);
     }
 
@@ -168,7 +167,7 @@ public final class DeisMultistepScheduler extends SigmaSpaceScheduler {
         double coef1 = ind3(rhoT, rho0, rho1, rho2) - ind3(rho0, rho0, rho1, rho2);
         double coef2 = ind3(rhoT, rho1, rho2, rho0) - ind3(rho0, rho1, rho2, rho0);
         double coef3 = ind3(rhoT, rho2, rho0, rho1) - ind3(rho0, rho2, rho0, rho1);
-        return combine(index, x, new double[]{coef1, coef2, coef3}, newestFirst());
+        return combine(index, x, new double[]{coef1, coef2, coef3}, ArrayMath.newestFirst(outputs));
     }
 
     /** x_t = alpha_t (x / alpha_s0 + sum coef_k m_k). */
@@ -196,15 +195,6 @@ public final class DeisMultistepScheduler extends SigmaSpaceScheduler {
         double ld = Math.log(d);
         double numerator = t * (lc * (ld - lt + 1) - ld * lt + ld + lt * lt - 2 * lt + 2);
         return numerator / ((Math.log(b) - lc) * (Math.log(b) - ld));
-    }
-
-    private double[][] newestFirst() {
-        double[][] out = new double[outputs.size()][];
-        Iterator<double[]> it = outputs.descendingIterator();
-        for (int i = 0; it.hasNext(); i++) {
-            out[i] = it.next();
-        }
-        return out;
     }
 
     @Override

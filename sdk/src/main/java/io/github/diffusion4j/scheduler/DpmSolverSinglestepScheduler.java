@@ -176,7 +176,7 @@ public final class DpmSolverSinglestepScheduler extends SigmaSpaceScheduler {
         }
         float[] prev = DpmSolverUpdates.singlestep(algorithm, heun, order, state, index, outputs, groupSample, noise);
         state.finishStep();
-        return new StepOutput(prev, "dpmsolver".equals(algorithm) ? null : toFloat(converted));
+        return new StepOutput(prev, "dpmsolver".equals(algorithm) ? null : ArrayMath.toFloat(converted));
     }
 
     /** convert_model_output: x0 for dpmsolver++ / sde-dpmsolver++, the noise for dpmsolver. */
@@ -190,14 +190,6 @@ public final class DpmSolverSinglestepScheduler extends SigmaSpaceScheduler {
             double m = modelOutput[i];
             out[i] = dataPrediction ? VariancePreserving.originalSample(prediction, x, m, alpha, sigma)
                     : VariancePreserving.noise(prediction, x, m, alpha, sigma);
-        }
-        return out;
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) values[i];
         }
         return out;
     }

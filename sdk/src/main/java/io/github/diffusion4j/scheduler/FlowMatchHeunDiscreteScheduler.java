@@ -109,13 +109,7 @@ public final class FlowMatchHeunDiscreteScheduler extends SigmaSpaceScheduler {
 
     @Override
     public float[] scaleNoise(float[] sample, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, sample);
-        float sigma = (float) state.sigma(state.noiseIndex(timestep));
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sigma * noise[i] + (1f - sigma) * sample[i];
-        }
-        return out;
+        return state.scaleNoiseFlow(sample, noise, timestep);
     }
 
     @Override

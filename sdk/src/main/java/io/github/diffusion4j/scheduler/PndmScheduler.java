@@ -125,7 +125,7 @@ public final class PndmScheduler extends AbstractScheduler {
         Checks.checkSameLength(modelOutput, sample);
         // Like diffusers, PNDM follows its own counter; the timestep only has to belong to the schedule.
         SigmaMath.indexForTimestep(timesteps, timestep);
-        double[] output = toDouble(modelOutput);
+        double[] output = ArrayMath.toDouble(modelOutput);
         float[] prev = counter < prkCount && !skipPrkSteps
                 ? stepPrk(output, (long) timestep, sample)
                 : stepPlms(output, (long) timestep, sample);
@@ -241,14 +241,6 @@ public final class PndmScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 
     private static double[] scaled(double[] values, double factor) {

@@ -6,7 +6,6 @@ import io.github.diffusion4j.scheduler.VariancePreserving.Level;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -140,7 +139,7 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
             lowerOrderNums++;
         }
         state.finishStep();
-        return new StepOutput(prev, predictX0 ? toFloat(converted) : null);
+        return new StepOutput(prev, predictX0 ? ArrayMath.toFloat(converted) : null);
     }
 
     /** convert_model_output: x0 (predict_x0) or the noise, from the model's prediction. */
@@ -160,7 +159,7 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
         Level t = Level.of(state.sigma(index + 1));
         Level s0 = Level.of(state.sigma(index));
         double h = t.lambda() - s0.lambda();
-        double[][] history = newestFirst();
+        double[][] history = ArrayMath.newestFirst(outputs);
         double[] m0 = history[0];
         double[] rks = new double[order];
         for (int i = 1; i < order; i++) {
@@ -178,7 +177,7 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
         Level t = Level.of(state.sigma(index));
         Level s0 = Level.of(state.sigma(index - 1));
         double h = t.lambda() - s0.lambda();
-        double[][] history = newestFirst();
+        double[][] history = ArrayMath.newestFirst(outputs);
         double[] m0 = history[0];
         double[] rks = new double[order];
         for (int i = 1; i < order; i++) {
@@ -216,15 +215,6 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
         return out;
     }
 
-    private double[][] newestFirst() {
-        double[][] out = new double[outputs.size()][];
-        Iterator<double[]> it = outputs.descendingIterator();
-        for (int i = 0; it.hasNext(); i++) {
-            out[i] = it.next();
-        }
-        return out;
-    }
-
     /** The R matrix and b vector of the UniPC update for step size {@code hh}. */
     private record Coefficients(double hPhi1, double bh, double[][] r, double[] b) {
         static Coefficients of(double hh, boolean bh1, double[] rks, int order) {
@@ -252,14 +242,6 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
         double[] solveAll() {
             return LinearSolve.solve(r, b, b.length);
         }
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
     }
 
     @Override
