@@ -75,8 +75,6 @@ public final class EulerAncestralDiscreteScheduler extends SigmaSpaceScheduler {
         float sigmaUp = (float) Math.sqrt(toSquared * (fromSquared - toSquared) / fromSquared);
         float sigmaDown = (float) Math.sqrt(toSquared - sigmaUp * sigmaUp);
         float dt = sigmaDown - sigmaFrom;
-        float sigmaSquaredPlusOne = fromSquared + 1f;
-        float cOut = -sigmaFrom / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
         float[] noise = Checks.draw(generator, n, "euler_a");
         float[] prev = new float[n];
@@ -84,10 +82,7 @@ public final class EulerAncestralDiscreteScheduler extends SigmaSpaceScheduler {
         // Like the coefficients, the update repeats diffusers' float32 tensor arithmetic (see EulerDiscreteScheduler).
         for (int i = 0; i < n; i++) {
             float x = sample[i];
-            float m = modelOutput[i];
-            float x0 = prediction == PredictionType.EPSILON
-                    ? x - sigmaFrom * m
-                    : m * cOut + x / sigmaSquaredPlusOne;
+            float x0 = SigmaMath.predictOriginal(prediction, x, modelOutput[i], sigmaFrom);
             float derivative = (x - x0) / sigmaFrom;
             float deterministic = x + derivative * dt;
             prev[i] = deterministic + noise[i] * sigmaUp;

@@ -118,27 +118,12 @@ public final class EulerDiscreteScheduler extends SigmaSpaceScheduler {
         // float32 rounding dominates, so the step repeats diffusers' float32 tensor arithmetic operation by operation.
         float sigma = (float) state.sigma(index);
         float dt = (float) state.sigma(index + 1) - sigma;
-        float sigmaSquaredPlusOne = sigma * sigma + 1f;
-        float cOut = -sigma / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
         for (int i = 0; i < n; i++) {
             float x = sample[i];
-            float m = modelOutput[i];
-            float x0;
-            switch (prediction) {
-                case EPSILON:
-                    x0 = x - sigma * m;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    break;
-                default:
-                    // c_out = -sigma / sqrt(sigma^2 + 1), c_skip = 1 / (sigma^2 + 1)
-                    x0 = m * cOut + x / sigmaSquaredPlusOne;
-                    break;
-            }
+            float x0 = SigmaMath.predictOriginal(prediction, x, modelOutput[i], sigma);
             float derivative = (x - x0) / sigma;
             prev[i] = x + derivative * dt;
             predOriginal[i] = x0;
