@@ -157,6 +157,16 @@ final class ArrayMath {
         return out;
     }
 
+    /** The values in float32 followed by {@code last} (a sigma schedule and its final sigma). */
+    static float[] toFloatWithLast(double[] values, float last) {
+        float[] out = new float[values.length + 1];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        out[values.length] = last;
+        return out;
+    }
+
     static float[] toFloat(double[] values) {
         float[] out = new float[values.length];
         for (int i = 0; i < out.length; i++) {

@@ -128,11 +128,7 @@ public final class DpmSolverMultistepScheduler extends SigmaSpaceScheduler {
                 sigmas[i] = ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
             }
         }
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = finalSigmaZero ? 0f : trainingSigmas[0];
+        float[] all = ArrayMath.toFloatWithLast(sigmas, finalSigmaZero ? 0f : trainingSigmas[0]);
         state.reset(timesteps, all, false);
         modelOutputs = new double[solverOrder][];
         lowerOrderNums = 0;

@@ -100,20 +100,11 @@ public final class DpmSolverSinglestepScheduler extends SigmaSpaceScheduler {
         } else {
             double min = trainingSigmas[0];
             double max = trainingSigmas[numTrain - 1];
-            sigmas = ramp == DiscreteSigmas.Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
-                    : SigmaMath.exponentialSigmas(min, max, steps);
-            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
-            timesteps = new double[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
-                timesteps[i] = (long) (ramp == DiscreteSigmas.Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
-            }
+            DiscreteSigmas ramped = DiscreteSigmas.multistepRamp(ramp, min, max, steps, trainingSigmas);
+            sigmas = ramped.sigmas();
+            timesteps = ramped.timesteps();
         }
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = finalSigmaZero ? 0f : trainingSigmas[0];
+        float[] all = ArrayMath.toFloatWithLast(sigmas, finalSigmaZero ? 0f : trainingSigmas[0]);
         if (!lowerOrderFinal && (steps % solverOrder != 0 || finalSigmaZero)) {
             lowerOrderFinal = true;
         }

@@ -81,11 +81,7 @@ public final class EulerDiscreteScheduler extends SigmaSpaceScheduler {
             }
         }
         float last = "sigma_min".equals(finalSigmas) ? trainingSigmas[0] : 0f;
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = last;
+        float[] all = ArrayMath.toFloatWithLast(sigmas, last);
         if ("continuous".equals(timestepType) && prediction == PredictionType.V_PREDICTION) {
             timesteps = new double[all.length - 1];
             for (int i = 0; i < timesteps.length; i++) {

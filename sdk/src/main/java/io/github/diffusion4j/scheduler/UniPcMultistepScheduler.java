@@ -97,14 +97,9 @@ public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
             // The ramp runs between the training extremes (or sigma_min / sigma_max of the config).
             double min = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : trainingSigmas[0];
             double max = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : trainingSigmas[numTrain - 1];
-            sigmas = ramp == DiscreteSigmas.Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
-                    : SigmaMath.exponentialSigmas(min, max, steps);
-            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
-            timesteps = new double[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
-                timesteps[i] = (long) (ramp == DiscreteSigmas.Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
-            }
+            DiscreteSigmas ramped = DiscreteSigmas.multistepRamp(ramp, min, max, steps, trainingSigmas);
+            sigmas = ramped.sigmas();
+            timesteps = ramped.timesteps();
         }
         float[] all = new float[sigmas.length + 1];
         for (int i = 0; i < sigmas.length; i++) {
