@@ -19,6 +19,7 @@ import io.github.diffusion4j.quarkus.runtime.rest.ImagesResponse;
 import io.github.diffusion4j.quarkus.runtime.rest.JobStatus;
 import io.github.diffusion4j.quarkus.runtime.rest.ModelDescription;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageRequest;
+import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageEditsResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResponse;
 import io.github.diffusion4j.quarkus.runtime.rest.Problem;
@@ -115,8 +116,10 @@ class RestProcessor {
         beans.produce(AdditionalBeanBuildItem.unremovableOf(RoutingProblems.class));
         if (openai) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImageEditsResource.class));
             index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
-                            Stream.of(OpenAiImagesResource.class.getName()), OPENAI_CLASSES.stream().map(Class::getName))
+                            Stream.of(OpenAiImagesResource.class.getName(), OpenAiImageEditsResource.class.getName()),
+                            OPENAI_CLASSES.stream().map(Class::getName))
                     .toArray(String[]::new)));
             reflection.produce(ReflectiveClassBuildItem.builder(OPENAI_CLASSES.toArray(Class<?>[]::new))
                     .methods().fields().constructors().build());
@@ -137,7 +140,7 @@ class RestProcessor {
             // where the OpenAPI scanner documents the compiled class's paths, move them to the configured root
             openapi.produce(new AddToOpenAPIDefinitionBuildItem(new RootPathFilter(RestPaths.DEFAULT_API, api)));
         }
-        LOG.debugf("Diffusion4j REST API at %s%s", api, openai ? ", OpenAI-compatible API at /v1/images/generations" : "");
+        LOG.debugf("Diffusion4j REST API at %s%s", api, openai ? ", OpenAI-compatible API at /v1/images/generations and /edits" : "");
     }
 
     @BuildStep

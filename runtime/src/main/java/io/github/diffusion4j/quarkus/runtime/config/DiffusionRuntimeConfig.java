@@ -226,6 +226,28 @@ public interface DiffusionRuntimeConfig {
         /** Largest request body accepted by the Diffusion4j endpoints; larger bodies get HTTP 413. */
         @WithDefault("64K")
         MemorySize maxBodySize();
+
+        /** Limits on the init image and mask of image-editing requests. */
+        UploadsConfig uploads();
+    }
+
+    /** Limits on uploaded images ({@code image} and {@code mask} of {@code /v1/images}, {@code /v1/jobs}, edits). */
+    interface UploadsConfig {
+
+        /**
+         * Largest encoded image (PNG or JPEG bytes, after base64 decoding) accepted as {@code image} or {@code mask};
+         * larger ones get HTTP 400 naming the field. A JSON body may exceed {@code max-body-size} by the base64 text
+         * of two images of this size (image and mask); a multipart body by the two files.
+         */
+        @WithDefault("8M")
+        MemorySize maxImageSize();
+
+        /**
+         * Most pixels (width × height) of an uploaded image, read from the image header before it is decoded, so that
+         * a small file that decodes to a huge bitmap is refused without allocating it.
+         */
+        @WithDefault("4194304")
+        long maxImagePixels();
     }
 
     /** Execution provider names accepted in configuration. */

@@ -49,6 +49,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -69,6 +70,8 @@ import java.util.Map;
 public class DiffusionResource {
 
     static final String PNG = "image/png";
+    /** Multipart fields that may be file parts. */
+    private static final java.util.Set<String> IMAGE_FIELDS = java.util.Set.of("image", "mask");
     private static final String REQUEST_EXAMPLE = "{\"prompt\": \"a watercolor fox in a snowy forest\", "
             + "\"negativePrompt\": \"blurry\", \"width\": 512, \"height\": 512, \"steps\": 20, \"guidanceScale\": 7.5, "
             + "\"scheduler\": \"euler\", \"seed\": 42, \"noise\": \"torch\", \"batch\": 1}";
@@ -130,7 +133,23 @@ public class DiffusionResource {
     public Uni<Response> generate(byte[] body, @Context HttpHeaders headers) {
         boolean json = wantsJson(headers);
         // a PNG answer never tells the client the job id: such a job is not kept once answered
-        Job job = submit(body, json ? SubmitOptions.DEFAULT : SubmitOptions.TRANSIENT);
+        return answer(submit(read(body), json ? SubmitOptions.DEFAULT : SubmitOptions.TRANSIENT), json);
+    }
+
+    @POST
+    @Path("/images")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces({PNG, MediaType.APPLICATION_JSON})
+    @Tag(name = "Images")
+    @Operation(summary = "Generate or edit an image (multipart)", description = "The fields of the JSON request as "
+            + "form fields; `image` and `mask` as file parts (PNG or JPEG). Answers as the JSON variant does.")
+    @Blocking // reads the uploaded parts; submitting may talk to a distributed queue backend
+    public Uni<Response> generateForm(MultipartFormDataInput form, @Context HttpHeaders headers) {
+        boolean json = wantsJson(headers);
+        return answer(submit(fromForm(form), json ? SubmitOptions.DEFAULT : SubmitOptions.TRANSIENT), json);
+    }
+
+    private Uni<Response> answer(Job job, boolean json) {
         return job.whenFinished()
                 // runs on the thread that finished the job (the generation thread): encoding stays off the event loop
                 .map(j -> imagesResponse(j, json))
@@ -160,7 +179,7 @@ public class DiffusionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Blocking // submitting may talk to a distributed queue backend
     public Multi<OutboundSseEvent> stream(byte[] body, @Context Sse sse) {
-        Job job = submit(body, SubmitOptions.DEFAULT);
+        Job job = submit(read(body), SubmitOptions.DEFAULT);
         return SseSupport.toSse(job.events(0), sse, mapper, config.jobs().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
@@ -190,7 +209,22 @@ public class DiffusionResource {
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submitJob(byte[] body, @Context UriInfo uri) {
-        Job job = submit(body, SubmitOptions.DEFAULT);
+        return accepted(submit(read(body), SubmitOptions.DEFAULT), uri);
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "Jobs")
+    @Operation(summary = "Submit a job (multipart)", description = "The fields of the JSON request as form fields; "
+            + "`image` and `mask` as file parts (PNG or JPEG).")
+    @Blocking // reads the uploaded parts
+    public Response submitJobForm(MultipartFormDataInput form, @Context UriInfo uri) {
+        return accepted(submit(fromForm(form), SubmitOptions.DEFAULT), uri);
+    }
+
+    private static Response accepted(Job job, UriInfo uri) {
         return Response.accepted(JobStatus.of(job))
                 .location(uri.getAbsolutePathBuilder().path(job.id()).build())
                 .type(MediaType.APPLICATION_JSON_TYPE)
@@ -342,15 +376,19 @@ public class DiffusionResource {
 
     // ---------------------------------------------------------------- helpers
 
-    private Job submit(byte[] body, SubmitOptions options) {
-        ImageRequest request = read(body);
-        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request);
+    private Job submit(ImageRequest request, SubmitOptions options) {
+        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request, ImageUploads.of(config));
         return Problems.submit(queue, resolved, options);
+    }
+
+    private ImageRequest fromForm(MultipartFormDataInput form) {
+        return ImageRequest.of(FormFields.read(form, IMAGE_FIELDS, ImageUploads.of(config)));
     }
 
     /** Parses the body ourselves: size limit, strict numbers, and every Jackson error mapped to a 400 problem. */
     private ImageRequest read(byte[] body) {
-        long max = config.rest().maxBodySize().asLongValue();
+        // the fields have max-body-size; an image and a mask in base64 have their own limit on top
+        long max = ImageUploads.of(config).jsonBodyLimit(config.rest().maxBodySize().asLongValue());
         if (body == null || body.length == 0) {
             throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
         }

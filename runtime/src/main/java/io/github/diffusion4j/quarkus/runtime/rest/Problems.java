@@ -53,6 +53,8 @@ public final class Problems {
     static Job submit(GenerationQueue queue, ImageRequests.Resolved resolved, SubmitOptions options) {
         try {
             return queue.submit(resolved.model(), resolved.request(), options);
+        } catch (io.github.diffusion4j.pipeline.InvalidRequestException e) {
+            throw new InvalidRequestException(fieldErrors(e));
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() != null ? e.getMessage() : "invalid value";
             Matcher m = SDK_FIELD.matcher(message);
@@ -60,6 +62,18 @@ public final class Problems {
             String rest = field.equals("request") ? message : message.substring(field.length() + 1);
             throw new InvalidRequestException(field, rest);
         }
+    }
+
+    /** The SDK's violations as REST field errors; its {@code initImage} is the REST request's {@code image}. */
+    static List<FieldError> fieldErrors(io.github.diffusion4j.pipeline.InvalidRequestException e) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        for (io.github.diffusion4j.pipeline.Violation v : e.violations()) {
+            String field = v.field().equals("initImage") ? "image" : v.field();
+            String message = v.message().startsWith(v.field() + " ")
+                    ? v.message().substring(v.field().length() + 1) : v.message();
+            errors.add(new FieldError(field, message));
+        }
+        return errors;
     }
 
     /** The problem response for {@code failure} on request path {@code instance}. */
