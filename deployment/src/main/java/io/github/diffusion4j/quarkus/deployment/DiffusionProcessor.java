@@ -2,10 +2,12 @@ package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.GenerationListener;
 import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.quarkus.runtime.ConfigNames;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.DiffusionRecorder;
+import io.github.diffusion4j.quarkus.runtime.GenerationHistory;
 import io.github.diffusion4j.quarkus.runtime.ModelLoader;
 import io.github.diffusion4j.quarkus.runtime.ModelName;
 import io.github.diffusion4j.quarkus.runtime.ModelSpec;
@@ -16,6 +18,7 @@ import io.github.diffusion4j.quarkus.runtime.config.DiffusionBuildTimeConfig.Mod
 import io.quarkus.arc.BeanDestroyer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.arc.processor.DotNames;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -83,6 +86,19 @@ class DiffusionProcessor {
                 .addBeanClasses(NoopGenerationStats.class, NoopGenerationObserver.class)
                 .setUnremovable()
                 .build();
+    }
+
+    /**
+     * Why: the pipelines hand every generation to the {@link GenerationListener} beans, looked up at run time, so none
+     * may be removed as unused; the history behind the Dev UI's jobs page exists in dev and test mode only.
+     */
+    @BuildStep
+    void listeners(LaunchModeBuildItem launchMode, BuildProducer<AdditionalBeanBuildItem> beans,
+            BuildProducer<UnremovableBeanBuildItem> unremovable) {
+        unremovable.produce(UnremovableBeanBuildItem.beanTypes(GenerationListener.class));
+        if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(GenerationHistory.class));
+        }
     }
 
     /**

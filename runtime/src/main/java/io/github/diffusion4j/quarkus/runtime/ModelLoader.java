@@ -46,7 +46,9 @@ public final class ModelLoader {
                 .cudaDeviceId(config.cudaDeviceId())
                 .cpuThreads(config.cpuThreads())
                 .limits(limits(config.limits()))
-                .previewInterval(config.previewInterval());
+                .previewInterval(config.previewInterval())
+                // metrics, the Dev UI and the application's own GenerationListener beans see every generation
+                .listener(new BeanGenerationListeners());
         config.scheduler().ifPresent(builder::defaultScheduler);
         if (config.width().isPresent() || config.height().isPresent()) {
             if (config.width().isEmpty() || config.height().isEmpty()) {
