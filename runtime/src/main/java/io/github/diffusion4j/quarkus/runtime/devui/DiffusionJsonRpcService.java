@@ -2,6 +2,7 @@ package io.github.diffusion4j.quarkus.runtime.devui;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.InvalidRequestException;
 import io.github.diffusion4j.pipeline.ModelInfo;
 import io.github.diffusion4j.pipeline.Violation;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
@@ -129,6 +130,23 @@ public class DiffusionJsonRpcService {
             return Multi.createFrom().item(JobRows.invalid(List.of(new Violation("model", String.valueOf(model),
                     "model must be one of " + models.names()))));
         }
+        GenerationRequest built;
+        try {
+            built = request(prompt, negativePrompt, scheduler, steps, guidanceScale, width, height, seed, previewInterval);
+        } catch (InvalidRequestException e) {
+            // the builder's own checks (size, guidance): shown like the model's
+            return Multi.createFrom().item(JobRows.invalid(e.violations()));
+        }
+        List<Violation> violations = pipeline.validate(built);
+        if (!violations.isEmpty()) {
+            return Multi.createFrom().item(JobRows.invalid(violations));
+        }
+        return pipeline.generate(built).map(PlaygroundEvents::of)
+                .onFailure().recoverWithItem(PlaygroundEvents::failure);
+    }
+
+    private static GenerationRequest request(String prompt, String negativePrompt, String scheduler, Integer steps,
+            Double guidanceScale, Integer width, Integer height, Long seed, Integer previewInterval) {
         GenerationRequest.Builder request = GenerationRequest.builder(prompt == null ? "" : prompt)
                 .negativePrompt(blankToNull(negativePrompt))
                 .scheduler(blankToNull(scheduler))
@@ -139,13 +157,7 @@ public class DiffusionJsonRpcService {
         if (width != null && height != null) {
             request.size(width, height);
         }
-        GenerationRequest built = request.build();
-        List<Violation> violations = pipeline.validate(built);
-        if (!violations.isEmpty()) {
-            return Multi.createFrom().item(JobRows.invalid(violations));
-        }
-        return pipeline.generate(built).map(PlaygroundEvents::of)
-                .onFailure().recoverWithItem(PlaygroundEvents::failure);
+        return request.build();
     }
 
     /** Queue depth and running generations. */
