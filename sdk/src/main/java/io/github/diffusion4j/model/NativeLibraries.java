@@ -33,7 +33,6 @@ public final class NativeLibraries {
     /** The cache folder this class pointed {@code onnxruntime.native.path} at, or null. */
     private static Path cachedFolder;
     private static boolean cudaPrepared;
-    private static boolean cpuPrepared;
 
     private NativeLibraries() {
     }
@@ -50,21 +49,6 @@ public final class NativeLibraries {
         }
         cudaPrepared = true;
         return prepare(true);
-    }
-
-    /**
-     * Makes ONNX Runtime's core libraries loadable without re-extraction: otherwise every JVM inflates the 32 MB
-     * {@code libonnxruntime.so} out of the jar into a temp folder before the first session (measured 0.4–1.3 s of
-     * each start on a busy host). Only the core libraries are copied; the CUDA provider is added to the same folder
-     * by {@link #prepareForCuda()} when a GPU is used (ONNX Runtime extracts a provider it does not find there from
-     * the jar, so a CPU-only cache never breaks CUDA). Same no-op rules as {@link #prepareForCuda()}.
-     */
-    public static synchronized Optional<Path> prepareForCpu() {
-        if (cpuPrepared || cudaPrepared) {
-            return Optional.ofNullable(currentFolder());
-        }
-        cpuPrepared = true;
-        return prepare(false);
     }
 
     private static Path currentFolder() {

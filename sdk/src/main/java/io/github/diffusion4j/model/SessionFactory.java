@@ -72,9 +72,10 @@ public final class SessionFactory implements AutoCloseable {
         }
         if (provider != ExecutionProvider.CPU) {
             NativeLibraries.prepareForCuda();
-        } else {
-            NativeLibraries.prepareForCpu();
         }
+        // The CPU natives are left to ONNX Runtime's own per-load extraction: a fixed cached path breaks every JVM
+        // that loads the library from a second class loader (Quarkus dev-mode reloads, QuarkusUnitTest suites:
+        // "Native Library ... already loaded in another classloader").
         CpuArena arena = CpuArena.fromProperty();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
