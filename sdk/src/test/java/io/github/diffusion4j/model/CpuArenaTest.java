@@ -14,13 +14,13 @@ class CpuArenaTest {
     }
 
     @Test
-    void shrinkIsTheDefaultAndThePropertyChooses() {
-        assertThat(CpuArena.fromProperty()).isEqualTo(CpuArena.SHRINK);
+    void onIsTheDefaultAndThePropertyChooses() {
+        assertThat(CpuArena.fromProperty()).isEqualTo(CpuArena.ON);
         System.setProperty(SessionFactory.CPU_ARENA_PROPERTY, " Off ");
         assertThat(CpuArena.fromProperty()).isEqualTo(CpuArena.OFF);
-        System.setProperty(SessionFactory.CPU_ARENA_PROPERTY, "on");
+        System.setProperty(SessionFactory.CPU_ARENA_PROPERTY, "shrink");
         try (SessionFactory factory = SessionFactory.create(ExecutionProvider.CPU, 0, 1)) {
-            assertThat(factory.cpuArena()).isEqualTo(CpuArena.ON);
+            assertThat(factory.cpuArena()).isEqualTo(CpuArena.SHRINK);
         }
     }
 

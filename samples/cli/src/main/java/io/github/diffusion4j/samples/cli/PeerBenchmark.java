@@ -7,8 +7,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +90,7 @@ final class PeerBenchmark implements Callable<Integer> {
     private Map<String, Double> spawn(String side) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xms512m", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), DiffusionCli.class.getName(), "peer-benchmark",
+                "-cp", classPath(), DiffusionCli.class.getName(), "peer-benchmark",
                 "--child", side, "--launch-ms", Long.toString(System.currentTimeMillis()),
                 "--model", model.model.toString(), "--threads", Integer.toString(model.threads),
                 "--provider", model.provider, "--images", Integer.toString(images), "--steps", Integer.toString(steps),
@@ -107,6 +111,25 @@ final class PeerBenchmark implements Callable<Integer> {
             throw new IllegalStateException("the " + side + " run failed (exit " + exit + "): " + String.join("\n", output));
         }
         return result;
+    }
+
+    /**
+     * This JVM's application class path; under {@code mvn exec:java} the classes come from a URL class loader and
+     * {@code java.class.path} is Maven's own.
+     */
+    private static String classPath() {
+        if (PeerBenchmark.class.getClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    throw new IllegalStateException("cannot use class path entry " + url, e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private int runChild() throws Exception {
