@@ -13,7 +13,7 @@ class GuidanceTest {
         // batch 1, rowSize 2: [uncond0, uncond1, cond0, cond1]
         float[] pred = {1f, 2f, 3f, 6f};
         float[] out = new float[2];
-        Generation.applyGuidance(pred, out, 1, 2, 7.5f, 0);
+        Guidance.apply(pred, out, 1, 2, 7.5f, 0);
         assertThat(out[0]).isCloseTo(1f + 7.5f * 2f, within(1e-6f));
         assertThat(out[1]).isCloseTo(2f + 7.5f * 4f, within(1e-6f));
     }
@@ -22,7 +22,7 @@ class GuidanceTest {
     void guidanceRescaleFollowsDiffusersRescaleNoiseCfg() {
         float[] pred = {0f, 1f, 2f, 3f, 1f, 1f, 3f, 5f};
         float[] out = new float[4];
-        Generation.applyGuidance(pred, out, 1, 4, 3f, 0.7);
+        Guidance.apply(pred, out, 1, 4, 3f, 0.7);
         // cfg = u + 3 (c - u) = [3, 1, 5, 9]; std_text (unbiased) of [1,1,3,5] and std_cfg of [3,1,5,9]
         double[] cfg = {3, 1, 5, 9};
         double stdText = std(new double[] {1, 1, 3, 5});

@@ -2,7 +2,7 @@ package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.quarkus.runtime.ConfigNames;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.DiffusionRecorder;

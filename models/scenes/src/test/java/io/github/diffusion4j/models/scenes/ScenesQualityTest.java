@@ -1,7 +1,7 @@
 package io.github.diffusion4j.models.scenes;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.GenerationResult;
 import org.junit.jupiter.api.AfterAll;

@@ -57,7 +57,8 @@ public interface DiffusionRuntimeConfig {
         Optional<String> path();
 
         /**
-         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU with one warning),
+         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU: one INFO line without
+         * an NVIDIA driver, a warning when the driver is there but CUDA does not load),
          * {@code cuda} (failing to load CUDA is a start-up error) or {@code cpu}.
          */
         @WithDefault("auto")
@@ -80,14 +81,16 @@ public interface DiffusionRuntimeConfig {
         /**
          * Denoising steps used when a request gives none. Default: what the model folder recommends (key
          * {@code _diffusion4j.recommended_steps} of its {@code model_index.json}; the embedded scenes model says 20,
-         * SD-Turbo would say 1), else 25.
+         * SD-Turbo would say 1), else the family's diffusers default (50 for SD 1.x/2.x and SDXL, 4 for LCM) — the
+         * same rule as the SDK.
          */
         OptionalInt steps();
 
         /**
          * Classifier-free guidance scale used when a request gives none; {@code 1} or less disables guidance. Default:
          * what the model folder recommends (key {@code _diffusion4j.recommended_guidance_scale} of its
-         * {@code model_index.json}; the embedded scenes model says 5), else 7.5.
+         * {@code model_index.json}; the embedded scenes model says 5), else the family's diffusers default (7.5 for
+         * SD 1.x/2.x, 5.0 for SDXL, 8.5 for LCM).
          */
         OptionalDouble guidanceScale();
 
