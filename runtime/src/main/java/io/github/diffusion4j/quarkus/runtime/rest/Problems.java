@@ -125,6 +125,14 @@ public final class Problems {
             }
             return b.build();
         }
+        if (unreadableBody(failure)) {
+            // Quarkus REST reading a body that is not what its Content-Type says (a multipart/form-data body without
+            // its boundary parts): the client's mistake, not the server's
+            LOG.debugf("Unreadable request body on %s: %s", instance, failure);
+            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400,
+                    "The request body cannot be read as its Content-Type says", instance,
+                    List.of(new FieldError("body", "cannot be read as its Content-Type says (malformed multipart/form-data?)"))));
+        }
         LOG.errorf(failure, "Unexpected failure serving %s", instance);
         return response(new Problem(TYPE_INTERNAL, "Internal error", 500,
                 "Unexpected " + failure.getClass().getSimpleName() + "; see the server log", instance, null));
@@ -206,5 +214,15 @@ public final class Problems {
             body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+    }
+
+    /** Whether reading the request failed on I/O (a body that is not what its Content-Type says). */
+    private static boolean unreadableBody(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
