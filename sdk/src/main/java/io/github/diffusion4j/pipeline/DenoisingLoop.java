@@ -214,7 +214,7 @@ final class DenoisingLoop {
             }
             ImageMetadata meta = new ImageMetadata(request.prompt(), params.classifierFree() ? request.negativePrompt() : "",
                     params.steps(), params.schedulerName(), params.guidance(), params.seed(), (int) shape[3],
-                    (int) shape[2], pipeline.name(), b, noiseName());
+                    (int) shape[2], pipeline.name(), b, noiseName(), pipeline.modelHashIfReady());
             images.add(new GeneratedImage(image, meta));
         }
         long end = System.nanoTime();

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,6 +77,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final ModelInfo info;
     private final List<GenerationListener> listeners;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
+    private final BackgroundModelHash modelHash;
     /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
     private final Object lifecycle = new Object();
     private boolean closed;
@@ -119,6 +121,8 @@ public final class DiffusionPipeline implements AutoCloseable {
                 descriptor.defaultScheduler(), descriptor.defaultSteps(), descriptor.defaultGuidance(),
                 descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
                 model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
+        // last: nothing after it can fail and leave the thread to nobody
+        this.modelHash = new BackgroundModelHash(name, model.folder().root());
     }
 
     /**
@@ -283,6 +287,21 @@ public final class DiffusionPipeline implements AutoCloseable {
         return info;
     }
 
+    /**
+     * A1111's {@code Model hash} of this model ({@link io.github.diffusion4j.image.ModelHash}), computed once on a
+     * background thread from the moment the pipeline is built. Completes exceptionally when the denoiser's weights
+     * cannot be read, or the pipeline was closed first. PNG metadata carries the hash from the first image decoded
+     * after it is known.
+     */
+    public CompletableFuture<String> modelHash() {
+        return modelHash.future();
+    }
+
+    /** The model hash if already computed, else null: what an image decoded now writes as {@code Model hash}. */
+    String modelHashIfReady() {
+        return modelHash.ifReady();
+    }
+
     public Limits limits() {
         return limits;
     }
@@ -401,6 +420,7 @@ public final class DiffusionPipeline implements AutoCloseable {
                 return;
             }
             closed = true;
+            modelHash.close();
             toCancel = new ArrayList<>(live);
             calledFromARun = runningThreads.containsKey(Thread.currentThread());
         }
