@@ -13,6 +13,7 @@ const fields = {
   scheduler: document.getElementById('scheduler'),
   size: document.getElementById('size'),
   seed: document.getElementById('seed'),
+  batchCount: document.getElementById('batchCount'),
 };
 
 /** API field → the input that shows its error; width and height share the size select. */
@@ -20,17 +21,26 @@ const FIELD_OF = { width: 'size', height: 'size' };
 
 const MAX_SEED = 0xffffffff; // what every noise source accepts (numpy's is 32-bit)
 
-/** Fills the model picker: each model with its family, the default first and selected. */
+/**
+ * Fills the model picker: each model with its family, its size multiple and how many schedulers it takes, the
+ * default first and selected.
+ */
 export function setModels(models) {
   fields.model.replaceChildren();
   for (const m of models) {
     const kind = m.inpaintingOnly ? ' · inpainting' : m.imageInput ? '' : ' · text only';
-    fields.model.add(new Option(`${m.name} · ${m.family ?? 'unknown family'}${kind}`, m.name, m.default, m.default));
+    const label = `${m.name} · ${m.family ?? 'unknown family'}${kind} · ×${m.sizeMultiple ?? 8} px`
+        + ` · ${(m.schedulers ?? []).length} schedulers`;
+    fields.model.add(new Option(label, m.name, m.default, m.default));
   }
 }
 
 export function selectedModel() {
   return fields.model.value;
+}
+
+export function selectModel(name) {
+  fields.model.value = name;
 }
 
 export function onModelChange(handler) {
@@ -136,24 +146,55 @@ export function read(editing = {}) {
     params.scheduler = fields.scheduler.value;
   }
   const seedText = fields.seed.value.trim();
-  return { params, seed: seedText === '' ? randomSeed() : seedText };
+  return { params, seed: seedText === '' ? randomSeed() : seedText, batchCount: Number(fields.batchCount.value) };
 }
 
-/** Puts an image's parameters back into the form (gallery reuse). */
+/** A scheduler name or A1111 label as a registry name: `Euler a` → `euler_a`, `DPM++ 2M Karras` → `dpmpp_2m_karras`. */
+function registryName(name) {
+  return name.trim().toLowerCase().replace(/\+\+/g, 'pp').replace(/[^a-z0-9]+/g, '_');
+}
+
+/**
+ * Selects a scheduler by name or A1111 label. A label with no option of that name (`PLMS`, a Karras variant) is
+ * added as it is: the server takes A1111's labels as scheduler names, and names it when it does not know one.
+ */
+function selectScheduler(name) {
+  const options = [...fields.scheduler.options];
+  const match = options.find((o) => o.value === name) ?? options.find((o) => o.value && o.value === registryName(name));
+  if (match) {
+    fields.scheduler.value = match.value;
+    return;
+  }
+  fields.scheduler.add(new Option(`${name} (A1111)`, name));
+  fields.scheduler.value = name;
+}
+
+/**
+ * Puts an image's parameters back into the form (gallery reuse, a dropped PNG). Undefined fields keep the form's
+ * value: an A1111 PNG need not carry all of them.
+ */
 export function apply(meta) {
   fields.prompt.value = meta.prompt ?? '';
   fields.negativePrompt.value = meta.negativePrompt ?? '';
-  fields.steps.value = String(meta.steps);
-  fields.guidanceScale.value = String(meta.guidanceScale);
-  fields.seed.value = String(meta.seed);
-  if ([...fields.scheduler.options].some((o) => o.value === meta.scheduler)) {
-    fields.scheduler.value = meta.scheduler;
+  if (meta.steps !== undefined) {
+    fields.steps.value = String(meta.steps);
   }
-  const size = `${meta.width}x${meta.height}`;
-  if (![...fields.size.options].some((o) => o.value === size)) {
-    fields.size.add(new Option(`${meta.width} × ${meta.height}`, size));
+  if (meta.guidanceScale !== undefined) {
+    fields.guidanceScale.value = String(meta.guidanceScale);
   }
-  fields.size.value = size;
+  if (meta.seed !== undefined) {
+    fields.seed.value = String(meta.seed);
+  }
+  if (meta.scheduler) {
+    selectScheduler(meta.scheduler);
+  }
+  if (meta.width !== undefined && meta.height !== undefined) {
+    const size = `${meta.width}x${meta.height}`;
+    if (![...fields.size.options].some((o) => o.value === size)) {
+      fields.size.add(new Option(`${meta.width} × ${meta.height}`, size));
+    }
+    fields.size.value = size;
+  }
   clearErrors();
 }
 

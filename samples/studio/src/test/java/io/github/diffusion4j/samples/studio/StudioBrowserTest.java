@@ -120,12 +120,9 @@ class StudioBrowserTest {
         return driver().findElement(By.id(id));
     }
 
-    /** Opens the page fresh (empty gallery) and waits until the model's options are loaded. */
+    /** Opens the page with an empty history and waits until the model's options are loaded. */
     private void open() {
-        driver().get(page.toString());
-        js("sessionStorage.clear()");
-        driver().navigate().refresh();
-        until("the page to load the model options", d -> "true".equals(js("return document.body.dataset.ready ?? null")));
+        new StudioPage(driver(), page).openEmpty();
     }
 
     private void setValue(String id, String value) {
