@@ -149,31 +149,39 @@ export function read(editing = {}) {
   return { params, seed: seedText === '' ? randomSeed() : seedText, batchCount: Number(fields.batchCount.value) };
 }
 
-/** A scheduler name or A1111 label as a registry name: `Euler a` → `euler_a`, `DPM++ 2M Karras` → `dpmpp_2m_karras`. */
-function registryName(name) {
-  return name.trim().toLowerCase().replace(/\+\+/g, 'pp').replace(/[^a-z0-9]+/g, '_');
+/**
+ * A scheduler name or A1111 label as a registry name: `Euler a` → `euler_a`, `DPM++ 2M` → `dpmpp_2m`. `PLMS` is
+ * A1111's name for what diffusers calls PNDM with skip_prk_steps (Stable Diffusion's configuration, see the SDK's
+ * A1111Samplers).
+ */
+function registryName(label) {
+  const name = label.trim().toLowerCase().replace(/\+\+/g, 'pp').replace(/[^a-z0-9]+/g, '_');
+  return name === 'plms' ? 'pndm' : name;
 }
 
 /**
- * Selects a scheduler by name or A1111 label. A label with no option of that name (`PLMS`, a Karras variant) is
- * added as it is: the server takes A1111's labels as scheduler names, and names it when it does not know one.
+ * Selects a scheduler given by name or A1111 label; returns a note when it is not exactly the one asked for. A Karras
+ * variant (`DPM++ 2M Karras`) selects its base scheduler: the API has no per-request sigma schedule.
  */
-function selectScheduler(name) {
-  const options = [...fields.scheduler.options];
-  const match = options.find((o) => o.value === name) ?? options.find((o) => o.value && o.value === registryName(name));
-  if (match) {
-    fields.scheduler.value = match.value;
-    return;
+function selectScheduler(label) {
+  const options = [...fields.scheduler.options].map((o) => o.value).filter((v) => v !== '');
+  const exact = registryName(label);
+  const base = exact.replace(/_karras$/, '');
+  const found = options.find((v) => v === label || v === exact) ?? options.find((v) => v === base);
+  if (!found) {
+    fields.scheduler.value = '';
+    return `sampler ${label} is not available here: the model's default is used`;
   }
-  fields.scheduler.add(new Option(`${name} (A1111)`, name));
-  fields.scheduler.value = name;
+  fields.scheduler.value = found;
+  return found === base && base !== exact ? `${label} without its Karras schedule: ${found}` : null;
 }
 
 /**
  * Puts an image's parameters back into the form (gallery reuse, a dropped PNG). Undefined fields keep the form's
- * value: an A1111 PNG need not carry all of them.
+ * value: an A1111 PNG need not carry all of them. Returns the notes on what could not be applied exactly.
  */
 export function apply(meta) {
+  const notes = [];
   fields.prompt.value = meta.prompt ?? '';
   fields.negativePrompt.value = meta.negativePrompt ?? '';
   if (meta.steps !== undefined) {
@@ -185,8 +193,9 @@ export function apply(meta) {
   if (meta.seed !== undefined) {
     fields.seed.value = String(meta.seed);
   }
-  if (meta.scheduler) {
-    selectScheduler(meta.scheduler);
+  const schedulerNote = meta.scheduler ? selectScheduler(meta.scheduler) : null;
+  if (schedulerNote) {
+    notes.push(schedulerNote);
   }
   if (meta.width !== undefined && meta.height !== undefined) {
     const size = `${meta.width}x${meta.height}`;
@@ -196,6 +205,7 @@ export function apply(meta) {
     fields.size.value = size;
   }
   clearErrors();
+  return notes;
 }
 
 export function clearErrors() {

@@ -111,14 +111,14 @@ export async function init(choose, useAsInit) {
   render();
 }
 
-export async function add(entry) {
-  let kept = entry;
-  try {
-    kept = await history.add(entry);
-  } catch {
-    // storage full or disabled: still shown for this page
-  }
-  entries.unshift(kept);
+/** Shows `entry` at once, then keeps it in IndexedDB (storage full or disabled: it lives with the page). */
+export function add(entry) {
+  entries.unshift(entry);
   entries.length = Math.min(entries.length, history.MAX_ITEMS);
   render();
+  // how many are still being written: a reload before they are would lose them (the tests wait for 0)
+  list.dataset.saving = String(Number(list.dataset.saving ?? 0) + 1);
+  history.add(entry).catch(() => {}).finally(() => {
+    list.dataset.saving = String(Number(list.dataset.saving) - 1);
+  });
 }

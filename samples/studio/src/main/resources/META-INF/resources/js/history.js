@@ -39,15 +39,14 @@ export async function load() {
   return all.reverse();
 }
 
-/** Keeps `entry` (a structured-cloneable object); returns it with its `key`. Drops the oldest past the limit. */
+/** Keeps `entry` (a structured-cloneable object); drops the oldest past the limit. */
 export async function add(entry) {
   const images = await store('readwrite');
-  const key = await request(images.add(entry));
+  await request(images.add(entry));
   const keys = await request(images.getAllKeys());
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_ITEMS))) {
     images.delete(old);
   }
-  return { ...entry, key };
 }
 
 export async function clear() {

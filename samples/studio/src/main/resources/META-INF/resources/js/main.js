@@ -236,9 +236,11 @@ function loadSettings(settings, fileName) {
     form.selectModel(settings.model);
     useModel(settings.model);
   }
-  form.apply(settings);
-  const note = settings.model && !sameModel ? ` (made with model ${settings.model}, not on this server)` : '';
-  stage.idle(`Settings loaded from ${fileName}${note}`);
+  const notes = form.apply(settings);
+  if (settings.model && !sameModel) {
+    notes.unshift(`made with model ${settings.model}, not on this server`);
+  }
+  stage.idle(`Settings loaded from ${fileName}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
 }
 
 async function useAsInit(entry) {

@@ -11,40 +11,63 @@ const list = document.getElementById('queue');
 const summary = document.getElementById('queue-count');
 let timer = null;
 
-/** `jobs`: [{ id, params, seed, batch, state, position, step, steps }]; `cancel(job)`: the Cancel button. */
+function row(job, cancel) {
+  const li = document.createElement('li');
+  li.className = 'queue-item';
+  li.dataset.jobId = job.id;
+  const what = document.createElement('span');
+  what.className = 'queue-what';
+  const batch = job.batch.count > 1 ? ` (${job.batch.index + 1} of ${job.batch.count})` : '';
+  what.textContent = `${job.params.prompt || '(empty prompt)'}${batch} · seed ${job.seed}`;
+  const state = document.createElement('span');
+  state.className = 'queue-state';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button ghost queue-cancel';
+  button.textContent = 'Cancel';
+  button.setAttribute('aria-label', `Cancel ${what.textContent}`);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    cancel(job);
+  });
+  li.append(what, state, button);
+  return li;
+}
+
+function stateText(job) {
+  if (job.state === 'completed') {
+    return 'Finished · shown next';
+  }
+  if (job.state === 'running') {
+    return job.steps > 0 ? `Running · step ${job.step}/${job.steps}` : 'Running';
+  }
+  return job.position ? `Queued · position ${job.position}` : 'Queued';
+}
+
+/**
+ * Shows `jobs` ([{ id, params, seed, batch, state, position, step, steps }]); `cancel(job)` is the Cancel button.
+ * Rows are kept per job and updated in place, so that a button under the pointer or the keyboard stays the same.
+ */
 export function render(jobs, cancel) {
   panel.hidden = jobs.length === 0;
   summary.textContent = jobs.length === 0 ? '' : `${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
-  list.replaceChildren(...jobs.map((job) => {
-    const li = document.createElement('li');
-    li.className = 'queue-item';
-    li.dataset.jobId = job.id;
+  const rows = new Map([...list.children].map((li) => [li.dataset.jobId, li]));
+  const wanted = jobs.map((job) => {
+    const li = rows.get(job.id) ?? row(job, cancel);
     li.dataset.state = job.state;
-    const what = document.createElement('span');
-    what.className = 'queue-what';
-    const batch = job.batch.count > 1 ? ` (${job.batch.index + 1} of ${job.batch.count})` : '';
-    what.textContent = `${job.params.prompt || '(empty prompt)'}${batch} · seed ${job.seed}`;
-    const state = document.createElement('span');
-    state.className = 'queue-state';
-    if (job.state === 'completed') {
-      state.textContent = 'Finished · shown next';
-    } else if (job.state === 'running') {
-      state.textContent = job.steps > 0 ? `Running · step ${job.step}/${job.steps}` : 'Running';
-    } else {
-      state.textContent = job.position ? `Queued · position ${job.position}` : 'Queued';
-    }
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button ghost queue-cancel';
-    button.textContent = 'Cancel';
-    button.setAttribute('aria-label', `Cancel ${what.textContent}`);
-    button.addEventListener('click', () => {
-      button.disabled = true;
-      cancel(job);
-    });
-    li.append(what, state, button);
+    li.querySelector('.queue-state').textContent = stateText(job);
     return li;
-  }));
+  });
+  for (const [id, li] of rows) {
+    if (!jobs.some((job) => job.id === id)) {
+      li.remove();
+    }
+  }
+  wanted.forEach((li, index) => {
+    if (list.children[index] !== li) {
+      list.insertBefore(li, list.children[index] ?? null);
+    }
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ package io.github.diffusion4j.samples.studio;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,7 +51,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudioBrowserTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = StudioPage.WAIT;
     private static final Path TARGET = Paths.get("target");
 
     /**
@@ -79,6 +80,12 @@ class StudioBrowserTest {
     static void startBrowser() throws IOException {
         Files.createDirectories(TARGET);
         session = Browser.start(1366, 900);
+    }
+
+    /** A failed test must not leave its jobs in the server's queue in front of the next test's. */
+    @AfterEach
+    void cancelLeftoverJobs() {
+        new StudioPage(driver(), page).cancelPageJobs();
     }
 
     @AfterAll

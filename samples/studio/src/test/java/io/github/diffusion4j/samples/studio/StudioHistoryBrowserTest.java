@@ -4,6 +4,7 @@ import io.github.diffusion4j.image.Images;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +33,12 @@ class StudioHistoryBrowserTest {
     @BeforeAll
     static void startBrowser() {
         session = Browser.start(1366, 900);
+    }
+
+    /** A failed test must not leave its jobs in the server's queue in front of the next test's. */
+    @AfterEach
+    void cancelLeftoverJobs() {
+        new StudioPage(session.driver(), url).cancelPageJobs();
     }
 
     @AfterAll
@@ -77,6 +84,7 @@ class StudioHistoryBrowserTest {
         assertThat(copy.getText()).isEqualTo("Copied");
 
         // a reload (and a new visit) keeps the history, images and parameters
+        page.until("the history written", d -> "0".equals(page.byId("gallery").getAttribute("data-saving")));
         page.load();
         page.until("the history after the reload", d -> page.galleryCount() == 2);
         List<WebElement> kept = page.all("#gallery .gallery-item");

@@ -25,7 +25,7 @@ import java.util.function.Function;
  */
 final class StudioPage {
 
-    static final Duration WAIT = Duration.ofSeconds(120);
+    static final Duration WAIT = Duration.ofSeconds(180);
     static final Path TARGET = Paths.get("target");
 
     private final ChromeDriver driver;
@@ -100,6 +100,18 @@ final class StudioPage {
             byId("history-clear").click();
         }
         until("an empty history", d -> all("#gallery li").isEmpty());
+    }
+
+    /**
+     * Cancels this page's unfinished jobs on the server (after a failed test, so that the next test does not wait
+     * behind them in the server's queue).
+     */
+    void cancelPageJobs() {
+        asyncJs("""
+                const done = arguments[arguments.length - 1];
+                const ids = [...document.querySelectorAll('#queue li[data-job-id]')].map((li) => li.dataset.jobId);
+                Promise.all(ids.map((id) => fetch('/diffusion/v1/jobs/' + id, { method: 'DELETE' })))
+                    .then(() => done(), () => done());""");
     }
 
     int galleryCount() {

@@ -3,6 +3,7 @@ package io.github.diffusion4j.samples.studio;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,6 +37,12 @@ class StudioQueueBrowserTest {
     @BeforeAll
     static void startBrowser() {
         session = Browser.start(1366, 900);
+    }
+
+    /** A failed test must not leave its jobs in the server's queue in front of the next test's. */
+    @AfterEach
+    void cancelLeftoverJobs() {
+        new StudioPage(session.driver(), url).cancelPageJobs();
     }
 
     @AfterAll
