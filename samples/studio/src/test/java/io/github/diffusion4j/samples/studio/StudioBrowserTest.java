@@ -15,7 +15,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -109,18 +108,7 @@ class StudioBrowserTest {
 
     /** Waits for {@code condition}; on a timeout, a screenshot of the page shows why (also on CI). */
     private void until(String what, Function<WebDriver, Boolean> condition) {
-        try {
-            waiting().until(condition);
-        } catch (TimeoutException e) {
-            String name = "failure-" + what.replaceAll("[^a-zA-Z0-9]+", "-") + ".png";
-            try {
-                screenshot(name);
-            } catch (IOException | RuntimeException screenshotFailure) {
-                e.addSuppressed(screenshotFailure);
-            }
-            throw new AssertionError("Timed out waiting for " + what + "; status: '" + byId("status").getText()
-                    + "', form error: '" + byId("form-error").getText() + "'; see target/" + name, e);
-        }
+        new StudioPage(driver(), page).until(what, condition);
     }
 
     private WebElement byId(String id) {
