@@ -19,7 +19,14 @@ final class BackgroundModelHash implements AutoCloseable {
     private final CompletableFuture<String> hash = new CompletableFuture<>();
     private final Thread thread;
 
-    BackgroundModelHash(String modelName, Path modelFolder) {
+    /** Starts hashing, or with {@code enabled} false only records that there is no hash. */
+    BackgroundModelHash(String modelName, Path modelFolder, boolean enabled) {
+        if (!enabled) {
+            thread = null;
+            hash.completeExceptionally(new IllegalStateException("The Model hash of '" + modelName
+                    + "' is not computed (DiffusionPipeline.Builder.modelHash(false))"));
+            return;
+        }
         thread = new Thread(() -> compute(modelName, modelFolder), "diffusion4j-model-hash-" + modelName);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -54,6 +61,8 @@ final class BackgroundModelHash implements AutoCloseable {
     /** Stops hashing if it still runs (the file is read in chunks, each checks for the interrupt). */
     @Override
     public void close() {
-        thread.interrupt();
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

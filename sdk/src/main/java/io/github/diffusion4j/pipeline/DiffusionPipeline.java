@@ -122,7 +122,7 @@ public final class DiffusionPipeline implements AutoCloseable {
                 descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
                 model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
         // last: nothing after it can fail and leave the thread to nobody
-        this.modelHash = new BackgroundModelHash(name, model.folder().root());
+        this.modelHash = new BackgroundModelHash(name, model.folder().root(), b.modelHash);
     }
 
     /**
@@ -479,6 +479,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private String defaultScheduler;
         private int previewInterval = 1;
         private final List<GenerationListener> listeners = new ArrayList<>();
+        private boolean modelHash = true;
 
         private Builder(Path modelDir) {
             this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
@@ -565,6 +566,16 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
 
         /** A preview every N steps when a request does not say; 0 = none; default 1. */
+        /**
+         * Whether to compute A1111's {@code Model hash} on a background thread from the load on (default true): it
+         * reads the denoiser's weights once, about 2 s per GB. Off for a benchmark's first runs; PNGs then carry no
+         * {@code Model hash}.
+         */
+        public Builder modelHash(boolean enabled) {
+            this.modelHash = enabled;
+            return this;
+        }
+
         public Builder previewInterval(int previewInterval) {
             if (previewInterval < 0) {
                 throw new IllegalArgumentException("previewInterval must be at least 0, got " + previewInterval);

@@ -40,6 +40,17 @@ class ModelHashInPngTest {
     }
 
     @Test
+    void offInTheBuilderNoHashIsComputedNorWritten() throws Exception {
+        try (DiffusionPipeline pipeline = DiffusionPipeline.builder(TestModels.model("optimum-new"))
+                .provider(io.github.diffusion4j.model.ExecutionProvider.CPU).cpuThreads(1).modelHash(false).build()) {
+            assertThat(pipeline.modelHash()).isCompletedExceptionally();
+            GeneratedImage image = pipeline.generateBlocking(request()).image();
+            assertThat(image.metadata().modelHash()).isNull();
+            assertThat(Images.readParameters(image.png())).doesNotContain("Model hash").contains("Model: optimum-new");
+        }
+    }
+
+    @Test
     void closingThePipelineEndsTheHashThread() throws Exception {
         DiffusionPipeline pipeline = TestModels.pipeline("optimum-new");
         pipeline.close();
