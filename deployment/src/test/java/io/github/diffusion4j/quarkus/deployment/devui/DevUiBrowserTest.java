@@ -9,11 +9,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,7 @@ class DevUiBrowserTest {
             cardHasLogoAndGuide(browser, js, base);
             playgroundStreamsPreviews(browser, js, base);
             rejectedFieldsShowTheirErrors(browser, js);
+            cancelStopsTheGeneration(browser, js);
             jobsPageListsAndStreams(browser, js, base);
         }
     }
@@ -125,6 +129,7 @@ class DevUiBrowserTest {
         assertThat(((Number) done.get("before")).intValue()).isGreaterThanOrEqualTo(4);
         assertThat(((Number) done.get("previews")).intValue()).isEqualTo(((Number) done.get("before")).intValue());
         assertThat(((Number) done.get("progress")).doubleValue()).isEqualTo(1.0);
+        screenshot(browser, "devui-playground.png");
     }
 
     private void rejectedFieldsShowTheirErrors(Chromium.Session browser, JavascriptExecutor js) {
@@ -145,6 +150,28 @@ class DevUiBrowserTest {
         assertThat((String) errors.get("guidance")).isNotBlank();
     }
 
+    private void cancelStopsTheGeneration(Chromium.Session browser, JavascriptExecutor js) {
+        js.executeScript(DEEP + """
+                const root = deep(document, 'qwc-diffusion4j-playground').shadowRoot;
+                root.querySelector('#width').value = '64';
+                root.querySelector('#guidanceScale').value = '5';
+                root.querySelector('#steps').value = '150';
+                root.querySelector('#prompt').value = 'a long walk';
+                window.__previews = [];
+                root.querySelector('#generate').click();""");
+        await(browser, js, "return window.__previews.length > 0 ? true : null;");
+        js.executeScript(DEEP + "deep(document, 'qwc-diffusion4j-playground').shadowRoot.querySelector('#cancel').click();");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> after = (Map<String, Object>) await(browser, js, DEEP + """
+                const root = deep(document, 'qwc-diffusion4j-playground').shadowRoot;
+                return { status: root.querySelector('#status').textContent,
+                    generateEnabled: !root.querySelector('#generate').disabled,
+                    image: !!root.querySelector('img.result') };""");
+        assertThat(after.get("status")).isEqualTo("Cancelled");
+        assertThat(after.get("generateEnabled")).isEqualTo(true);
+        assertThat(after.get("image")).isEqualTo(false);
+    }
+
     private void jobsPageListsAndStreams(Chromium.Session browser, JavascriptExecutor js, String base) {
         browser.driver().get(base + PAGES + "recent-jobs");
         String rows = DEEP + """
@@ -160,6 +187,9 @@ class DevUiBrowserTest {
             assertThat(((Number) job.get("seed")).longValue()).isEqualTo(7L);
             assertThat((String) job.get("thumbnail")).startsWith("data:image/png;base64,");
         });
+        // the playground's Cancel stopped its generation on the server: it ends as cancelled, not completed
+        assertThat(await(browser, js, rows.replace("return grid && grid.items ?", "return grid && grid.items && "
+                + "grid.items.some(j => j.prompt === 'a long walk' && j.state === 'cancelled') ?"))).isNotNull();
         // with the page open, the application generates through its injected pipeline: the row arrives by itself
         RestAssured.given().queryParam("prompt", "a blue square").queryParam("seed", 11).get(base + "/injected")
                 .then().statusCode(200).contentType("image/png");
@@ -172,6 +202,16 @@ class DevUiBrowserTest {
             assertThat(((Number) job.get("seed")).longValue()).isEqualTo(11L);
             assertThat((String) job.get("text")).contains("a blue square");
         });
+        screenshot(browser, "devui-jobs.png");
+    }
+
+    /** Kept in target/ for a look at what the test saw (CI keeps it with the reports). */
+    private static void screenshot(Chromium.Session browser, String name) {
+        try {
+            Files.write(Path.of("target", name), browser.driver().getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            LOG.warnf("Could not write target/%s: %s", name, e.getMessage());
+        }
     }
 
     private static int freePort() {
