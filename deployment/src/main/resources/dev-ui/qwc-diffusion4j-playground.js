@@ -27,7 +27,7 @@ export class QwcDiffusion4jPlayground extends LitElement {
         :host { display: flex; gap: 24px; padding: 12px; flex-wrap: wrap; }
         .form { display: flex; flex-direction: column; gap: 4px; width: 30em; }
         .pair { display: flex; gap: 8px; }
-        .pair > * { flex: 1; }
+        .pair > * { flex: 1; min-width: 0; }
         .buttons { display: flex; gap: 8px; margin-top: 8px; }
         .output { display: flex; flex-direction: column; gap: 8px; min-width: 320px; }
         .images { display: flex; gap: 8px; flex-wrap: wrap; }
