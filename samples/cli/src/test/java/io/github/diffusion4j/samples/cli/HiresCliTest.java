@@ -28,10 +28,10 @@ class HiresCliTest {
     void hiresFixUpscalesAndRecordsItsSettings(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("out.png");
         String err = stderrOf(() -> assertThat(DiffusionCli.execute("generate", "--model", model(), "--provider", "cpu",
-                "--prompt", "a fox", "--steps", "3", "--seed", "5", "--width", "64", "--height", "64",
+                "--prompt", "a fox", "--steps", "3", "--scheduler", "euler", "--seed", "5", "--width", "64", "--height", "64",
                 "--hires-scale", "2", "--hires-strength", "0.5", "--hires-steps", "4", "--hires-upscaler",
                 "latent-nearest", "--out", out.toString())).isZero());
-        assertThat(err).contains("hires, seed 5, 128x128, 5 steps");
+        assertThat(err).contains("hires, seed 5, 128x128, 5 steps, euler");
         BufferedImage result = ImageIO.read(out.toFile());
         assertThat(result.getWidth()).isEqualTo(128);
         String parameters = Images.readParameters(Files.readAllBytes(out));
