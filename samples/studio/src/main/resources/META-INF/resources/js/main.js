@@ -4,6 +4,7 @@ import { ApiError, cancelJob, followJob, getJob, getJson, submitJob } from './ap
 import * as edit from './edit.js';
 import * as form from './form.js';
 import * as gallery from './gallery.js';
+import * as hires from './hires.js';
 import { pacer } from './pacer.js';
 import * as stage from './stage.js';
 
@@ -40,7 +41,7 @@ async function generate() {
   }
   busy = true;
   form.clearErrors();
-  const { params, seed } = form.read(edit.read());
+  const { params, seed } = form.read({ ...edit.read(), ...hires.read() });
   setRunning(true);
   let job;
   try {
@@ -152,6 +153,7 @@ async function useAsInit(entry) {
 
 async function init() {
   form.onSubmit(generate);
+  hires.init();
   edit.init((width, height) => form.offerSize(width, height, models.get(form.selectedModel())));
   form.onModelChange(useModel);
   form.onRandomiseSeed();
