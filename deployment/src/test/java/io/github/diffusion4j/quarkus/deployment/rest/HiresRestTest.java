@@ -52,6 +52,29 @@ class HiresRestTest {
     }
 
     @Test
+    void theStreamShowsBothPassesInOneProgress() {
+        java.util.List<JsonNode> steps = new java.util.ArrayList<>();
+        String started = null;
+        try (RestTestSupport.SseReader sse = new RestTestSupport.SseReader(post(base, API + "/images/stream",
+                "{\"prompt\":\"a fox\",\"seed\":2,\"width\":64,\"height\":64,\"steps\":3,\"scheduler\":\"euler\","
+                        + "\"hires\":{\"scale\":1.5,\"strength\":0.5,\"steps\":4}}").build())) {
+            assertThat(sse.status()).isEqualTo(200);
+            for (RestTestSupport.Sse e = sse.next(); e != null; e = sse.next()) {
+                if ("step".equals(e.event())) {
+                    steps.add(e.json());
+                } else if ("started".equals(e.event())) {
+                    started = e.data();
+                }
+            }
+        }
+        assertThat(started).as("both passes' steps, the final size").contains("\"steps\":5", "\"width\":96");
+        assertThat(steps).extracting(s -> s.get("phase").asText())
+                .containsExactly("txt2img", "txt2img", "txt2img", "hires", "hires");
+        assertThat(steps).extracting(s -> s.get("index").asInt()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(steps).allSatisfy(s -> assertThat(s.get("total").asInt()).isEqualTo(5));
+    }
+
+    @Test
     void multipartHiresFieldsRunAJob() throws InterruptedException {
         HttpResponse<String> submitted = send(new Multipart().text("prompt", "a fox").text("seed", "3")
                 .text("width", "64").text("height", "64").text("hires.width", "96").text("hires.height", "96")
