@@ -141,4 +141,31 @@ class HiresFixTest {
                         1.55859375f, 1.44140625f, 1.7734375f, 2.3203125f, 2.65234375f, 2.10546875f, 2.4375f, 2.984375f,
                         3.31640625f);
     }
+
+    @Test
+    void pixelUpscalersArePillowsResize() {
+        // /usr/bin/python3 (Pillow 9.4.0): a = (np.arange(60).reshape(4, 5, 3) * 37 % 256).astype(np.uint8);
+        // Image.fromarray(a, "RGB").resize(size, resample=BICUBIC | LANCZOS), pixels as 0xRRGGBB
+        int[] source = {9546, 7312569, 14549800, 5075607, 12378374, 2838645, 10141668, 601683, 7904706, 15141937,
+                5667744, 12970511, 3430782, 10733805, 1193820, 8496843, 15734074, 6259881, 13562648, 4022919};
+        BufferedImage image = io.github.diffusion4j.image.Images.fromRgb(source, 5, 4);
+        assertThat(rgb(PixelResize.resize(image, 3, 2, HiresFix.Upscaler.BICUBIC)))
+                .containsExactly(4747657, 7494013, 10123871, 9930620, 8359288, 7045756);
+        assertThat(rgb(PixelResize.resize(image, 3, 2, HiresFix.Upscaler.LANCZOS)))
+                .containsExactly(4748164, 7429766, 9925983, 9929851, 8623222, 6914433);
+        int[] bicubicUp = rgb(PixelResize.resize(image, 7, 9, HiresFix.Upscaler.BICUBIC));
+        assertThat(bicubicUp).hasSize(63).startsWith(6976, 3238286, 9990807, 15859748, 7161214, 7254363, 12516352)
+                .endsWith(6523053, 12446502, 10141492, 3759762);
+        int[] lanczosUp = rgb(PixelResize.resize(image, 7, 9, HiresFix.Upscaler.LANCZOS));
+        assertThat(lanczosUp).startsWith(5178, 2322060, 11498637, 16646180, 7483520, 6406750, 12254976)
+                .endsWith(6523053, 12516377, 10730279, 4151452);
+    }
+
+    private static int[] rgb(BufferedImage image) {
+        int[] out = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        for (int i = 0; i < out.length; i++) {
+            out[i] &= 0xFFFFFF;
+        }
+        return out;
+    }
 }
