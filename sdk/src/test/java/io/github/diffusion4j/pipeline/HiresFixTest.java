@@ -100,6 +100,27 @@ class HiresFixTest {
         assertThat(back.hires().toHiresFix(back.denoisingStrength())).contains(request.hires());
     }
 
+    /** The second pass is the family's own img2img (SDXL time ids at the target size, flow matching's scale_noise). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sdxl-base", "sd3", "flux-schnell"})
+    void everyFamilyRunsBothPasses(String fixture) {
+        try (DiffusionPipeline family = TestModels.pipeline(fixture)) {
+            int w = family.descriptor().defaultWidth();
+            int h = family.descriptor().defaultHeight();
+            GenerationRequest request = GenerationRequest.builder("a red circle").steps(4).seed(2L)
+                    .hires(HiresFix.scale(2).withStrength(0.5).withUpscaler(HiresFix.Upscaler.LATENT_BICUBIC)).build();
+            List<GenerationEvent> events = family.generate(request).collect().asList().await()
+                    .atMost(Duration.ofSeconds(120));
+            assertThat(events.stream().filter(GenerationEvent.Step.class::isInstance)
+                    .map(e -> ((GenerationEvent.Step) e).phase()).distinct()).containsExactly("txt2img", "hires");
+            GenerationResult result = ((GenerationEvent.Completed) events.get(events.size() - 1)).result();
+            assertThat(result.image().image().getWidth()).isEqualTo(2 * w);
+            assertThat(result.image().image().getHeight()).isEqualTo(2 * h);
+            assertThat(result.image().metadata().toA1111Parameters()).contains("Size: " + w + "x" + h,
+                    "Hires upscale: 2", "Hires upscaler: Latent (bicubic)");
+        }
+    }
+
     @Test
     void cancelInTheSecondPassStopsWithinAStep() throws Exception {
         int before = DirectTensor.openTensors();
