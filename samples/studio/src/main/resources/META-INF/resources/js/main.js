@@ -5,6 +5,7 @@ import { ApiError, cancelJob, followJob, getJob, getJson, submitJob } from './ap
 import * as edit from './edit.js';
 import * as form from './form.js';
 import * as gallery from './gallery.js';
+import * as hires from './hires.js';
 import { pacer } from './pacer.js';
 import * as queue from './queue.js';
 import * as settingsDrop from './settings-drop.js';
@@ -53,7 +54,7 @@ async function generate() {
     return;
   }
   form.clearErrors();
-  const { params, seed, batchCount } = form.read(edit.read());
+  const { params, seed, batchCount } = form.read({ ...edit.read(), ...hires.read() });
   const seeds = seedsOf(seed, batchCount);
   submitting = true;
   refresh();
@@ -250,6 +251,7 @@ async function useAsInit(entry) {
 
 async function init() {
   form.onSubmit(generate);
+  hires.init();
   edit.init((width, height) => form.offerSize(width, height, models.get(form.selectedModel())));
   form.onModelChange(useModel);
   form.onRandomiseSeed();

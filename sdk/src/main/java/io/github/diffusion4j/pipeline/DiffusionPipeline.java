@@ -204,7 +204,7 @@ public final class DiffusionPipeline implements AutoCloseable {
             }
         }, BackPressureStrategy.BUFFER);
         return listeners.isEmpty() ? events : Observation.observe(events, listeners, new GenerationListener.Generation(
-                name, descriptor.family(), request.initImage() == null ? "txt2img"
+                name, descriptor.family(), request.hires() != null ? "hires" : request.initImage() == null ? "txt2img"
                 : request.initImage().masked() ? "inpaint" : "img2img", request));
     }
 
@@ -349,7 +349,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
         return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
-                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength());
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.hires());
     }
 
     /**
@@ -358,11 +358,18 @@ public final class DiffusionPipeline implements AutoCloseable {
      */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
                     boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength) {
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, HiresFix.Plan hires) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);
             return s != null ? s : pipeline.newScheduler(schedulerName, request.eta());
+        }
+
+        /** The hires fix's second pass: this request at the target size, steps and scheduler, without a hires fix. */
+        Resolved hiresPass() {
+            return new Resolved(request, hires.width(), hires.height(), hires.steps(), guidance, classifierFree,
+                    hires.scheduler(), new AtomicReference<>(), seed, previewInterval, noiseSource, maxSequenceLength,
+                    null);
         }
     }
 

@@ -38,6 +38,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    HiresOptions hires = new HiresOptions();
+
     @Option(names = {"-p", "--prompt"}, description = "What to draw (required unless --from-png gives it).")
     String prompt;
 
@@ -132,6 +135,7 @@ final class GenerateCommand implements Callable<Integer> {
             builder.batchSize(batch);
         }
         builder.initImage(initImage());
+        builder.hires(hires.toHiresFix(builder.build().hires()));
         return sampling.applyTo(builder).previewInterval(0).build();
     }
 

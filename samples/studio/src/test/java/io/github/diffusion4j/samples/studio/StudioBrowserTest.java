@@ -385,6 +385,37 @@ class StudioBrowserTest {
                 + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;", mask)).isZero();
     }
 
+    /**
+     * Hires fix from the page: the toggle shows scale and strength; the job generates at the selected size, the steps
+     * of both passes fill one progress bar, and the image comes back at twice the size.
+     */
+    @Test
+    @Order(7)
+    void hiresFixDoublesTheSize() throws IOException {
+        open();
+        assertThat(byId("hires-settings").isDisplayed()).isFalse();
+        byId("hires-enabled").click();
+        assertThat(byId("hires-settings").isDisplayed()).isTrue();
+        new Select(byId("hires-scale")).selectByValue("2");
+        js("const s = document.getElementById('hires-strength'); s.value = '0.5'; s.dispatchEvent(new Event('input'));");
+        assertThat(byId("hires-strength-value").getText()).isEqualTo("0.50");
+        new Select(byId("size")).selectByValue("64x64");
+        new Select(byId("scheduler")).selectByValue("euler");
+        setValue("steps", "6");
+        setValue("seed", "5");
+        setValue("prompt", "a small red circle on the left of a blue background");
+        js(RECORD);
+        byId("generate").click();
+        until("the hires image", d -> "completed".equals(canvasState()));
+        WebElement result = byId("result");
+        until("the image to decode", d -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", result)));
+        assertThat(((Number) js("return arguments[0].naturalWidth", result)).intValue()).isEqualTo(128);
+        assertThat(byId("progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(byId("status").getText()).as("6 first-pass steps and 3 hires steps").contains("9/9");
+        screenshot("studio-hires.png");
+        byId("hires-enabled").click();
+    }
+
     private void screenshot(String name) throws IOException {
         Path file = TARGET.resolve(name);
         Files.write(file, driver().getScreenshotAs(OutputType.BYTES));
