@@ -69,7 +69,9 @@ class HiresFixTest {
     }
 
     @Test
-    void oneStreamWithBothPassesAndContinuousProgress() {
+    void oneStreamWithBothPassesAndContinuousProgress() throws Exception {
+        // the hash is computed in the background: wait for it so that the infotext below is deterministic
+        String modelHash = pipeline.modelHash().get(60, java.util.concurrent.TimeUnit.SECONDS);
         GenerationRequest request = GenerationRequest.builder("a red circle").size(64, 48).steps(4).seed(3L)
                 .scheduler("euler").hires(new HiresFix(1.5, null, null, HiresFix.Upscaler.LATENT_NEAREST, 0.5, 6, null))
                 .previewInterval(1).build();
@@ -93,7 +95,7 @@ class HiresFixTest {
         assertThat(result.image().image().getHeight()).isEqualTo(64);
         ImageMetadata meta = result.image().metadata();
         assertThat(meta.toA1111Parameters()).endsWith("Steps: 4, Sampler: Euler, CFG scale: 7.5, Seed: 3, Size: 64x48,"
-                + " Model: optimum-new, Denoising strength: 0.5, RNG: torch, Hires upscale: 1.5, Hires steps: 6,"
+                + " Model hash: " + modelHash + ", Model: optimum-new, Denoising strength: 0.5, RNG: torch, Hires upscale: 1.5, Hires steps: 6,"
                 + " Hires upscaler: Latent (nearest)");
         ImageMetadata back = ImageMetadata.fromA1111Parameters(meta.toA1111Parameters());
         assertThat(back).isEqualTo(meta);
