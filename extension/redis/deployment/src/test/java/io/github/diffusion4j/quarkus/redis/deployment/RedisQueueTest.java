@@ -96,6 +96,7 @@ class RedisQueueTest {
         JsonNode status = json(get(base, API + "/jobs/" + id).body());
         assertThat(status.get("state").asText()).isEqualTo("completed");
         assertThat(status.get("lastEventId").asLong()).isEqualTo(all.size());
+        assertThat(status.get("attempts").asInt()).isEqualTo(1);
         HttpResponse<String> image = get(base, API + "/jobs/" + id + "/image");
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
@@ -189,6 +190,8 @@ class RedisQueueTest {
         assertThat(restarted.json().get("attempt").asInt()).isEqualTo(2);
         assertThat(restarted.json().get("reason").asText()).contains("dead-worker");
         assertThat(events.stream().filter(e -> e.name().equals("completed")).count()).isEqualTo(1);
+        assertThat(json(get(base, API + "/jobs/" + id).body()).get("attempts").asInt())
+                .as("the job status counts the restart").isEqualTo(2);
         assertThat(call("XPENDING", "{d4j}:work:default", "workers").get(0).toLong())
                 .as("no pending entry left").isZero();
     }
