@@ -162,14 +162,16 @@ public final class SessionFactory implements AutoCloseable {
 
     /**
      * Run options for one generation's runs, with the CPU arena's per-run setting applied (with {@link CpuArena#SHRINK}
-     * the arena hands its free chunks back at the end of every run).
+     * the arena hands its free chunks back at the end of every run, with {@link CpuArena#AUTO} only for a generation
+     * above its pixel threshold).
      *
+     * @param pixels the generation's width × height × images
      * @throws OrtException when ONNX Runtime refuses the options
      */
-    public OrtSession.RunOptions newRunOptions() throws OrtException {
+    public OrtSession.RunOptions newRunOptions(long pixels) throws OrtException {
         OrtSession.RunOptions runOptions = new OrtSession.RunOptions();
         try {
-            arena.configure(runOptions);
+            arena.configure(runOptions, pixels);
             return runOptions;
         } catch (OrtException | RuntimeException e) {
             runOptions.close();

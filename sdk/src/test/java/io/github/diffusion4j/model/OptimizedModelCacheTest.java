@@ -34,9 +34,16 @@ class OptimizedModelCacheTest {
     @TempDir
     Path dir;
 
+    /** The build's own setting (the test models' cache in target/), put back after each test. */
+    private final String configured = System.getProperty(OptimizedModelCache.PROPERTY);
+
     @AfterEach
-    void clear() {
-        System.clearProperty(OptimizedModelCache.PROPERTY);
+    void restore() {
+        if (configured == null) {
+            System.clearProperty(OptimizedModelCache.PROPERTY);
+        } else {
+            System.setProperty(OptimizedModelCache.PROPERTY, configured);
+        }
     }
 
     @Test

@@ -39,7 +39,8 @@ final class EventFeed implements AutoCloseable {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final RedisGenerationQueue queue;
-    private final Runnable onSubmitted;
+    /** Called with the payload of {@code P:submitted}: "MODEL NODE". */
+    private final Consumer<String> onSubmitted;
     /** Per job: what to do on an event (its name) or on a poll ({@code null}). */
     private final Map<String, Set<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,7 +51,7 @@ final class EventFeed implements AutoCloseable {
     private volatile RedisConnection connection;
     private volatile boolean closed;
 
-    EventFeed(RedisCommands redis, RedisKeys keys, RedisGenerationQueue queue, Runnable onSubmitted) {
+    EventFeed(RedisCommands redis, RedisKeys keys, RedisGenerationQueue queue, Consumer<String> onSubmitted) {
         this.redis = redis;
         this.keys = keys;
         this.queue = queue;
@@ -107,7 +108,7 @@ final class EventFeed implements AutoCloseable {
             }
             notify(ids.substring(from), name);
         } else if (channel.equals(keys.submittedChannel()) && onSubmitted != null) {
-            onSubmitted.run();
+            onSubmitted.accept(payload);
         }
     }
 

@@ -47,6 +47,8 @@ final class RedisGenerationQueue implements GenerationQueue {
     private final LocalModels models;
     private final EventFeed feed;
     private final RedisWorker worker;
+    /** This node in {@code P:submitted} messages. */
+    private final String origin;
     private volatile ModelCatalog catalog;
     private volatile long catalogNanos;
 
@@ -60,7 +62,14 @@ final class RedisGenerationQueue implements GenerationQueue {
         this.models = models;
         this.worker = runsJobs && !models.names().isEmpty()
                 ? new RedisWorker(redis, keys, settings, config, models) : null;
-        this.feed = new EventFeed(redis, keys, this, worker != null ? worker::wake : null);
+        this.origin = worker != null ? worker.consumer() : "api";
+        // a worker looks for work at once after a submission on its own node; others' submissions wake it
+        String own = " " + origin;
+        this.feed = new EventFeed(redis, keys, this, worker == null ? null : payload -> {
+            if (!payload.endsWith(own)) {
+                worker.wake();
+            }
+        });
         feed.start();
         if (worker != null) {
             worker.start();
@@ -80,7 +89,7 @@ final class RedisGenerationQueue implements GenerationQueue {
         String requestJson = EventCodec.json(request);
         Response r = redis.script(Scripts.SUBMIT, keys.prefix(), id, model, client, requestJson, now,
                 options.keep() ? "1" : "0", settings.capacity(), settings.maxJobsPerClient(), config.livePositions(),
-                settings.historySize());
+                settings.historySize(), origin);
         long code = r.get(0).toLong();
         long mean = r.size() > 1 && r.get(1).toLong() > 0 ? r.get(1).toLong() : 5000;
         Duration retryAfter = Duration.ofMillis(Math.max(1000, mean));
@@ -91,6 +100,9 @@ final class RedisGenerationQueue implements GenerationQueue {
             throw new QueueFullException(settings.capacity(), retryAfter);
         }
         LOG.debugf("Job %s queued in Redis for model %s (client %s, position %d)", id, model, client, code);
+        if (worker != null) {
+            worker.wake();
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("model", model);
         fields.put("client", client);

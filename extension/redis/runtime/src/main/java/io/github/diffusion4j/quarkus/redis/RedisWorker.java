@@ -74,6 +74,10 @@ final class RedisWorker implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::tick, 0, poll, TimeUnit.MILLISECONDS);
     }
 
+    String consumer() {
+        return consumer;
+    }
+
     /** New work was announced, or a slot freed: look for work now. */
     void wake() {
         if (!closed && wakePending.compareAndSet(false, true)) {

@@ -58,7 +58,8 @@ final class Scripts {
 
     /**
      * ARGV: prefix, id, model, client, request JSON, now, keep (1/0), capacity, per-client cap, live positions,
-     * history size. Returns {position, mean job ms}, {-1, mean} (queue full) or {-2, mean} (client cap). The
+     * history size, submitting node (its worker's consumer name: it looks for work itself, the others learn of it from
+     * {@code P:submitted}). Returns {position, mean job ms}, {-1, mean} (queue full) or {-2, mean} (client cap). The
      * round-robin score: a client's next job goes one round after its previous waiting job, and never before the round
      * being served, so clients alternate; in a round, a client that had nothing waiting goes first (as the memory
      * backend's rotation does), which moves the jobs behind it one place back: they get a {@code queued} event.
@@ -87,7 +88,7 @@ final class Scripts {
             append(id, 'queued', cjson.encode({jobId = id, model = model, position = pos}))
             publish(id, 'queued')
             positions(model, pos, tonumber(ARGV[10]), ARGV[11])
-            redis.call('PUBLISH', P..':submitted', model)
+            redis.call('PUBLISH', P..':submitted', model .. ' ' .. ARGV[12])
             return {pos, mean}
             """;
 
