@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "diffusion4j", mixinStandardHelpOptions = true, version = "diffusion4j 0.1.0",
         description = "Generate images with Stable Diffusion ONNX models on the JVM.",
         subcommands = {GenerateCommand.class, InfoCommand.class, BenchmarkCommand.class, PeerBenchmark.class,
-                MemoryBenchmark.class})
+                MemoryBenchmark.class, SessionBenchmark.class})
 public final class DiffusionCli implements Runnable {
 
     @CommandLine.Spec
