@@ -153,7 +153,7 @@ final class DenoisingLoop {
                 float[] prediction;
                 if (guide) {
                     prediction = guided;
-                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.guidance(),
+                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.cfgScale(),
                             request.guidanceRescale());
                 } else {
                     // outside the guidance interval: the conditional rows alone, one denoiser row per image

@@ -330,16 +330,17 @@ public final class DiffusionPipeline implements AutoCloseable {
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
         return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
-                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength());
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.cfgScale());
     }
 
     /**
-     * A validated request. Holds the scheduler built during validation so that the first subscription uses it
+     * A validated request ({@code cfgScale}: what combines the classifier-free rows, see
+     * {@link RequestValidator.Outcome}). Holds the scheduler built during validation so that the first subscription uses it
      * instead of building another; later subscriptions (the Multi is cold) build their own.
      */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
                     boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength) {
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, double cfgScale) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);

@@ -45,6 +45,9 @@ import java.util.List;
  *                        {@code [word]} ÷1.1, {@code \(} literal, {@code BREAK}); default on, off for literal brackets
  * @param longPrompts     CLIP prompts past 75 tokens encoded in chunks of 75 and joined (A1111) instead of truncated
  *                        (diffusers); default on
+ * @param trueCfgScale    FLUX.1's true classifier-free guidance (diffusers {@code FluxPipeline}'s {@code true_cfg_scale}):
+ *                        above 1 with a negative prompt, the negative prompt's prediction is run too and the two are
+ *                        combined as {@code neg + s·(pos − neg)}; at least 1; {@code null} = 1 (off)
  */
 public record GenerationRequest(
         String prompt,
@@ -71,7 +74,8 @@ public record GenerationRequest(
         InitImage initImage,
         GuidanceInterval guidanceInterval,
         boolean promptWeighting,
-        boolean longPrompts) {
+        boolean longPrompts,
+        Double trueCfgScale) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -102,6 +106,10 @@ public record GenerationRequest(
         if (guidanceScale != null && (!Double.isFinite(guidanceScale) || guidanceScale < 0)) {
             violations.add(new Violation("guidanceScale", String.valueOf(guidanceScale),
                     "guidanceScale must be finite and at least 0, got " + guidanceScale));
+        }
+        if (trueCfgScale != null && (!Double.isFinite(trueCfgScale) || trueCfgScale < 1)) {
+            violations.add(new Violation("trueCfgScale", String.valueOf(trueCfgScale),
+                    "trueCfgScale must be finite and at least 1 (1 = off), got " + trueCfgScale));
         }
         if (!Double.isFinite(guidanceRescale) || guidanceRescale < 0 || guidanceRescale > 1) {
             violations.add(new Violation("guidanceRescale", String.valueOf(guidanceRescale),
@@ -178,6 +186,7 @@ public record GenerationRequest(
         b.guidanceInterval = guidanceInterval;
         b.promptWeighting = promptWeighting;
         b.longPrompts = longPrompts;
+        b.trueCfgScale = trueCfgScale;
         return b;
     }
 
@@ -208,6 +217,7 @@ public record GenerationRequest(
         private GuidanceInterval guidanceInterval;
         private boolean promptWeighting = true;
         private boolean longPrompts = true;
+        private Double trueCfgScale;
 
         private Builder() {
         }
@@ -354,11 +364,20 @@ public record GenerationRequest(
             return this;
         }
 
+        /**
+         * FLUX.1 true classifier-free guidance scale (diffusers' {@code true_cfg_scale}); applies with a negative
+         * prompt; {@code null} or 1 = off.
+         */
+        public Builder trueCfgScale(Double trueCfgScale) {
+            this.trueCfgScale = trueCfgScale;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
                     negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval,
-                    promptWeighting, longPrompts);
+                    promptWeighting, longPrompts, trueCfgScale);
         }
     }
 }
