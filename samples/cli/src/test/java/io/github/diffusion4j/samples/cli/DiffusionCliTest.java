@@ -85,6 +85,23 @@ class DiffusionCliTest {
     }
 
     @Test
+    void trueCfgScaleIsPassedToTheRequestAndChecked(@TempDir Path dir) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertThat(DiffusionCli.execute("generate", "--model", model("flux-dev"), "--provider", "cpu", "--prompt", "x",
+                    "--negative", "y", "--true-cfg-scale", "0.5", "--out", dir.resolve("x.png").toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("trueCfgScale must be finite and at least 1 (1 = off), got 0.5");
+            assertThat(DiffusionCli.execute("generate", "--model", model("optimum-new"), "--provider", "cpu", "--prompt",
+                    "x", "--negative", "y", "--true-cfg-scale", "2", "--out", dir.resolve("y.png").toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("trueCfgScale applies only to FLUX.1 models");
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
     void unknownSchedulerAndNoise(@TempDir Path dir) {
         assertThat(DiffusionCli.execute("generate", "--model", model("optimum-new"), "--provider", "cpu", "--prompt", "x",
                 "--scheduler", "nope", "--out", dir.resolve("x.png").toString())).isEqualTo(2);
