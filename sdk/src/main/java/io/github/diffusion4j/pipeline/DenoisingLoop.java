@@ -5,6 +5,7 @@ import io.github.diffusion4j.family.ModelFamily;
 import io.github.diffusion4j.family.PromptText;
 import io.github.diffusion4j.family.TextEmbeddings;
 import io.github.diffusion4j.image.Images;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.Denoiser;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunContext;
@@ -109,6 +110,14 @@ final class DenoisingLoop {
      */
     private PromptEmbeddings encodePrompt() {
         long t0 = System.nanoTime();
+        try (DiffusionModel.Lease ignored = model.lease(ComponentOptions.TEXT_ENCODERS)) {
+            return encodeWithEncoders();
+        } finally {
+            textNanos = System.nanoTime() - t0;
+        }
+    }
+
+    private PromptEmbeddings encodeWithEncoders() {
         int length = params.maxSequenceLength();
         TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
                 request.prompt3(), length, request.clipSkip(), request.promptWeighting(), request.longPrompts()), context);
@@ -123,7 +132,6 @@ final class DenoisingLoop {
             cond = model.conditioner().padTo(cond, tokens, context);
             uncond = model.conditioner().padTo(uncond, tokens, context);
         }
-        textNanos = System.nanoTime() - t0;
         return new PromptEmbeddings(cond, uncond);
     }
 
@@ -136,7 +144,8 @@ final class DenoisingLoop {
         long loopStart = System.nanoTime();
         GuidanceInterval interval = request.guidanceInterval();
         boolean limited = params.classifierFree() && !interval.equals(GuidanceInterval.ALWAYS);
-        try (DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
+        try (DiffusionModel.Lease ignored = model.lease(ComponentOptions.DENOISERS);
+             DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
              DenoiserCalls condOnly = limited
                      ? DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth, false) : null) {
             double[] timesteps = scheduler.timesteps();
@@ -196,6 +205,12 @@ final class DenoisingLoop {
 
     /** diffusers' {@code vae.decode(latents / scaling_factor + shift_factor)}, one image per decoder run. */
     private GenerationResult decode(float[] latents) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_DECODER))) {
+            return decodeWithDecoder(latents);
+        }
+    }
+
+    private GenerationResult decodeWithDecoder(float[] latents) {
         long decodeStart = System.nanoTime();
         LatentCodec codec = model.latentCodec();
         float[] scaled = codec.toDecoder(latents);

@@ -3,6 +3,7 @@ package io.github.diffusion4j.pipeline;
 import io.github.diffusion4j.family.FamilyDefaults;
 import io.github.diffusion4j.image.LatentPreviewer;
 import io.github.diffusion4j.model.DiffusionException;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.ModelLoadException;
@@ -118,7 +119,8 @@ public final class DiffusionPipeline implements AutoCloseable {
                 model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
                 descriptor.defaultScheduler(), descriptor.defaultSteps(), descriptor.defaultGuidance(),
                 descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
-                model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
+                model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance(),
+                ModelInfo.Component.of(model.components()));
     }
 
     /**
@@ -253,7 +255,8 @@ public final class DiffusionPipeline implements AutoCloseable {
             chw[2 * plane + i] = (rgb[i] & 0xFF) / 127.5f - 1f;
         }
         VaeEncoder encoder = model.vaeEncoder();
-        try (var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_ENCODER));
+             var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
             float[] mean = encoder.encode(chw, h, w, new long[4], runOptions, new RunStats());
             model.latentCodec().fromEncoder(mean);
             return mean;
@@ -451,6 +454,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private ExecutionProvider provider = ExecutionProvider.AUTO;
         private int cudaDeviceId;
         private int cpuThreads;
+        private final Map<String, ComponentOptions> components = new java.util.LinkedHashMap<>();
         private ExecutorService executor;
         private Limits limits = Limits.DEFAULT;
         private Integer defaultSteps;
@@ -480,6 +484,17 @@ public final class DiffusionPipeline implements AutoCloseable {
         /** CUDA device ordinal; default 0. */
         public Builder cudaDeviceId(int cudaDeviceId) {
             this.cudaDeviceId = cudaDeviceId;
+            return this;
+        }
+
+        /**
+         * How one component ({@code text_encoder_2}, {@code transformer}, ...; see {@link ComponentOptions#NAMES})
+         * runs: its own provider, and whether its session is released after each use.
+         */
+        public Builder component(String name, ComponentOptions options) {
+            Objects.requireNonNull(options, "options");
+            ComponentOptions.checkNames(Map.of(name, options));
+            components.put(name, options);
             return this;
         }
 
@@ -561,7 +576,7 @@ public final class DiffusionPipeline implements AutoCloseable {
          */
         public DiffusionPipeline build() {
             long t0 = System.nanoTime();
-            DiffusionModel model = DiffusionModel.load(modelDir, provider, cudaDeviceId, cpuThreads);
+            DiffusionModel model = DiffusionModel.load(modelDir, provider, cudaDeviceId, cpuThreads, components);
             try {
                 Duration loadTime = Duration.ofNanos(System.nanoTime() - t0);
                 DiffusionPipeline pipeline = new DiffusionPipeline(this, model, loadTime);

@@ -1,12 +1,15 @@
 package io.github.diffusion4j.pipeline;
 
 import io.github.diffusion4j.family.LatentCodec;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunContext;
 import io.github.diffusion4j.model.VaeEncoder;
 import io.github.diffusion4j.noise.NoiseGenerator;
 import io.github.diffusion4j.scheduler.Scheduler;
 import io.github.diffusion4j.scheduler.TimestepPlan;
+
+import java.util.List;
 
 /**
  * Image-to-image and inpainting, for any family, as diffusers does them:
@@ -88,8 +91,11 @@ final class EditTask implements Task {
 
     /** {@code retrieve_latents(vae.encode(image), generator)} then the family's scaling (and shift). */
     private float[] encodeScaled(float[] chw, NoiseGenerator generator) {
-        VaeEncoder.Latents dist = model.vaeEncoder().encodeDistribution(chw, images.height(), images.width(),
-                context.options(), context.stats());
+        VaeEncoder encoder = model.vaeEncoder();
+        VaeEncoder.Latents dist;
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_ENCODER))) {
+            dist = encoder.encodeDistribution(chw, images.height(), images.width(), context.options(), context.stats());
+        }
         float[] latents = dist.logvar() != null && init.sampling() == InitImage.LatentSampling.SAMPLE
                 ? dist.sample(generator.randn(dist.mean().length)) : dist.mean().clone();
         LatentCodec codec = model.latentCodec();

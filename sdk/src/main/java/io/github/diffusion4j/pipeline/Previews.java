@@ -3,11 +3,14 @@ package io.github.diffusion4j.pipeline;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.diffusion4j.image.LatentPreviewer;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunStats;
 import io.github.diffusion4j.model.VaeDecoder;
 import io.github.diffusion4j.noise.NoiseGenerator;
 import io.github.diffusion4j.noise.NoiseSource;
+
+import java.util.List;
 
 /** Chooses the latent previewer of a model. */
 final class Previews {
@@ -40,7 +43,8 @@ final class Previews {
         float[][] x = new float[samples * h * w][];
         float[][] y = new float[samples * h * w][];
         float inv = (float) (1.0 / decoder.scalingFactor());
-        try (OrtSession.RunOptions runOptions = new OrtSession.RunOptions()) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_DECODER));
+             OrtSession.RunOptions runOptions = new OrtSession.RunOptions()) {
             for (int s = 0; s < samples; s++) {
                 float[] latent = noise.randn(channels * h * w);
                 float[] input = new float[latent.length];
