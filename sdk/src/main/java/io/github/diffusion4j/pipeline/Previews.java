@@ -16,6 +16,11 @@ import java.util.List;
 final class Previews {
 
     private static final int FIT_SIZE = 16;
+    /** scaling_factor and shift_factor of the SD3 and FLUX.1 VAEs (their vae/config.json). */
+    private static final double SD3_SCALING = 1.5305;
+    private static final double SD3_SHIFT = 0.0609;
+    private static final double FLUX_SCALING = 0.3611;
+    private static final double FLUX_SHIFT = 0.1159;
 
     private Previews() {
     }
@@ -26,7 +31,19 @@ final class Previews {
         if (channels == 4 && Math.abs(decoder.scalingFactor() - VaeDecoder.SD_SCALING_FACTOR) < 1e-6) {
             return LatentPreviewer.stableDiffusion();
         }
+        // the published 16-channel tables hold for the VAEs they were made for: recognised by family and factors
+        String family = model.family().id();
+        if (channels == 16 && family.equals("sd3") && vae(decoder, SD3_SCALING, SD3_SHIFT)) {
+            return LatentPreviewer.stableDiffusion3();
+        }
+        if (channels == 16 && family.equals("flux") && vae(decoder, FLUX_SCALING, FLUX_SHIFT)) {
+            return LatentPreviewer.flux();
+        }
         return fit(model, channels);
+    }
+
+    private static boolean vae(VaeDecoder decoder, double scaling, double shift) {
+        return Math.abs(decoder.scalingFactor() - scaling) < 1e-6 && Math.abs(decoder.shiftFactor() - shift) < 1e-6;
     }
 
     /**
