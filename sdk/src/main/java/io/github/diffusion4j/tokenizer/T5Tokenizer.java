@@ -50,6 +50,7 @@ public final class T5Tokenizer implements AutoCloseable {
             throw new IllegalArgumentException("tokenizer file not found: " + json);
         }
         try {
+            TokenizerNatives.prepare();
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(true)

@@ -66,7 +66,9 @@ class DiffusionCliTest {
         String text = out.toString();
         assertThat(text).contains("family:     sdxl (Stable Diffusion XL), sizes in multiples of 16 px, guidance classifier-free")
                 .contains("family:     flux (FLUX.1), sizes in multiples of 16 px, guidance none")
-                .contains("schedulers: flow_match_euler, flow_match_heun");
+                .contains("schedulers: flow_match_euler, flow_match_heun")
+                .containsPattern("component:  transformer on cpu, loaded in \\d+ ms")
+                .containsPattern("component:  text_encoder_2 on cpu, loaded in \\d+ ms");
     }
 
     @Test
