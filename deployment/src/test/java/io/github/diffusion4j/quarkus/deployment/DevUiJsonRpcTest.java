@@ -69,6 +69,15 @@ class DevUiJsonRpcTest {
         assertThat(devUi.getModels()).singleElement().satisfies(model -> {
             assertThat(model.get("name")).isEqualTo("default");
             assertThat(model.get("schedulers")).asList().contains("euler", "ddim");
+            // each component with the provider it runs on and its load time (the models page shows them)
+            assertThat(model.get("components")).asList().isNotEmpty().allSatisfy(c -> {
+                Map<?, ?> component = (Map<?, ?>) c;
+                assertThat(component.get("provider")).isEqualTo("cpu");
+                assertThat(component.get("loadTimeMs")).isInstanceOf(Long.class);
+            });
+            List<String> names = ((List<?>) model.get("components")).stream()
+                    .map(c -> String.valueOf(((Map<?, ?>) c).get("name"))).toList();
+            assertThat(names).contains("unet", "text_encoder", "vae_decoder");
         });
     }
 }

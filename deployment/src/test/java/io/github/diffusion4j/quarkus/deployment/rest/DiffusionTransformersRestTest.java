@@ -98,12 +98,27 @@ class DiffusionTransformersRestTest {
     }
 
     @Test
-    void fluxAndSd3JobsStreamStepsWithPreviews() {
+    void fluxAndSd3JobsStreamStepsWithPreviews() throws Exception {
         for (String model : List.of("flux", "sd3")) {
-            List<Sse> events = jobEvents("{\"prompt\":\"a lighthouse\",\"model\":\"" + model + "\",\"steps\":3,"
+            // a job's history keeps only the newest preview: hold the queue with a long job, listen to the queued
+            // one from its start, then let it run
+            String blockerPrompt = "holds the queue for " + model;
+            String blocker = submit("{\"prompt\":\"" + blockerPrompt + "\",\"model\":\"fluxbench\",\"steps\":300,"
+                    + "\"width\":256,\"height\":256,\"previewInterval\":0}");
+            awaitEvaluations(blockerPrompt, 1);
+            String id = submit("{\"prompt\":\"a lighthouse\",\"model\":\"" + model + "\",\"steps\":3,"
                     + "\"width\":64,\"height\":48,\"seed\":4,\"previewInterval\":1}");
+            List<Sse> events;
+            try (SseReader reader = new SseReader(HttpRequest.newBuilder(uri(base, "/diffusion/v1/jobs/" + id + "/events"))
+                    .build())) {
+                assertThat(reader.next().event()).as(model).isEqualTo("queued");
+                cancel(blocker);
+                events = reader.rest();
+            }
             List<Sse> steps = events.stream().filter(e -> e.event().equals("step")).toList();
-            assertThat(steps).as(model).hasSize(3).allSatisfy(step ->
+            assertThat(steps).as(model).hasSize(3).allSatisfy(step -> assertThat(step.json().has("preview"))
+                    .as(step.data()).isTrue());
+            assertThat(steps).allSatisfy(step ->
                     assertThat(step.json().get("preview").asText()).startsWith("data:image/png;base64,"));
             assertThat(events.get(events.size() - 1).event()).as(model).isEqualTo("completed");
         }
@@ -130,22 +145,33 @@ class DiffusionTransformersRestTest {
     @Test
     void cancellingAFluxJobStopsItWithinOneDenoiserEvaluation() throws Exception {
         String prompt = "a long FLUX job";
-        HttpResponse<String> submitted = send(post(base, "/diffusion/v1/jobs", "{\"prompt\":\"" + prompt + "\","
-                + "\"model\":\"fluxbench\",\"steps\":300,\"width\":256,\"height\":256,\"previewInterval\":0}").build());
-        assertThat(submitted.statusCode()).isEqualTo(202);
-        String id = json(submitted.body()).get("id").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (evaluations.of(prompt) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        String id = submit("{\"prompt\":\"" + prompt + "\",\"model\":\"fluxbench\",\"steps\":300,\"width\":256,"
+                + "\"height\":256,\"previewInterval\":0}");
+        awaitEvaluations(prompt, 2);
         int atCancel = evaluations.of(prompt);
-        assertThat(atCancel).as("evaluations before the cancel").isGreaterThanOrEqualTo(2);
-        HttpResponse<String> deleted = send(HttpRequest.newBuilder(uri(base, "/diffusion/v1/jobs/" + id)).DELETE().build());
-        assertThat(deleted.statusCode()).isEqualTo(204);
-        JsonNode job = awaitState(id, "cancelled", Duration.ofSeconds(60));
-        assertThat(job.get("state").asText()).isEqualTo("cancelled");
+        cancel(id);
         // the evaluation in flight at the DELETE may still complete; none after it
         assertThat(evaluations.of(prompt)).as("denoiser evaluations after the cancel").isBetween(atCancel, atCancel + 1);
+    }
+
+    private String submit(String body) {
+        HttpResponse<String> submitted = send(post(base, "/diffusion/v1/jobs", body).build());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        return json(submitted.body()).get("id").asText();
+    }
+
+    private void cancel(String id) throws InterruptedException {
+        HttpResponse<String> deleted = send(HttpRequest.newBuilder(uri(base, "/diffusion/v1/jobs/" + id)).DELETE().build());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(awaitState(id, "cancelled", Duration.ofSeconds(60)).get("state").asText()).isEqualTo("cancelled");
+    }
+
+    private void awaitEvaluations(String prompt, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (evaluations.of(prompt) < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(evaluations.of(prompt)).as("denoiser evaluations of '" + prompt + "'").isGreaterThanOrEqualTo(n);
     }
 
     private List<Sse> jobEvents(String body) {
