@@ -45,6 +45,8 @@ import java.util.List;
  *                        {@code [word]} ÷1.1, {@code \(} literal, {@code BREAK}); default on, off for literal brackets
  * @param longPrompts     CLIP prompts past 75 tokens encoded in chunks of 75 and joined (A1111) instead of truncated
  *                        (diffusers); default on
+ * @param hires           hires fix (see {@link HiresFix}): generate at this request's size, upscale, refine with
+ *                        image-to-image at the target size; {@code null} = off. Text-to-image only
  * @param trueCfgScale    FLUX.1's true classifier-free guidance (diffusers {@code FluxPipeline}'s {@code true_cfg_scale}):
  *                        above 1 with a negative prompt, the negative prompt's prediction is run too and the two are
  *                        combined as {@code neg + s·(pos − neg)}; at least 1; {@code null} = 1 (off)
@@ -75,6 +77,7 @@ public record GenerationRequest(
         GuidanceInterval guidanceInterval,
         boolean promptWeighting,
         boolean longPrompts,
+        HiresFix hires,
         Double trueCfgScale) {
 
     public GenerationRequest {
@@ -131,6 +134,10 @@ public record GenerationRequest(
         if (initImage != null) {
             checkInitImage(initImage, initialLatents != null, violations);
         }
+        if (hires != null && initImage != null) {
+            violations.add(new Violation("hires", "given", "hires fix applies to text-to-image only: give either hires"
+                    + " or an init image"));
+        }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
@@ -186,6 +193,7 @@ public record GenerationRequest(
         b.guidanceInterval = guidanceInterval;
         b.promptWeighting = promptWeighting;
         b.longPrompts = longPrompts;
+        b.hires = hires;
         b.trueCfgScale = trueCfgScale;
         return b;
     }
@@ -217,6 +225,7 @@ public record GenerationRequest(
         private GuidanceInterval guidanceInterval;
         private boolean promptWeighting = true;
         private boolean longPrompts = true;
+        private HiresFix hires;
         private Double trueCfgScale;
 
         private Builder() {
@@ -364,6 +373,12 @@ public record GenerationRequest(
             return this;
         }
 
+        /** Hires fix (upscale, then image-to-image at the target size); {@code null} = off. */
+        public Builder hires(HiresFix hires) {
+            this.hires = hires;
+            return this;
+        }
+
         /**
          * FLUX.1 true classifier-free guidance scale (diffusers' {@code true_cfg_scale}); applies with a negative
          * prompt; {@code null} or 1 = off.
@@ -377,7 +392,7 @@ public record GenerationRequest(
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
                     negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval,
-                    promptWeighting, longPrompts, trueCfgScale);
+                    promptWeighting, longPrompts, hires, trueCfgScale);
         }
     }
 }

@@ -34,7 +34,7 @@ public final class RequestValidator {
      */
     public record Outcome(List<Violation> violations, int width, int height, int steps, double guidance,
                           boolean classifierFree, String schedulerName, NoiseSource noiseSource, Scheduler scheduler,
-                          int maxSequenceLength, double cfgScale) {
+                          int maxSequenceLength, HiresFix.Plan hires, double cfgScale) {
 
         public boolean valid() {
             return violations.isEmpty();
@@ -99,8 +99,57 @@ public final class RequestValidator {
         }
         int sequence = r.maxSequenceLength() != null ? r.maxSequenceLength() : model.maxSequenceLength();
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
+        HiresFix.Plan hires = r.hires() == null ? null : hires(out, r, model, width, height, steps, schedulerName);
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
-                out.isEmpty() ? scheduler : null, sequence, trueCfg ? r.trueCfgScale() : guidance);
+                out.isEmpty() ? scheduler : null, sequence, hires, trueCfg ? r.trueCfgScale() : guidance);
+    }
+
+    /**
+     * The hires fix's second pass on this model: its target size in the size multiple and the limits, at least one
+     * step after the strength cut, a scheduler of the model, and a VAE encoder for the pixel upscalers.
+     */
+    private static HiresFix.Plan hires(List<Violation> out, GenerationRequest r, ModelDescriptor model, int width,
+                                       int height, int steps, String schedulerName) {
+        HiresFix h = r.hires();
+        int m = model.sizeMultiple();
+        int[] target = h.target(width, height);
+        int w = target[0] / m * m;
+        int ht = target[1] / m * m;
+        Limits limits = model.limits();
+        hiresSize(out, h.resizes() ? (h.width() != null ? "hires.width" : "hires.height") : "hires.scale", "width", w, m,
+                limits.maxWidth());
+        hiresSize(out, h.resizes() ? (h.height() != null ? "hires.height" : "hires.width") : "hires.scale", "height", ht,
+                m, limits.maxHeight());
+        int hiresSteps = h.steps() == 0 ? steps : h.steps();
+        if (hiresSteps > limits.maxSteps()) {
+            out.add(new Violation("hires.steps", String.valueOf(h.steps()), "hires.steps must be between 0 (the request's"
+                    + " steps) and " + limits.maxSteps() + ", got " + hiresSteps));
+        } else if ((int) (hiresSteps * h.strength()) < 1) {
+            out.add(new Violation("hires.strength", String.valueOf(h.strength()), "hires.strength × hires steps must"
+                    + " leave at least one step (diffusers' get_timesteps: int(steps × strength) ≥ 1), got "
+                    + h.strength() + " × " + hiresSteps));
+        }
+        if (!h.upscaler().latent() && !model.imageInput()) {
+            out.add(new Violation("hires.upscaler", h.upscaler().id(), "hires.upscaler " + h.upscaler().id() + " decodes"
+                    + " and encodes again, and this model has no vae_encoder/model.onnx; use a latent upscaler"));
+        }
+        String hiresScheduler = h.scheduler() != null ? h.scheduler() : schedulerName;
+        if (h.scheduler() != null) {
+            List<Violation> schedulerViolations = new ArrayList<>();
+            scheduler(schedulerViolations, hiresScheduler, r.eta(), hiresSteps, model, Math.max(w, m), Math.max(ht, m));
+            for (Violation v : schedulerViolations) {
+                out.add(new Violation("hires." + v.field(), v.value(), "hires." + v.field() + ": " + v.message()));
+            }
+        }
+        return new HiresFix.Plan(w, ht, hiresSteps, hiresScheduler, h.strength(), h.upscaler());
+    }
+
+    private static void hiresSize(List<Violation> out, String field, String side, int value, int multiple, int max) {
+        if (value < multiple || value > max) {
+            out.add(new Violation(field, String.valueOf(value), field + " gives a hires " + side + " of " + value
+                    + " (rounded down to the model's size multiple " + multiple + "); it must be between " + multiple
+                    + " and " + max));
+        }
     }
 
     /**

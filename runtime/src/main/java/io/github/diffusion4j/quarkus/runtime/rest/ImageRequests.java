@@ -2,6 +2,7 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.HiresFix;
 import io.github.diffusion4j.pipeline.InitImage;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
@@ -111,6 +112,10 @@ final class ImageRequests {
             }
         }
         InitImage init = initImage(errors, r, limits, uploads);
+        HiresFix hires = r.hires == null ? null : r.hires.toHiresFix(errors);
+        if (r.hires != null && (r.image != null || r.imageBytes != null)) {
+            errors.add(new FieldError("hires", "applies to text-to-image only: give either hires or an image"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -127,6 +132,7 @@ final class ImageRequests {
                 .batchSize(r.batch != null ? r.batch : 1)
                 .previewInterval(r.previewInterval)
                 .initImage(init)
+                .hires(hires)
                 .build();
         return new Resolved(modelName, request);
     }
