@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Tiny random-weight diffusion-transformer fixtures: SD3 (with and without T5) and FLUX.1 (schnell, dev), in the
+"""Tiny random-weight diffusion-transformer fixtures: SD3 (with and without T5), FLUX.1 (schnell, dev) and the
+benchmark-size FLUX.1-dev-shaped flux-bench, in the
 layout `optimum-cli export onnx` writes, with a tiny T5 unigram tokenizer trained here with sentencepiece.
 
 Export contract (optimum-onnx 1939f27 optimum/exporters/onnx/model_configs.py; optimum 83c88b8
@@ -196,9 +197,10 @@ class TinyFluxTransformer(nn.Module):
     values (the real model's rotary embedding of img_ids/txt_ids), timestep and guidance are embedded from
     value * 1000 as the real model does (the pipeline passes t / 1000)."""
 
-    def __init__(self, joint_dim, pooled_dim, guidance, ch=32):
+    def __init__(self, joint_dim, pooled_dim, guidance, ch=32, repeats=1):
         super().__init__()
         self.ch = ch
+        self.repeats = repeats  # flux-bench re-applies its block (shared weights: more compute, same file size)
         self.x_in = nn.Linear(4 * LATENT16, ch)
         self.ctx = nn.Linear(joint_dim, ch)
         self.ids = nn.Linear(3, ch)
@@ -216,7 +218,8 @@ class TinyFluxTransformer(nn.Module):
             cond = cond + self.g1(fams.sinusoid(guidance * 1000.0, self.ch)).expand(b, -1)
         img = self.x_in(hidden_states) + 0.1 * self.ids(img_ids.float()).unsqueeze(0)
         txt = self.ctx(encoder_hidden_states) + 0.1 * self.ids(txt_ids.float()).unsqueeze(0)
-        img = self.block(img, txt, F.silu(cond))
+        for _ in range(self.repeats):
+            img = self.block(img, txt, F.silu(cond))
         return flow_velocity(hidden_states, 2.0 * self.x_out(F.silu(img)), timestep, 3)
 
 
@@ -299,6 +302,11 @@ FAMILIES = collections.OrderedDict([
     ("sd3-no-t5", dict(SD3, t5=False)),
     ("flux-schnell", dict(FLUX, scheduler=flow_schnell_config, guidance=False, t5_max=256, recommend=(4, 0.0))),
     ("flux-dev", dict(FLUX, scheduler=flow_dev_config, guidance=True, t5_max=512, recommend=(28, 3.5))),
+    # the benchmark's DiT scenario: a FLUX.1-dev-shaped transformer whose step takes tens of ms on the CPU at
+    # 512x512 (1024 image + 512 text tokens through 4 applications of a 128-wide joint-attention block), still a
+    # few hundred KiB of random weights
+    ("flux-bench", dict(FLUX, scheduler=flow_dev_config, guidance=True, t5_max=512, recommend=(28, 3.5),
+                        transformer_ch=128, transformer_repeats=4)),
 ])
 
 
@@ -329,7 +337,8 @@ def build(name, vocab_size):
                                                         fams.TE1_HIDDEN)
         guidance = spec["guidance"]
         modules["transformer"] = base.seeded(7400 + guidance, lambda: TinyFluxTransformer(
-            T5_WIDTH, fams.TE1_HIDDEN, guidance))
+            T5_WIDTH, fams.TE1_HIDDEN, guidance, ch=spec.get("transformer_ch", 32),
+            repeats=spec.get("transformer_repeats", 1)))
         configs["transformer"] = {
             "_class_name": "FluxTransformer2DModel", "_diffusers_version": fams.DIFFUSERS_VERSION,
             "attention_head_dim": 32, "axes_dims_rope": [8, 12, 12], "guidance_embeds": guidance,

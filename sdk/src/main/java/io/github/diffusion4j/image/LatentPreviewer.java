@@ -19,6 +19,34 @@ public final class LatentPreviewer {
             {-0.2120f, -0.2616f, -0.7177f},
     };
 
+    /**
+     * Stable Diffusion 3 latent-to-RGB factors and bias for its 16-channel VAE latents (scaled: (z − 0.0609) ·
+     * 1.5305), the table ComfyUI publishes (comfy/latent_formats.py, class {@code SD3}, at 040a324).
+     */
+    private static final float[][] SD3_FACTORS = {
+            {-0.0922f, -0.0175f, 0.0749f}, {0.0311f, 0.0633f, 0.0954f}, {0.1994f, 0.0927f, 0.0458f},
+            {0.0856f, 0.0339f, 0.0902f}, {0.0587f, 0.0272f, -0.0496f}, {-0.0006f, 0.1104f, 0.0309f},
+            {0.0978f, 0.0306f, 0.0427f}, {-0.0042f, 0.1038f, 0.1358f}, {-0.0194f, 0.0020f, 0.0669f},
+            {-0.0488f, 0.0130f, -0.0268f}, {0.0922f, 0.0988f, 0.0951f}, {-0.0278f, 0.0524f, -0.0542f},
+            {0.0332f, 0.0456f, 0.0895f}, {-0.0069f, -0.0030f, -0.0810f}, {-0.0596f, -0.0465f, -0.0293f},
+            {-0.1448f, -0.1463f, -0.1189f},
+    };
+    private static final float[] SD3_BIAS = {0.2394f, 0.2135f, 0.1925f};
+
+    /**
+     * FLUX.1 latent-to-RGB factors and bias for its 16-channel VAE latents (scaled: (z − 0.1159) · 0.3611), the
+     * table ComfyUI publishes (comfy/latent_formats.py, class {@code Flux}, at 040a324).
+     */
+    private static final float[][] FLUX_FACTORS = {
+            {-0.0346f, 0.0244f, 0.0681f}, {0.0034f, 0.0210f, 0.0687f}, {0.0275f, -0.0668f, -0.0433f},
+            {-0.0174f, 0.0160f, 0.0617f}, {0.0859f, 0.0721f, 0.0329f}, {0.0004f, 0.0383f, 0.0115f},
+            {0.0405f, 0.0861f, 0.0915f}, {-0.0236f, -0.0185f, -0.0259f}, {-0.0245f, 0.0250f, 0.1180f},
+            {0.1008f, 0.0755f, -0.0421f}, {-0.0515f, 0.0201f, 0.0011f}, {0.0428f, -0.0012f, -0.0036f},
+            {0.0817f, 0.0765f, 0.0749f}, {-0.1264f, -0.0522f, -0.1103f}, {-0.0280f, -0.0881f, -0.0499f},
+            {-0.1262f, -0.0982f, -0.0778f},
+    };
+    private static final float[] FLUX_BIAS = {-0.0329f, -0.0718f, -0.0851f};
+
     private final float[][] factors;
     private final float[] bias;
 
@@ -34,6 +62,16 @@ public final class LatentPreviewer {
     /** The Stable Diffusion 1.x/2.x projection. */
     public static LatentPreviewer stableDiffusion() {
         return new LatentPreviewer(SD_FACTORS, new float[3]);
+    }
+
+    /** The Stable Diffusion 3 projection of 16-channel latents. */
+    public static LatentPreviewer stableDiffusion3() {
+        return new LatentPreviewer(SD3_FACTORS, SD3_BIAS.clone());
+    }
+
+    /** The FLUX.1 projection of 16-channel (unpacked) latents. */
+    public static LatentPreviewer flux() {
+        return new LatentPreviewer(FLUX_FACTORS, FLUX_BIAS.clone());
     }
 
     public int channels() {

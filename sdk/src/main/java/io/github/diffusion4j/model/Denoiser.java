@@ -30,7 +30,7 @@ import java.util.Set;
 public final class Denoiser implements AutoCloseable {
 
     private final String file;
-    private final OrtSession session;
+    private final ComponentSession session;
     private final SessionFactory factory;
     private final TensorSpec sample;
     private final TensorSpec timestep;
@@ -40,7 +40,7 @@ public final class Denoiser implements AutoCloseable {
     private final int fixedBatch;
     private final JsonNode config;
 
-    private Denoiser(String file, OrtSession session, SessionFactory factory, TensorSpec sample, TensorSpec timestep,
+    private Denoiser(String file, ComponentSession session, SessionFactory factory, TensorSpec sample, TensorSpec timestep,
                      Map<String, TensorSpec> conditioning, TensorSpec output, int inChannels, JsonNode config) {
         this.file = file;
         this.session = session;
@@ -61,9 +61,9 @@ public final class Denoiser implements AutoCloseable {
      */
     public static Denoiser load(SessionFactory factory, ModelFolder folder, String component, String sampleInput) {
         String file = component + "/model.onnx";
-        OrtSession session = factory.open(folder.componentModel(component));
+        ComponentSession session = factory.openComponent(component, folder.componentModel(component));
         try {
-            Map<String, TensorSpec> inputs = Component.inputs(session, file);
+            Map<String, TensorSpec> inputs = Component.inputs(session.get(), file);
             TensorSpec sample = Component.require(inputs, sampleInput, file, "input");
             TensorSpec timestep = Component.require(inputs, "timestep", file, "input");
             Component.requireType(sample, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
@@ -83,7 +83,7 @@ public final class Denoiser implements AutoCloseable {
                             + "); conditioning inputs have at least one axis");
                 }
             }
-            Map<String, TensorSpec> outputs = Component.outputs(session, file);
+            Map<String, TensorSpec> outputs = Component.outputs(session.get(), file);
             TensorSpec out = Component.outputOrFirst(outputs, outputs.containsKey("out_hidden_states")
                     ? "out_hidden_states" : "out_sample", file);
             Component.requireType(out, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
@@ -323,7 +323,7 @@ public final class Denoiser implements AutoCloseable {
         /** Runs the denoiser; the output lands in the pinned output tensor. */
         public void run(OrtSession.RunOptions runOptions, RunStats stats) {
             long t0 = System.nanoTime();
-            try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinned, runOptions)) {
+            try (OrtSession.Result ignored = session.get().run(inputs, Set.of(), pinned, runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
                 stats.addUnetRun(rows);
             } catch (OrtException e) {

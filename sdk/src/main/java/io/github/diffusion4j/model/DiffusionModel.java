@@ -11,6 +11,7 @@ import io.github.diffusion4j.scheduler.SchedulerConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,28 @@ public final class DiffusionModel implements AutoCloseable {
      * @throws ModelLoadException naming the missing or mismatched file or input, or the unsupported family
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
+        return load(root, provider, cudaDeviceId, cpuThreads, Map.of());
+    }
+
+    /**
+     * Loads {@code root} with per-component options (provider, unload after use) by component folder name.
+     *
+     * @throws IllegalArgumentException naming an unknown component name
+     * @throws ModelLoadException       naming a configured component the folder does not have, or a component's
+     *                                  provider that cannot be loaded
+     */
+    public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads,
+                                      Map<String, ComponentOptions> components) {
         Json.preloadTreeClassesInBackground();
+        ComponentOptions.checkNames(components);
         ModelFolder folder = ModelFolder.open(root);
         ModelFamilies.refuseUnsupported(folder);
+        for (String name : components.keySet()) {
+            if (!folder.hasComponent(name)) {
+                throw new ModelLoadException("components." + name + " is configured but " + folder.root() + " has no "
+                        + name + "/model.onnx");
+            }
+        }
         SchedulerConfig schedulerConfig;
         try {
             schedulerConfig = folder.schedulerConfig().map(SchedulerConfig::fromJson).orElse(SchedulerConfig.empty());
@@ -63,7 +83,7 @@ public final class DiffusionModel implements AutoCloseable {
         }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            SessionFactory factory = SessionFactory.create(provider, cudaDeviceId, cpuThreads);
+            SessionFactory factory = SessionFactory.create(provider, cudaDeviceId, cpuThreads, components);
             opened.add(factory);
             // Every family has the same VAE decoder: its session is built beside the denoiser's and the encoders'.
             BackgroundOpen<VaeDecoder> decoderTask = BackgroundOpen.start("vae_decoder",
@@ -88,6 +108,8 @@ public final class DiffusionModel implements AutoCloseable {
             VaeDecoder decoder = decoderTask.join();
             opened.add(decoder);
             checkCompatible(conditioner, denoiser, decoder);
+            // the contracts are read: unload-after-use components give their memory back until their stage
+            factory.components().all().forEach(ComponentSession::releaseIfIdle);
             return new DiffusionModel(folder, factory, family, conditioner, denoiser, decoder, schedulerConfig);
         } catch (RuntimeException | Error e) {
             closeAll(opened, e);
@@ -164,6 +186,40 @@ public final class DiffusionModel implements AutoCloseable {
 
     public SchedulerConfig schedulerConfig() {
         return schedulerConfig;
+    }
+
+    /**
+     * Holds the sessions of {@code components} (those this model has) open for one stage: an unload-after-use
+     * component is opened now if it was released, and closed when the last lease on it closes.
+     */
+    public Lease lease(Collection<String> components) {
+        return new Lease(factory.components().acquire(components));
+    }
+
+    /** Each opened component with its provider, load time and session counts, in load order. */
+    public List<ComponentSession> components() {
+        return factory.components().all();
+    }
+
+    /** The component's session, if it was opened. */
+    public java.util.Optional<ComponentSession> component(String name) {
+        return java.util.Optional.ofNullable(factory.components().get(name));
+    }
+
+    /** The sessions one stage holds; {@link #close()} releases them (idempotent). */
+    public static final class Lease implements AutoCloseable {
+        private List<ComponentSession> held;
+
+        private Lease(List<ComponentSession> held) {
+            this.held = held;
+        }
+
+        @Override
+        public void close() {
+            List<ComponentSession> h = held;
+            held = List.of();
+            h.forEach(ComponentSession::release);
+        }
     }
 
     /** Whether {@link #close()} has run: the sessions are freed and must not be used. */

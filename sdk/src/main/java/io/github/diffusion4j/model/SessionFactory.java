@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,7 @@ public final class SessionFactory implements AutoCloseable {
     private final int cpuThreads;
     /** Optimised graphs kept between starts (CPU only), or null when off. */
     private final OptimizedModelCache optimizedCache;
+    private ComponentSessions components;
 
     private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note,
                            CpuArena arena, int cpuThreads) {
@@ -57,6 +59,24 @@ public final class SessionFactory implements AutoCloseable {
      * @throws ModelLoadException when CUDA was requested explicitly and cannot be loaded
      */
     public static SessionFactory create(ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
+        return create(provider, cudaDeviceId, cpuThreads, Map.of());
+    }
+
+    /**
+     * Creates session options for {@code provider}, the model's, with per-component options: a component asking for
+     * another provider gets session options of its own for it (created when the component opens).
+     *
+     * @throws IllegalArgumentException naming an unknown component
+     */
+    public static SessionFactory create(ExecutionProvider provider, int cudaDeviceId, int cpuThreads,
+                                        Map<String, ComponentOptions> componentOptions) {
+        ComponentOptions.checkNames(componentOptions);
+        SessionFactory factory = createFor(provider, cudaDeviceId, cpuThreads);
+        factory.components = new ComponentSessions(factory, componentOptions, cudaDeviceId, cpuThreads);
+        return factory;
+    }
+
+    private static SessionFactory createFor(ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
         if (cudaDeviceId < 0) {
             throw new IllegalArgumentException("cudaDeviceId must be at least 0, got " + cudaDeviceId);
         }
@@ -161,6 +181,18 @@ public final class SessionFactory implements AutoCloseable {
     }
 
     /**
+     * Opens the graph of {@code component} (e.g. {@code text_encoder_2}) on the provider configured for it, timed
+     * and registered for {@link DiffusionModel#lease} and the model's component report.
+     */
+    public ComponentSession openComponent(String component, Path file) {
+        return components.open(component, file);
+    }
+
+    ComponentSessions components() {
+        return components;
+    }
+
+    /**
      * Run options for one generation's runs, with the CPU arena's per-run setting applied (with {@link CpuArena#SHRINK}
      * the arena hands its free chunks back at the end of every run, with {@link CpuArena#AUTO} only for a generation
      * above its pixel threshold).
@@ -200,7 +232,14 @@ public final class SessionFactory implements AutoCloseable {
 
     @Override
     public void close() {
+        RuntimeException failure = new RuntimeException("closing session options");
+        if (components != null) {
+            components.close(failure);
+        }
         options.close();
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
     }
 
     /**

@@ -27,7 +27,7 @@ public final class TextEncoder implements AutoCloseable {
     private static final String HIDDEN_STATES_PREFIX = "hidden_states.";
 
     private final String file;
-    private final OrtSession session;
+    private final ComponentSession session;
     private final SessionFactory factory;
     private final TensorSpec input;
     private final Map<String, TensorSpec> outputs;
@@ -40,7 +40,7 @@ public final class TextEncoder implements AutoCloseable {
         }
     };
 
-    private TextEncoder(String file, OrtSession session, SessionFactory factory, TensorSpec input,
+    private TextEncoder(String file, ComponentSession session, SessionFactory factory, TensorSpec input,
                         Map<String, TensorSpec> outputs, int sequenceLength) {
         this.file = file;
         this.session = session;
@@ -62,9 +62,9 @@ public final class TextEncoder implements AutoCloseable {
      */
     public static TextEncoder load(SessionFactory factory, ModelFolder folder, String component, int tokenizerMaxLength) {
         String file = component + "/model.onnx";
-        OrtSession session = factory.open(folder.componentModel(component));
+        ComponentSession session = factory.openComponent(component, folder.componentModel(component));
         try {
-            Map<String, TensorSpec> inputs = Component.inputs(session, file);
+            Map<String, TensorSpec> inputs = Component.inputs(session.get(), file);
             TensorSpec ids = inputs.get("input_ids");
             if (ids == null && inputs.size() == 1) {
                 ids = inputs.values().iterator().next();
@@ -75,7 +75,7 @@ public final class TextEncoder implements AutoCloseable {
             Component.requireType(ids, file, Set.of(OnnxJavaType.INT32, OnnxJavaType.INT64));
             Component.requireRank(ids, file, 2);
             Component.rejectExtraInputs(inputs, Set.of(ids.name()), file);
-            Map<String, TensorSpec> outputs = Component.outputs(session, file);
+            Map<String, TensorSpec> outputs = Component.outputs(session.get(), file);
             TensorSpec hidden = Component.outputOrFirst(outputs, LAST_HIDDEN_STATE, file);
             Component.requireType(hidden, file, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
             Component.requireRank(hidden, file, 3);
@@ -189,7 +189,7 @@ public final class TextEncoder implements AutoCloseable {
         try (DirectTensor tensor = DirectTensor.allocate(factory.environment(), input.type(), new long[] {1, ids.length})) {
             tensor.putIds(ids, 0);
             long t0 = System.nanoTime();
-            try (OrtSession.Result result = session.run(Map.of(input.name(), tensor.tensor()), Set.copyOf(graphNames),
+            try (OrtSession.Result result = session.get().run(Map.of(input.name(), tensor.tensor()), Set.copyOf(graphNames),
                     runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
                 Map<String, float[]> values = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ public final class VaeDecoder implements AutoCloseable {
     /** Stable Diffusion 1.x/2.x's factor, used when no config.json says otherwise (legacy diffusers exports). */
     public static final double SD_SCALING_FACTOR = 0.18215;
 
-    private final OrtSession session;
+    private final ComponentSession session;
     private final SessionFactory factory;
     private final TensorSpec input;
     private final TensorSpec output;
@@ -26,7 +26,7 @@ public final class VaeDecoder implements AutoCloseable {
     private final double shiftFactor;
     private final int scaleFactor;
 
-    private VaeDecoder(OrtSession session, SessionFactory factory, TensorSpec input, TensorSpec output,
+    private VaeDecoder(ComponentSession session, SessionFactory factory, TensorSpec input, TensorSpec output,
                        double scalingFactor, double shiftFactor, int scaleFactor) {
         this.session = session;
         this.factory = factory;
@@ -62,9 +62,9 @@ public final class VaeDecoder implements AutoCloseable {
                 scale = 1 << (blocks.size() - 1);
             }
         }
-        OrtSession session = factory.open(folder.componentModel("vae_decoder"));
+        ComponentSession session = factory.openComponent("vae_decoder", folder.componentModel("vae_decoder"));
         try {
-            Map<String, TensorSpec> inputs = Component.inputs(session, FILE);
+            Map<String, TensorSpec> inputs = Component.inputs(session.get(), FILE);
             TensorSpec in = inputs.get("latent_sample");
             if (in == null && inputs.size() == 1) {
                 in = inputs.values().iterator().next();
@@ -75,7 +75,7 @@ public final class VaeDecoder implements AutoCloseable {
             Component.rejectExtraInputs(inputs, Set.of(in.name()), FILE);
             Component.requireType(in, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
             Component.requireRank(in, FILE, 4);
-            TensorSpec out = Component.outputOrFirst(Component.outputs(session, FILE), "sample", FILE);
+            TensorSpec out = Component.outputOrFirst(Component.outputs(session.get(), FILE), "sample", FILE);
             Component.requireType(out, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
             Component.requireRank(out, FILE, 4);
             return new VaeDecoder(session, factory, in, out, scaling, shift, scale);
@@ -125,7 +125,7 @@ public final class VaeDecoder implements AutoCloseable {
              DirectTensor out = DirectTensor.allocate(env, output.type(), outShape)) {
             in.put(latent, offset, 0, channels * h * w);
             long t0 = System.nanoTime();
-            try (OrtSession.Result ignored = session.run(Map.of(input.name(), in.tensor()), Set.of(),
+            try (OrtSession.Result ignored = session.get().run(Map.of(input.name(), in.tensor()), Set.of(),
                     Map.of(output.name(), out.tensor()), runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
             }

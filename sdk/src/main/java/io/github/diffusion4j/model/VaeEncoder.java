@@ -16,13 +16,13 @@ public final class VaeEncoder implements AutoCloseable {
 
     static final String FILE = "vae_encoder/model.onnx";
 
-    private final OrtSession session;
+    private final ComponentSession session;
     private final SessionFactory factory;
     private final TensorSpec input;
     private final TensorSpec output;
     private final boolean parameters;
 
-    private VaeEncoder(OrtSession session, SessionFactory factory, TensorSpec input, TensorSpec output, boolean parameters) {
+    private VaeEncoder(ComponentSession session, SessionFactory factory, TensorSpec input, TensorSpec output, boolean parameters) {
         this.session = session;
         this.factory = factory;
         this.input = input;
@@ -31,9 +31,9 @@ public final class VaeEncoder implements AutoCloseable {
     }
 
     public static VaeEncoder load(SessionFactory factory, ModelFolder folder) {
-        OrtSession session = factory.open(folder.componentModel("vae_encoder"));
+        ComponentSession session = factory.openComponent("vae_encoder", folder.componentModel("vae_encoder"));
         try {
-            Map<String, TensorSpec> inputs = Component.inputs(session, FILE);
+            Map<String, TensorSpec> inputs = Component.inputs(session.get(), FILE);
             TensorSpec in = inputs.get("sample");
             if (in == null && inputs.size() == 1) {
                 in = inputs.values().iterator().next();
@@ -43,7 +43,7 @@ public final class VaeEncoder implements AutoCloseable {
             }
             Component.requireType(in, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
             Component.requireRank(in, FILE, 4);
-            Map<String, TensorSpec> outputs = Component.outputs(session, FILE);
+            Map<String, TensorSpec> outputs = Component.outputs(session.get(), FILE);
             TensorSpec out;
             boolean params;
             if (outputs.containsKey("latent_parameters")) {
@@ -97,7 +97,7 @@ public final class VaeEncoder implements AutoCloseable {
         try (DirectTensor tensor = DirectTensor.allocate(factory.environment(), input.type(), new long[] {1, 3, height, width})) {
             tensor.put(image, 0, 0, 3 * height * width);
             long t0 = System.nanoTime();
-            try (OrtSession.Result result = session.run(Map.of(input.name(), tensor.tensor()), Set.of(output.name()), runOptions)) {
+            try (OrtSession.Result result = session.get().run(Map.of(input.name(), tensor.tensor()), Set.of(output.name()), runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
                 var value = result.get(output.name()).orElseThrow();
                 long[] s = Tensors.shape(value);

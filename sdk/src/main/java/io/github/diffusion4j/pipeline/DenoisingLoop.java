@@ -5,6 +5,7 @@ import io.github.diffusion4j.family.ModelFamily;
 import io.github.diffusion4j.family.PromptText;
 import io.github.diffusion4j.family.TextEmbeddings;
 import io.github.diffusion4j.image.Images;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.Denoiser;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunContext;
@@ -159,6 +160,14 @@ final class DenoisingLoop {
      */
     private PromptEmbeddings encodePrompt() {
         long t0 = System.nanoTime();
+        try (DiffusionModel.Lease ignored = model.lease(ComponentOptions.TEXT_ENCODERS)) {
+            return encodeWithEncoders();
+        } finally {
+            textNanos = System.nanoTime() - t0;
+        }
+    }
+
+    private PromptEmbeddings encodeWithEncoders() {
         int length = params.maxSequenceLength();
         TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
                 request.prompt3(), length, request.clipSkip(), request.promptWeighting(), request.longPrompts()), context);
@@ -173,7 +182,6 @@ final class DenoisingLoop {
             cond = model.conditioner().padTo(cond, tokens, context);
             uncond = model.conditioner().padTo(uncond, tokens, context);
         }
-        textNanos = System.nanoTime() - t0;
         return new PromptEmbeddings(cond, uncond);
     }
 
@@ -186,7 +194,8 @@ final class DenoisingLoop {
         long loopStart = System.nanoTime();
         GuidanceInterval interval = request.guidanceInterval();
         boolean limited = params.classifierFree() && !interval.equals(GuidanceInterval.ALWAYS);
-        try (DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
+        try (DiffusionModel.Lease ignored = model.lease(ComponentOptions.DENOISERS);
+             DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
              DenoiserCalls condOnly = limited
                      ? DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth, false) : null) {
             double[] timesteps = scheduler.timesteps();
@@ -203,7 +212,7 @@ final class DenoisingLoop {
                 float[] prediction;
                 if (guide) {
                     prediction = guided;
-                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.guidance(),
+                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.cfgScale(),
                             request.guidanceRescale());
                 } else {
                     // outside the guidance interval: the conditional rows alone, one denoiser row per image
@@ -248,6 +257,12 @@ final class DenoisingLoop {
 
     /** diffusers' {@code vae.decode(latents / scaling_factor + shift_factor)}, one image per decoder run. */
     private GenerationResult decode(float[] latents) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_DECODER))) {
+            return decodeWithDecoder(latents);
+        }
+    }
+
+    private GenerationResult decodeWithDecoder(float[] latents) {
         long decodeStart = System.nanoTime();
         LatentCodec codec = model.latentCodec();
         float[] scaled = codec.toDecoder(latents);

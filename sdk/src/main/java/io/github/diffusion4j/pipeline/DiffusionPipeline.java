@@ -3,6 +3,7 @@ package io.github.diffusion4j.pipeline;
 import io.github.diffusion4j.family.FamilyDefaults;
 import io.github.diffusion4j.image.LatentPreviewer;
 import io.github.diffusion4j.model.DiffusionException;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.ModelLoadException;
@@ -120,7 +121,8 @@ public final class DiffusionPipeline implements AutoCloseable {
                 model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
                 descriptor.defaultScheduler(), descriptor.defaultSteps(), descriptor.defaultGuidance(),
                 descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
-                model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
+                model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance(),
+                ModelInfo.Component.of(model.components()));
         // last: nothing after it can fail and leave the thread to nobody
         this.modelHash = new BackgroundModelHash(name, model.folder().root(), b.modelHash);
     }
@@ -257,7 +259,8 @@ public final class DiffusionPipeline implements AutoCloseable {
             chw[2 * plane + i] = (rgb[i] & 0xFF) / 127.5f - 1f;
         }
         VaeEncoder encoder = model.vaeEncoder();
-        try (var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_ENCODER));
+             var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
             float[] mean = encoder.encode(chw, h, w, new long[4], runOptions, new RunStats());
             model.latentCodec().fromEncoder(mean);
             return mean;
@@ -349,16 +352,19 @@ public final class DiffusionPipeline implements AutoCloseable {
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
         return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
-                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.hires());
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.hires(),
+                outcome.cfgScale());
     }
 
     /**
-     * A validated request. Holds the scheduler built during validation so that the first subscription uses it
+     * A validated request ({@code cfgScale}: what combines the classifier-free rows, see
+     * {@link RequestValidator.Outcome}). Holds the scheduler built during validation so that the first subscription uses it
      * instead of building another; later subscriptions (the Multi is cold) build their own.
      */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
                     boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, HiresFix.Plan hires) {
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, HiresFix.Plan hires,
+                    double cfgScale) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);
@@ -369,7 +375,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         Resolved hiresPass() {
             return new Resolved(request, hires.width(), hires.height(), hires.steps(), guidance, classifierFree,
                     hires.scheduler(), new AtomicReference<>(), seed, previewInterval, noiseSource, maxSequenceLength,
-                    null);
+                    null, cfgScale);
         }
     }
 
@@ -477,6 +483,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private ExecutionProvider provider = ExecutionProvider.AUTO;
         private int cudaDeviceId;
         private int cpuThreads;
+        private final Map<String, ComponentOptions> components = new java.util.LinkedHashMap<>();
         private ExecutorService executor;
         private Limits limits = Limits.DEFAULT;
         private Integer defaultSteps;
@@ -507,6 +514,17 @@ public final class DiffusionPipeline implements AutoCloseable {
         /** CUDA device ordinal; default 0. */
         public Builder cudaDeviceId(int cudaDeviceId) {
             this.cudaDeviceId = cudaDeviceId;
+            return this;
+        }
+
+        /**
+         * How one component ({@code text_encoder_2}, {@code transformer}, ...; see {@link ComponentOptions#NAMES})
+         * runs: its own provider, and whether its session is released after each use.
+         */
+        public Builder component(String name, ComponentOptions options) {
+            Objects.requireNonNull(options, "options");
+            ComponentOptions.checkNames(Map.of(name, options));
+            components.put(name, options);
             return this;
         }
 
@@ -598,7 +616,7 @@ public final class DiffusionPipeline implements AutoCloseable {
          */
         public DiffusionPipeline build() {
             long t0 = System.nanoTime();
-            DiffusionModel model = DiffusionModel.load(modelDir, provider, cudaDeviceId, cpuThreads);
+            DiffusionModel model = DiffusionModel.load(modelDir, provider, cudaDeviceId, cpuThreads, components);
             try {
                 Duration loadTime = Duration.ofNanos(System.nanoTime() - t0);
                 DiffusionPipeline pipeline = new DiffusionPipeline(this, model, loadTime);

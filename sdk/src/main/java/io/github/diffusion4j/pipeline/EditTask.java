@@ -1,6 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
 import io.github.diffusion4j.family.LatentCodec;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunContext;
 import io.github.diffusion4j.model.VaeEncoder;
@@ -9,6 +10,7 @@ import io.github.diffusion4j.scheduler.Scheduler;
 import io.github.diffusion4j.scheduler.TimestepPlan;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * Image-to-image and inpainting, for any family, as diffusers does them:
@@ -119,8 +121,11 @@ final class EditTask implements Task {
     /** {@code retrieve_latents(vae.encode(image), generator)} then the family's scaling (and shift). */
     static float[] encodeScaled(DiffusionModel model, float[] chw, int width, int height,
                                 InitImage.LatentSampling sampling, NoiseGenerator generator, RunContext context) {
-        VaeEncoder.Latents dist = model.vaeEncoder().encodeDistribution(chw, height, width, context.options(),
-                context.stats());
+        VaeEncoder encoder = model.vaeEncoder();
+        VaeEncoder.Latents dist;
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_ENCODER))) {
+            dist = encoder.encodeDistribution(chw, height, width, context.options(), context.stats());
+        }
         float[] latents = dist.logvar() != null && sampling == InitImage.LatentSampling.SAMPLE
                 ? dist.sample(generator.randn(dist.mean().length)) : dist.mean().clone();
         LatentCodec codec = model.latentCodec();

@@ -47,6 +47,9 @@ import java.util.List;
  *                        (diffusers); default on
  * @param hires           hires fix (see {@link HiresFix}): generate at this request's size, upscale, refine with
  *                        image-to-image at the target size; {@code null} = off. Text-to-image only
+ * @param trueCfgScale    FLUX.1's true classifier-free guidance (diffusers {@code FluxPipeline}'s {@code true_cfg_scale}):
+ *                        above 1 with a negative prompt, the negative prompt's prediction is run too and the two are
+ *                        combined as {@code neg + s·(pos − neg)}; at least 1; {@code null} = 1 (off)
  */
 public record GenerationRequest(
         String prompt,
@@ -74,7 +77,8 @@ public record GenerationRequest(
         GuidanceInterval guidanceInterval,
         boolean promptWeighting,
         boolean longPrompts,
-        HiresFix hires) {
+        HiresFix hires,
+        Double trueCfgScale) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -105,6 +109,10 @@ public record GenerationRequest(
         if (guidanceScale != null && (!Double.isFinite(guidanceScale) || guidanceScale < 0)) {
             violations.add(new Violation("guidanceScale", String.valueOf(guidanceScale),
                     "guidanceScale must be finite and at least 0, got " + guidanceScale));
+        }
+        if (trueCfgScale != null && (!Double.isFinite(trueCfgScale) || trueCfgScale < 1)) {
+            violations.add(new Violation("trueCfgScale", String.valueOf(trueCfgScale),
+                    "trueCfgScale must be finite and at least 1 (1 = off), got " + trueCfgScale));
         }
         if (!Double.isFinite(guidanceRescale) || guidanceRescale < 0 || guidanceRescale > 1) {
             violations.add(new Violation("guidanceRescale", String.valueOf(guidanceRescale),
@@ -186,6 +194,7 @@ public record GenerationRequest(
         b.promptWeighting = promptWeighting;
         b.longPrompts = longPrompts;
         b.hires = hires;
+        b.trueCfgScale = trueCfgScale;
         return b;
     }
 
@@ -217,6 +226,7 @@ public record GenerationRequest(
         private boolean promptWeighting = true;
         private boolean longPrompts = true;
         private HiresFix hires;
+        private Double trueCfgScale;
 
         private Builder() {
         }
@@ -369,11 +379,20 @@ public record GenerationRequest(
             return this;
         }
 
+        /**
+         * FLUX.1 true classifier-free guidance scale (diffusers' {@code true_cfg_scale}); applies with a negative
+         * prompt; {@code null} or 1 = off.
+         */
+        public Builder trueCfgScale(Double trueCfgScale) {
+            this.trueCfgScale = trueCfgScale;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
                     negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval,
-                    promptWeighting, longPrompts, hires);
+                    promptWeighting, longPrompts, hires, trueCfgScale);
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.github.diffusion4j.pipeline;
 
-/** Classifier-free guidance on the denoiser's prediction rows. */
+/**
+ * Classifier-free guidance on the denoiser's prediction rows: SD's {@code noise_pred_uncond + guidance_scale ·
+ * (noise_pred_text − noise_pred_uncond)} and FLUX.1's true CFG {@code neg_noise_pred + true_cfg_scale · (noise_pred −
+ * neg_noise_pred)} (diffusers pipelines/flux/pipeline_flux.py line 924 at 58eb52c) are one formula over the
+ * [uncond × batch, cond × batch] rows.
+ */
 final class Guidance {
 
     private Guidance() {

@@ -1,7 +1,11 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ComponentSession;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,9 +29,33 @@ import java.util.Map;
  * @param familyName       the family's display name
  * @param sizeMultiple     width and height must be multiples of this many pixels
  * @param guidance         {@code classifier-free} or {@code embedded} (guidance-distilled models)
+ * @param components       each component session opened at load, in load order, with where it runs
  */
 public record ModelInfo(String name, Path path, String layout, String precision, String pipelineClass, String provider,
                         Duration loadTime, String defaultScheduler, int defaultSteps, double defaultGuidance,
                         int defaultWidth, int defaultHeight, Map<String, String> contract, String family,
-                        String familyName, int sizeMultiple, String guidance) {
+                        String familyName, int sizeMultiple, String guidance, List<Component> components) {
+
+    public ModelInfo {
+        components = List.copyOf(components);
+    }
+
+    /**
+     * One component as loaded.
+     *
+     * @param name           its folder, e.g. {@code text_encoder_2}
+     * @param provider       {@code cpu} or {@code cuda:N}
+     * @param loadTime       time its session took to open at load
+     * @param unloadAfterUse whether its session is released after each stage (reopened for the next)
+     */
+    public record Component(String name, String provider, Duration loadTime, boolean unloadAfterUse) {
+
+        static List<Component> of(List<ComponentSession> sessions) {
+            List<Component> out = new ArrayList<>();
+            for (ComponentSession s : sessions) {
+                out.add(new Component(s.component(), s.provider(), s.loadTime(), s.unloadAfterUse()));
+            }
+            return out;
+        }
+    }
 }

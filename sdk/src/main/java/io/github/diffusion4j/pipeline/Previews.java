@@ -3,16 +3,24 @@ package io.github.diffusion4j.pipeline;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.diffusion4j.image.LatentPreviewer;
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.RunStats;
 import io.github.diffusion4j.model.VaeDecoder;
 import io.github.diffusion4j.noise.NoiseGenerator;
 import io.github.diffusion4j.noise.NoiseSource;
 
+import java.util.List;
+
 /** Chooses the latent previewer of a model. */
 final class Previews {
 
     private static final int FIT_SIZE = 16;
+    /** scaling_factor and shift_factor of the SD3 and FLUX.1 VAEs (their vae/config.json). */
+    private static final double SD3_SCALING = 1.5305;
+    private static final double SD3_SHIFT = 0.0609;
+    private static final double FLUX_SCALING = 0.3611;
+    private static final double FLUX_SHIFT = 0.1159;
 
     private Previews() {
     }
@@ -23,7 +31,19 @@ final class Previews {
         if (channels == 4 && Math.abs(decoder.scalingFactor() - VaeDecoder.SD_SCALING_FACTOR) < 1e-6) {
             return LatentPreviewer.stableDiffusion();
         }
+        // the published 16-channel tables hold for the VAEs they were made for: recognised by family and factors
+        String family = model.family().id();
+        if (channels == 16 && family.equals("sd3") && vae(decoder, SD3_SCALING, SD3_SHIFT)) {
+            return LatentPreviewer.stableDiffusion3();
+        }
+        if (channels == 16 && family.equals("flux") && vae(decoder, FLUX_SCALING, FLUX_SHIFT)) {
+            return LatentPreviewer.flux();
+        }
         return fit(model, channels);
+    }
+
+    private static boolean vae(VaeDecoder decoder, double scaling, double shift) {
+        return Math.abs(decoder.scalingFactor() - scaling) < 1e-6 && Math.abs(decoder.shiftFactor() - shift) < 1e-6;
     }
 
     /**
@@ -40,7 +60,8 @@ final class Previews {
         float[][] x = new float[samples * h * w][];
         float[][] y = new float[samples * h * w][];
         float inv = (float) (1.0 / decoder.scalingFactor());
-        try (OrtSession.RunOptions runOptions = new OrtSession.RunOptions()) {
+        try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_DECODER));
+             OrtSession.RunOptions runOptions = new OrtSession.RunOptions()) {
             for (int s = 0; s < samples; s++) {
                 float[] latent = noise.randn(channels * h * w);
                 float[] input = new float[latent.length];

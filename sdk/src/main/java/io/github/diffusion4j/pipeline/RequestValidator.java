@@ -29,10 +29,12 @@ public final class RequestValidator {
      *
      * @param scheduler the scheduler built while validating (its {@code setTimesteps} accepted the steps), or
      *                  {@code null} when the request is invalid
+     * @param cfgScale  the scale combining the unconditional and conditional rows when {@code classifierFree}: the
+     *                  guidance scale, or FLUX's true CFG scale (its guidance scale stays embedded)
      */
     public record Outcome(List<Violation> violations, int width, int height, int steps, double guidance,
                           boolean classifierFree, String schedulerName, NoiseSource noiseSource, Scheduler scheduler,
-                          int maxSequenceLength, HiresFix.Plan hires) {
+                          int maxSequenceLength, HiresFix.Plan hires, double cfgScale) {
 
         public boolean valid() {
             return violations.isEmpty();
@@ -83,7 +85,8 @@ public final class RequestValidator {
             out.add(new Violation("seed", String.valueOf(r.seed()),
                     "seed must be between 0 and 4294967295 for noise source numpy, got " + r.seed()));
         }
-        boolean classifierFree = model.classifierFree(guidance);
+        boolean trueCfg = trueCfg(out, r, model);
+        boolean classifierFree = model.classifierFree(guidance) || trueCfg;
         batchFits(out, r.batchSize(), classifierFree, model.fixedBatch());
         initialLatents(out, r, model, width, height);
         String schedulerName = r.scheduler() != null && !r.scheduler().isBlank() ? r.scheduler().trim()
@@ -98,7 +101,7 @@ public final class RequestValidator {
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
         HiresFix.Plan hires = r.hires() == null ? null : hires(out, r, model, width, height, steps, schedulerName);
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
-                out.isEmpty() ? scheduler : null, sequence, hires);
+                out.isEmpty() ? scheduler : null, sequence, hires, trueCfg ? r.trueCfgScale() : guidance);
     }
 
     /**
@@ -147,6 +150,24 @@ public final class RequestValidator {
                     + " (rounded down to the model's size multiple " + multiple + "); it must be between " + multiple
                     + " and " + max));
         }
+    }
+
+    /**
+     * FLUX.1 true CFG: diffusers' {@code do_true_cfg = true_cfg_scale > 1 and has_neg_prompt}
+     * (pipelines/flux/pipeline_flux.py, {@code FluxPipeline.__call__}, lines 766-769 at 58eb52c); without a
+     * negative prompt the scale is ignored as there. Other families guide with {@code guidanceScale}.
+     */
+    private static boolean trueCfg(List<Violation> out, GenerationRequest r, ModelDescriptor model) {
+        if (r.trueCfgScale() == null || r.trueCfgScale() <= 1.0) {
+            return false;
+        }
+        if (!"flux".equals(model.family())) {
+            out.add(new Violation("trueCfgScale", String.valueOf(r.trueCfgScale()), "trueCfgScale applies only to"
+                    + " FLUX.1 models (diffusers' true_cfg_scale); " + model.familyName()
+                    + " uses guidanceScale for classifier-free guidance"));
+            return false;
+        }
+        return !r.negativePrompt().isEmpty();
     }
 
     private static void imageInput(List<Violation> out, GenerationRequest r, ModelDescriptor model) {

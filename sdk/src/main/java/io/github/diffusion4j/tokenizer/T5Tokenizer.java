@@ -50,6 +50,7 @@ public final class T5Tokenizer implements AutoCloseable {
             throw new IllegalArgumentException("tokenizer file not found: " + json);
         }
         try {
+            TokenizerNatives.prepare();
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(json)
                     .optAddSpecialTokens(true)
@@ -64,11 +65,33 @@ public final class T5Tokenizer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read " + json + ": " + e.getMessage(), e);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // the JNI library failed to load (unsupported platform, no writable cache folder) or the file is malformed
+        } catch (LinkageError | RuntimeException e) {
+            // the JNI library failed to load (unsupported platform, no writable cache folder: an EngineException, or
+            // a LinkageError from its static initialiser) or the file is malformed
             throw new IllegalArgumentException("Cannot load the T5 tokenizer " + json + " with the Hugging Face tokenizers"
-                    + " library: " + e.getMessage(), e);
+                    + " library: " + describe(e), e);
         }
+    }
+
+    /**
+     * The failure with its root cause: DJL reports a native library that does not load as "Failed to load Huggingface
+     * native library." and keeps why (the cache folder it extracts to, the platform) in the cause.
+     */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        if (root != e) {
+            text += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        if (e instanceof LinkageError || (e.getMessage() != null && e.getMessage().contains("native library"))) {
+            text += ". Its JNI library is extracted from the jar into DJL_CACHE_DIR or ENGINE_CACHE_DIR (default"
+                    + " ~/.djl.ai/tokenizers): that folder must be writable, or the library (native/lib/<platform>/)"
+                    + " must be in the jar for this platform";
+        }
+        return text;
     }
 
     /**

@@ -17,7 +17,6 @@ import io.github.diffusion4j.pipeline.TestModels;
 import io.github.diffusion4j.scheduler.Schedulers;
 import io.github.diffusion4j.tokenizer.ClipTokenizer;
 import io.github.diffusion4j.tokenizer.T5Tokenizer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -57,7 +56,6 @@ class FamilyGoldenTest {
         JsonNode golden = JSON.readTree(file.toFile());
         String fixture = golden.get("fixture").asText();
         JsonNode req = golden.get("request");
-        Assumptions.assumeFalse(req.has("true_cfg_scale"), "FLUX true CFG (true_cfg_scale) is not implemented");
         try (DiffusionPipeline pipeline = TestModels.pipeline(fixture)) {
             checkTokens(golden, TestModels.model(fixture));
             checkEmbeddings(golden, pipeline.model());
@@ -65,7 +63,10 @@ class FamilyGoldenTest {
             List<GenerationEvent> events = pipeline.generate(request).collect().asList().await()
                     .atMost(Duration.ofSeconds(60));
             GenerationEvent.Started started = (GenerationEvent.Started) events.get(0);
-            assertThat(started.guided()).as("classifier-free guidance").isEqualTo(golden.get("classifierFreeGuidance").asBoolean());
+            // FluxPipeline's true CFG (do_true_cfg) is our classifier-free row pair; its golden flag is SD3's CFG batch
+            boolean trueCfg = req.has("true_cfg_scale") && req.get("true_cfg_scale").asDouble() > 1;
+            assertThat(started.guided()).as("classifier-free guidance")
+                    .isEqualTo(golden.get("classifierFreeGuidance").asBoolean() || trueCfg);
             List<GenerationEvent.Step> steps = events.stream().filter(GenerationEvent.Step.class::isInstance)
                     .map(GenerationEvent.Step.class::cast).toList();
             float[] stepTimesteps = GoldenFiles.floats(golden, "step_timesteps");
@@ -90,7 +91,13 @@ class FamilyGoldenTest {
             }
             GenerationResult result = ((GenerationEvent.Completed) events.get(events.size() - 1)).result();
             int calls = golden.has("unetCalls") ? golden.get("unetCalls").asInt() : golden.get("transformerCalls").asInt();
-            assertThat(result.unetRuns()).as("denoiser calls").isEqualTo(calls);
+            if (trueCfg) {
+                // diffusers runs the negative prompt as a second transformer call of one row; ours share one call
+                assertThat(result.denoiserRows()).as("denoiser rows").isEqualTo(calls);
+                assertThat(result.unetRuns()).as("denoiser calls, the row pair batched").isEqualTo(calls / 2);
+            } else {
+                assertThat(result.unetRuns()).as("denoiser calls").isEqualTo(calls);
+            }
             GoldenFiles.checkImage(result.image().image(), golden);
         }
     }
@@ -105,7 +112,8 @@ class FamilyGoldenTest {
                 .prompt3(GoldenFiles.text(req, "prompt_3")).negativePrompt3(GoldenFiles.text(req, "negative_prompt_3"))
                 .maxSequenceLength(req.hasNonNull("max_sequence_length") ? req.get("max_sequence_length").asInt() : null)
                 .clipSkip(GoldenFiles.clipSkip(req)).noiseSource(NoiseSource.TORCH).includeLatents(true).previewInterval(0)
-                    .promptWeighting(false).longPrompts(false).build();
+                    .promptWeighting(false).longPrompts(false)
+                .trueCfgScale(req.has("true_cfg_scale") ? req.get("true_cfg_scale").asDouble() : null).build();
     }
 
     private static void checkTokens(JsonNode golden, Path folder) {

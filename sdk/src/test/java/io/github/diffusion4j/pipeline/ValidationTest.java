@@ -45,6 +45,18 @@ class ValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("eta must be in [0, 1], got 2.0");
         assertThatThrownBy(() -> GenerationRequest.builder("x").guidanceRescale(1.5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("guidanceRescale must be in [0, 1], got 1.5");
+        assertThatThrownBy(() -> GenerationRequest.builder("x").trueCfgScale(0.5).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trueCfgScale must be finite and at least 1 (1 = off), got 0.5");
+    }
+
+    @Test
+    void trueCfgScaleIsFluxOnly() {
+        // SD's classifier-free guidance is guidanceScale: a true CFG scale there would be silently ignored
+        assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").negativePrompt("y").trueCfgScale(2.0)
+                .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trueCfgScale applies only to FLUX.1 models");
     }
 
     @Test

@@ -116,6 +116,15 @@ class DevUiJsonRpcTest {
             assertThat(model.get("schedulers")).asList().contains("euler", "ddim");
             assertThat(model.get("sizeMultiple")).isEqualTo(16);
             assertThat((Integer) model.get("maxBatch")).isPositive();
+            // each component with the provider it runs on and its load time (the models page shows them)
+            assertThat(model.get("components")).asList().isNotEmpty().allSatisfy(c -> {
+                Map<?, ?> component = (Map<?, ?>) c;
+                assertThat(component.get("provider")).isEqualTo("cpu");
+                assertThat(component.get("loadTimeMs")).isInstanceOf(Long.class);
+            });
+            List<String> names = ((List<?>) model.get("components")).stream()
+                    .map(c -> String.valueOf(((Map<?, ?>) c).get("name"))).toList();
+            assertThat(names).contains("unet", "text_encoder", "vae_decoder");
         });
     }
 }

@@ -55,6 +55,20 @@ class NativeSourcesRegistrationTest {
                 .contains("META-INF/diffusion4j/embedded/default/unet/model.onnx");
     }
 
+    @Test
+    void generatedConfigurationHasTheTokenizersRegistrations() throws IOException {
+        String all = readAll(results.getBuildDir());
+        for (String cls : TokenizersNativeProcessor.JNI_CLASSES) {
+            assertThat(all).as("JNI registration of " + cls).contains(cls);
+        }
+        for (String cls : TokenizersNativeProcessor.RUNTIME_INITIALIZED) {
+            assertThat(all).as("run-time initialisation of " + cls).contains(cls);
+        }
+        assertThat(all).contains("native/lib/tokenizers.properties")
+                .contains("native/lib/linux-x86_64/cpu/libtokenizers.so")
+                .doesNotContain("native/lib/osx-aarch64");
+    }
+
     /** Every native-image.args and every JSON file under the build folder, including those inside jars. */
     private static String readAll(Path dir) throws IOException {
         StringBuilder all = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.quarkus.runtime;
 
+import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.ModelFolder;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.model.ExecutionProvider;
@@ -49,6 +50,7 @@ public final class ModelLoader {
                 .previewInterval(config.previewInterval())
                 // metrics, the Dev UI and the application's own GenerationListener beans see every generation
                 .listener(new BeanGenerationListeners());
+        components(spec, config, builder);
         config.scheduler().ifPresent(builder::defaultScheduler);
         if (config.width().isPresent() || config.height().isPresent()) {
             if (config.width().isEmpty() || config.height().isEmpty()) {
@@ -91,6 +93,19 @@ public final class ModelLoader {
                 info.loadTime().toMillis(), info.provider(), info.familyName(), info.layout(), info.precision(),
                 info.defaultWidth(), info.defaultHeight(), info.defaultScheduler());
         return pipeline;
+    }
+
+    /** {@code components."name".provider} and {@code unload-after-use}, each name checked. */
+    private static void components(ModelSpec spec, ModelRuntimeConfig config, DiffusionPipeline.Builder builder) {
+        config.components().forEach((name, component) -> {
+            if (!ComponentOptions.NAMES.contains(name)) {
+                String property = spec.property("components.\"" + name + "\"");
+                throw new ConfigurationException(property + ": unknown component '" + name + "'; components are "
+                        + ComponentOptions.NAMES, Set.of(property));
+            }
+            ExecutionProvider provider = component.provider().map(p -> ExecutionProvider.fromName(p.name())).orElse(null);
+            builder.component(name, new ComponentOptions(provider, component.unloadAfterUse()));
+        });
     }
 
     /** The message for a model that does not load: the property, the folder, then the SDK's message naming the file. */

@@ -106,6 +106,34 @@ public interface DiffusionRuntimeConfig {
 
         /** Upper bounds enforced on every request to this model. */
         LimitsConfig limits();
+
+        /**
+         * Per-component settings, by component folder: {@code text_encoder}, {@code text_encoder_2},
+         * {@code text_encoder_3}, {@code unet}, {@code transformer}, {@code vae_encoder}, {@code vae_decoder}. For
+         * example FLUX.1's T5 on the CPU, released after each prompt, with the transformer on CUDA:
+         * {@code quarkus.diffusion4j."flux".components."text_encoder_2".provider=cpu} and
+         * {@code ...components."text_encoder_2".unload-after-use=true}.
+         */
+        @ConfigDocMapKey("component")
+        Map<String, ComponentConfig> components();
+    }
+
+    /** How one component of a model runs. */
+    interface ComponentConfig {
+
+        /**
+         * The component's execution provider ({@code auto}, {@code cuda}, {@code cpu}, as the model's
+         * {@code provider}). Default: the model's provider.
+         */
+        Optional<Provider> provider();
+
+        /**
+         * Open the component's session before each stage that uses it and close it right after, so that its memory
+         * is free between uses (at the cost of opening it per request). The session is opened once at start-up to
+         * check its contract, then released.
+         */
+        @WithDefault("false")
+        boolean unloadAfterUse();
     }
 
     /** Upper bounds enforced on every request, so that one request cannot exhaust memory or time. */

@@ -78,9 +78,24 @@ public class DiffusionJsonRpcService {
             row.put("maxSteps", pipeline.limits().maxSteps());
             row.put("maxBatch", pipeline.limits().maxBatch());
             row.put("path", String.valueOf(info.path()));
+            row.put("components", components(info));
             result.add(row);
         }
         return result;
+    }
+
+    /** Each component's name, provider, load time and whether it is released after use. */
+    private static List<Map<String, Object>> components(ModelInfo info) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ModelInfo.Component c : info.components()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", c.name());
+            row.put("provider", c.provider());
+            row.put("loadTimeMs", c.loadTime().toMillis());
+            row.put("unloadAfterUse", c.unloadAfterUse());
+            out.add(row);
+        }
+        return out;
     }
 
     /**

@@ -33,17 +33,37 @@ import java.util.List;
  *                        of an older version published the descriptor
  * @param imageInput      whether the model can start from an image (its folder has a VAE encoder)
  * @param inpaintingOnly  whether the denoiser is a dedicated inpainting one, which needs an image and a mask
+ * @param components      each component session opened at load with its provider and load time (empty when a
+ *                        worker of an older version published the descriptor)
  */
 public record ModelDescriptor(String name, String layout, String precision, String provider, String pipelineClass,
                               long loadTimeMillis, String defaultScheduler, int defaultSteps, double defaultGuidance,
                               int defaultWidth, int defaultHeight, int sizeMultiple, int maxWidth, int maxHeight,
                               int maxSteps, int maxBatch, int maxPromptLength, List<String> schedulers,
-                              String family, boolean imageInput, boolean inpaintingOnly) {
+                              String family, boolean imageInput, boolean inpaintingOnly,
+                              List<Component> components) {
 
     /** The constructor JSON (a published descriptor) is read with. */
     @JsonCreator
     public ModelDescriptor {
         schedulers = List.copyOf(schedulers);
+        components = components == null ? List.of() : List.copyOf(components);
+    }
+
+    /**
+     * One component of the model as loaded.
+     *
+     * @param name           its folder, e.g. {@code text_encoder_2}
+     * @param provider       {@code cpu} or {@code cuda:N}
+     * @param loadTimeMillis time its session took to open
+     * @param unloadAfterUse whether its session is released after each use
+     */
+    public record Component(String name, String provider, long loadTimeMillis, boolean unloadAfterUse) {
+
+        static List<Component> of(ModelInfo info) {
+            return info.components().stream().map(c -> new Component(c.name(), c.provider(), c.loadTime().toMillis(),
+                    c.unloadAfterUse())).toList();
+        }
     }
 
     /** A text-to-image model's descriptor (family unknown, no image input). */
@@ -53,7 +73,7 @@ public record ModelDescriptor(String name, String layout, String precision, Stri
                            int maxSteps, int maxBatch, int maxPromptLength, List<String> schedulers) {
         this(name, layout, precision, provider, pipelineClass, loadTimeMillis, defaultScheduler, defaultSteps,
                 defaultGuidance, defaultWidth, defaultHeight, sizeMultiple, maxWidth, maxHeight, maxSteps, maxBatch,
-                maxPromptLength, schedulers, null, false, false);
+                maxPromptLength, schedulers, null, false, false, List.of());
     }
 
     /** The descriptor of a loaded pipeline. */
@@ -65,6 +85,6 @@ public record ModelDescriptor(String name, String layout, String precision, Stri
                 info.loadTime().toMillis(), info.defaultScheduler(), info.defaultSteps(), info.defaultGuidance(),
                 info.defaultWidth(), info.defaultHeight(), sdk.sizeMultiple(), l.maxWidth(),
                 l.maxHeight(), l.maxSteps(), l.maxBatch(), l.maxPromptLength(), sdk.schedulers(), sdk.family(),
-                sdk.imageInput(), sdk.inpaintingOnly());
+                sdk.imageInput(), sdk.inpaintingOnly(), Component.of(info));
     }
 }

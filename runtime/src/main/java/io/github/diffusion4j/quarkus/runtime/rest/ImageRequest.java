@@ -18,7 +18,7 @@ public class ImageRequest {
     /** Field names accepted; anything else is an error. */
     static final List<String> FIELDS = List.of("prompt", "negativePrompt", "width", "height", "steps", "guidanceScale",
             "scheduler", "seed", "noise", "model", "batch", "previewInterval", "image", "mask", "strength",
-            "hires");
+            "hires", "trueCfgScale");
 
     @Schema(required = true, description = "The text to draw (may be empty); at most the model's max-prompt-length characters",
             example = "a watercolor fox in a snowy forest")
@@ -38,6 +38,10 @@ public class ImageRequest {
 
     @Schema(description = "Classifier-free guidance scale, 0 to 100; 1 or less disables guidance", example = "7.5")
     public Double guidanceScale;
+
+    @Schema(description = "FLUX.1 only: true classifier-free guidance scale (diffusers' true_cfg_scale), at least 1;"
+            + " above 1 with a negativePrompt the negative prompt is run too. Absent or 1 = off", example = "4.0")
+    public Double trueCfgScale;
 
     @Schema(description = "Scheduler name (see GET /v1/schedulers); default: the model's", example = "euler")
     public String scheduler;
@@ -120,6 +124,7 @@ public class ImageRequest {
         r.height = form.integer("height", errors);
         r.steps = form.integer("steps", errors);
         r.guidanceScale = form.number("guidanceScale", errors);
+        r.trueCfgScale = form.number("trueCfgScale", errors);
         r.scheduler = form.text("scheduler");
         r.seed = form.longValue("seed", errors);
         r.noise = form.text("noise");

@@ -76,6 +76,11 @@ final class ImageRequests {
             errors.add(new FieldError("guidanceScale", "must be a finite number between 0 and " + (int) MAX_GUIDANCE
                     + ", got " + r.guidanceScale));
         }
+        if (r.trueCfgScale != null && (!Double.isFinite(r.trueCfgScale) || r.trueCfgScale < 1
+                || r.trueCfgScale > MAX_GUIDANCE)) {
+            errors.add(new FieldError("trueCfgScale", "must be a finite number between 1 and " + (int) MAX_GUIDANCE
+                    + ", got " + r.trueCfgScale));
+        }
         if (r.batch != null && (r.batch < 1 || r.batch > limits.maxBatch())) {
             errors.add(new FieldError("batch", "must be between 1 and " + limits.maxBatch() + ", got " + r.batch));
         }
@@ -120,6 +125,7 @@ final class ImageRequests {
                 .height(r.height)
                 .steps(r.steps)
                 .guidanceScale(r.guidanceScale)
+                .trueCfgScale(r.trueCfgScale)
                 .scheduler(scheduler)
                 .seed(r.seed)
                 .noiseSource(noise)

@@ -23,6 +23,7 @@ import java.util.List;
  * @param imageInput    whether requests may give an init image ({@code image}, {@code mask}, {@code strength})
  * @param inpaintingOnly whether the model is a dedicated inpainting one: every request needs an image and a mask
  * @param schedulers    scheduler names its requests may use
+ * @param components    each component (text encoders, denoiser, VAE) with its provider and load time
  */
 @Schema(name = "Model")
 public record ModelDescription(@Schema(example = "default") String name,
@@ -38,7 +39,15 @@ public record ModelDescription(@Schema(example = "default") String name,
                                @Schema(example = "8") int sizeMultiple,
                                @Schema(example = "true") boolean imageInput,
                                @Schema(example = "false") boolean inpaintingOnly,
-                               @Schema(example = "[\"euler\", \"ddim\"]") List<String> schedulers) {
+                               @Schema(example = "[\"euler\", \"ddim\"]") List<String> schedulers,
+                               List<ComponentData> components) {
+
+    /** One component of the model: where it runs and how long it took to load. */
+    @Schema(name = "ModelComponent")
+    public record ComponentData(@Schema(example = "text_encoder_2") String name, @Schema(example = "cpu") String provider,
+                                @Schema(example = "5400") long loadTimeMillis,
+                                @Schema(example = "true") boolean unloadAfterUse) {
+    }
 
     /** Values used for unset request fields. */
     @Schema(name = "ModelDefaults")
@@ -59,6 +68,8 @@ public record ModelDescription(@Schema(example = "default") String name,
                 m.loadTimeMillis(), new Defaults(m.defaultScheduler(), m.defaultSteps(), m.defaultGuidance(),
                         m.defaultWidth(), m.defaultHeight()),
                 new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength()),
-                m.family(), m.sizeMultiple(), m.imageInput(), m.inpaintingOnly(), m.schedulers());
+                m.family(), m.sizeMultiple(), m.imageInput(), m.inpaintingOnly(), m.schedulers(),
+                m.components().stream().map(c -> new ComponentData(c.name(), c.provider(), c.loadTimeMillis(),
+                        c.unloadAfterUse())).toList());
     }
 }

@@ -25,6 +25,10 @@ final class InfoCommand implements Callable<Integer> {
             System.out.println("layout:     " + info.layout() + ", " + info.precision()
                     + (info.pipelineClass() != null ? ", " + info.pipelineClass() : ""));
             System.out.println("provider:   " + info.provider() + ", loaded in " + info.loadTime().toMillis() + " ms");
+            for (ModelInfo.Component c : info.components()) {
+                System.out.println("component:  " + c.name() + " on " + c.provider() + ", loaded in "
+                        + c.loadTime().toMillis() + " ms" + (c.unloadAfterUse() ? ", unloaded after use" : ""));
+            }
             System.out.println("defaults:   " + info.defaultWidth() + "x" + info.defaultHeight() + ", " + info.defaultSteps()
                     + " steps, guidance " + info.defaultGuidance() + ", scheduler " + info.defaultScheduler());
             for (Map.Entry<String, String> e : info.contract().entrySet()) {

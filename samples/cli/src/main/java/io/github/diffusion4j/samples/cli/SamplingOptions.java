@@ -13,6 +13,10 @@ final class SamplingOptions {
             + " <= 1 disables).")
     Double cfg;
 
+    @Option(names = "--true-cfg-scale", paramLabel = "S", description = "FLUX.1 only: true classifier-free guidance"
+            + " with --negative (diffusers' true_cfg_scale), at least 1; 1 = off (default).")
+    Double trueCfgScale;
+
     @Option(names = "--scheduler", description = "ddim, ddpm, pndm, euler, euler_a, lms, dpmpp_2m, ... (default: the model's).")
     String scheduler;
 
@@ -29,6 +33,9 @@ final class SamplingOptions {
         }
         if (cfg != null) {
             request.guidanceScale(cfg);
+        }
+        if (trueCfgScale != null) {
+            request.trueCfgScale(trueCfgScale);
         }
         if (scheduler != null) {
             request.scheduler(scheduler);

@@ -66,7 +66,9 @@ class DiffusionCliTest {
         String text = out.toString();
         assertThat(text).contains("family:     sdxl (Stable Diffusion XL), sizes in multiples of 16 px, guidance classifier-free")
                 .contains("family:     flux (FLUX.1), sizes in multiples of 16 px, guidance none")
-                .contains("schedulers: flow_match_euler, flow_match_heun");
+                .contains("schedulers: flow_match_euler, flow_match_heun")
+                .containsPattern("component:  transformer on cpu, loaded in \\d+ ms")
+                .containsPattern("component:  text_encoder_2 on cpu, loaded in \\d+ ms");
     }
 
     @Test
@@ -82,6 +84,23 @@ class DiffusionCliTest {
             System.setErr(original);
         }
         assertThat(err.toString()).contains("width must be a positive multiple of 8, got 100");
+    }
+
+    @Test
+    void trueCfgScaleIsPassedToTheRequestAndChecked(@TempDir Path dir) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertThat(DiffusionCli.execute("generate", "--model", model("flux-dev"), "--provider", "cpu", "--prompt", "x",
+                    "--negative", "y", "--true-cfg-scale", "0.5", "--out", dir.resolve("x.png").toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("trueCfgScale must be finite and at least 1 (1 = off), got 0.5");
+            assertThat(DiffusionCli.execute("generate", "--model", model("optimum-new"), "--provider", "cpu", "--prompt",
+                    "x", "--negative", "y", "--true-cfg-scale", "2", "--out", dir.resolve("y.png").toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("trueCfgScale applies only to FLUX.1 models");
+        } finally {
+            System.setErr(original);
+        }
     }
 
     @Test
