@@ -84,7 +84,7 @@ final class OptimizedModelCache {
                     : Paths.get(System.getProperty("user.home"), ".cache");
             root = base.resolve("diffusion4j").resolve("optimized");
         }
-        String version = OrtEnvironment.getEnvironment().getVersion();
+        String version = OrtEnvironments.shared().getVersion();
         return new OptimizedModelCache(root, "ort=" + version + ";level=ALL_OPT;provider=" + provider + ";cpu="
                 + cpuIdentity());
     }

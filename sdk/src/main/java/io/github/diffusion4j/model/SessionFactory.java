@@ -102,7 +102,7 @@ public final class SessionFactory implements AutoCloseable {
         // that loads the library from a second class loader (Quarkus dev-mode reloads, QuarkusUnitTest suites:
         // "Native Library ... already loaded in another classloader").
         CpuArena arena = CpuArena.fromProperty();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.shared();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             configureCpu(options, OrtSession.SessionOptions.OptLevel.ALL_OPT, cpuThreads, arena);

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.github.diffusion4j.model.OrtEnvironments;
 
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class RawOrtLoop implements AutoCloseable {
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtEnvironments.shared();
     private final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     private final OrtSession text;
     private final OrtSession unet;

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.github.diffusion4j.model.OrtEnvironments;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class SessionBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.shared();
         Path out = Files.createTempDirectory("d4j-session-benchmark");
         try {
             for (String component : COMPONENTS) {
