@@ -5,9 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.github.diffusion4j.model.OrtEnvironments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import io.github.diffusion4j.model.OrtEnvironments;
 
 import java.io.IOException;
 import java.nio.file.Files;
