@@ -19,7 +19,9 @@ import io.github.diffusion4j.quarkus.runtime.rest.ModelDescription;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageRequest;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResponse;
+import io.github.diffusion4j.quarkus.runtime.rest.OpenAiStreamEvent;
 import io.github.diffusion4j.quarkus.runtime.rest.Problem;
+import io.github.diffusion4j.quarkus.runtime.rest.RequestGuard;
 import io.github.diffusion4j.quarkus.runtime.rest.RestPaths;
 import io.github.diffusion4j.quarkus.runtime.rest.RestRecorder;
 import io.github.diffusion4j.quarkus.runtime.rest.RoutingProblems;
@@ -30,6 +32,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.AdditionalIndexedClassesBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 import io.quarkus.resteasy.reactive.spi.GeneratedJaxRsResourceBuildItem;
 import io.quarkus.resteasy.reactive.spi.GeneratedJaxRsResourceGizmoAdaptor;
@@ -51,7 +54,7 @@ import java.util.stream.Stream;
 /**
  * The REST API: the generation queue bean (always, application code uses it too), and, when
  * {@code quarkus.diffusion4j.rest.enabled}, the resources rooted at {@code quarkus.diffusion4j.rest.root-path}, plus
- * the OpenAI-compatible resource when {@code quarkus.diffusion4j.rest.openai.enabled}.
+ * the OpenAI-compatible resource (answering when {@code quarkus.diffusion4j.rest.openai.enabled}, a run-time switch).
  * <p>
  * The runtime module has no Jandex index, so nothing is discovered by accident: a resource exists only if this
  * processor indexes it.
@@ -60,6 +63,8 @@ class RestProcessor {
 
     private static final Logger LOG = Logger.getLogger(RestProcessor.class);
     private static final Class<Path> PATH_ANNOTATION = Path.class;
+    /** Default of quarkus.http.idle-timeout set by this extension. */
+    static final String IDLE_TIMEOUT = "5M";
 
     /** DTOs and event payloads: indexed so that the OpenAPI scanner describes them, reflective for native JSON. */
     private static final List<Class<?>> MODEL_CLASSES = List.of(ImageRequest.class, ImagesResponse.class,
@@ -68,7 +73,8 @@ class RestProcessor {
             QueuedEvent.class, StartedEvent.class, StepEvent.class, CompletedEvent.class, CompletedEvent.Image.class,
             FailedEvent.class, CancelledEvent.class, TimingsData.class, ImageMetadata.class);
     private static final List<Class<?>> OPENAI_CLASSES = List.of(OpenAiImageRequest.class, OpenAiImagesResponse.class,
-            OpenAiImagesResponse.Data.class);
+            OpenAiImagesResponse.Data.class, OpenAiStreamEvent.class, OpenAiStreamEvent.Usage.class,
+            OpenAiStreamEvent.Usage.InputTokensDetails.class);
 
     @BuildStep
     AdditionalBeanBuildItem queue() {
@@ -87,7 +93,6 @@ class RestProcessor {
             LOG.debug("Diffusion4j REST API disabled (quarkus.diffusion4j.rest.enabled=false)");
             return;
         }
-        boolean openai = config.rest().openai().enabled();
         String api = RestPaths.api(config.rest().rootPath());
         boolean defaultRoot = api.equals(RestPaths.DEFAULT_API);
         index.produce(new AdditionalIndexedClassesBuildItem(MODEL_CLASSES.stream().map(Class::getName).toArray(String[]::new)));
@@ -100,14 +105,15 @@ class RestProcessor {
         // global mappers for routing errors (405/406/415), acting on our paths only
         index.produce(new AdditionalIndexedClassesBuildItem(RoutingProblems.class.getName()));
         beans.produce(AdditionalBeanBuildItem.unremovableOf(RoutingProblems.class));
-        if (openai) {
-            beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
-            index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
-                            Stream.of(OpenAiImagesResource.class.getName()), OPENAI_CLASSES.stream().map(Class::getName))
-                    .toArray(String[]::new)));
-            reflection.produce(ReflectiveClassBuildItem.builder(OPENAI_CLASSES.toArray(Class<?>[]::new))
-                    .methods().fields().constructors().build());
-        }
+        // body limits, content type, body timeout and 404s under the API root, before Quarkus REST reads anything
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(RequestGuard.class));
+        // always built in: quarkus.diffusion4j.rest.openai.enabled switches it at run time
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
+        index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
+                        Stream.of(OpenAiImagesResource.class.getName()), OPENAI_CLASSES.stream().map(Class::getName))
+                .toArray(String[]::new)));
+        reflection.produce(ReflectiveClassBuildItem.builder(OPENAI_CLASSES.toArray(Class<?>[]::new))
+                .methods().fields().constructors().build());
 
         if (!defaultRoot) {
             // JAX-RS has no configurable @Path, and Quarkus REST reads class paths from the raw index (annotation
@@ -124,15 +130,24 @@ class RestProcessor {
             // where the OpenAPI scanner documents the compiled class's paths, move them to the configured root
             openapi.produce(new AddToOpenAPIDefinitionBuildItem(new RootPathFilter(RestPaths.DEFAULT_API, api)));
         }
-        LOG.debugf("Diffusion4j REST API at %s%s", api, openai ? ", OpenAI-compatible API at /v1/images/generations" : "");
+        LOG.debugf("Diffusion4j REST API at %s", api);
     }
 
     @BuildStep
     @Record(ExecutionTime.STATIC_INIT)
     void paths(DiffusionBuildTimeConfig config, RestRecorder recorder) {
         if (config.rest().enabled()) {
-            recorder.paths(RestPaths.api(config.rest().rootPath()), config.rest().openai().enabled());
+            recorder.paths(RestPaths.api(config.rest().rootPath()));
         }
+    }
+
+    /**
+     * Connections idle longer than this are closed: Quarkus' own default (30 minutes) lets half-open connections pile
+     * up. Five minutes still covers a long synchronous generation on a CPU; an application's own value wins.
+     */
+    @BuildStep
+    RunTimeConfigurationDefaultBuildItem idleTimeout(DiffusionBuildTimeConfig config) {
+        return config.rest().enabled() ? new RunTimeConfigurationDefaultBuildItem("quarkus.http.idle-timeout", IDLE_TIMEOUT) : null;
     }
 
     /** Renames documented paths from the compiled root to the configured one. */

@@ -158,9 +158,51 @@ public interface DiffusionRuntimeConfig {
     /** Run-time settings of the REST API. */
     interface RestRuntimeConfig {
 
-        /** Largest request body accepted by the Diffusion4j endpoints; larger bodies get HTTP 413. */
+        /**
+         * Largest request body accepted by the Diffusion4j endpoints. A larger {@code Content-Length} gets HTTP 413
+         * before any byte of the body is read; a chunked body is counted while it arrives and cut off (413, connection
+         * closed) as soon as it passes this size, so a body never takes more memory than this.
+         */
         @WithDefault("64K")
         MemorySize maxBodySize();
+
+        /**
+         * Longest time the body of a request to the Diffusion4j endpoints may take to arrive, counted from its headers.
+         * A client that stops sending half-way gets HTTP 408 and its connection is closed, instead of holding it open.
+         */
+        @WithDefault("30S")
+        Duration bodyTimeout();
+
+        /**
+         * Interval of SSE comment lines ({@code : keep-alive}) sent on an event stream that has been silent this
+         * long, e.g. while its job waits in the queue behind a long one, so that proxies and browsers keep the
+         * connection open. {@code 0} sends none.
+         */
+        @WithDefault("15S")
+        Duration sseHeartbeat();
+
+        /**
+         * Origin (scheme, host and port, e.g. {@code https://images.example.com}) written in front of the job path in
+         * the {@code Location} header of {@code POST /jobs}. Unset: the header is the path alone (a relative reference,
+         * RFC 9110), so a client's {@code Host} header is never echoed.
+         */
+        Optional<String> publicOrigin();
+
+        /** The OpenAI-compatible endpoint. */
+        OpenAiRuntimeConfig openai();
+    }
+
+    /** The OpenAI-compatible endpoint. */
+    interface OpenAiRuntimeConfig {
+
+        /**
+         * Whether {@code POST /v1/images/generations} (the OpenAI images API: prompt, n, size, response_format
+         * {@code b64_json}, output_format, stream with partial_images) answers, so that existing OpenAI image clients
+         * work unchanged. Read at start-up: {@code -Dquarkus.diffusion4j.rest.openai.enabled=true} on the packaged
+         * application switches it on. When off, the path answers 404 as any unknown path does.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     /** Execution provider names accepted in configuration. */

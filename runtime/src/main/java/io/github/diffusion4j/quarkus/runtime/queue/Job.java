@@ -324,7 +324,7 @@ public final class Job {
             return;
         }
         String detail = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
-        LOG.debugf(failure, "Job %s failed", id);
+        LOG.warnf(failure, "Job %s failed", id); // clients get a generic detail: the cause is here
         error = new FailedEvent(id, FailedEvent.TYPE, "Generation failed", 500, detail);
         finishedAt = Instant.now();
         publish(error);

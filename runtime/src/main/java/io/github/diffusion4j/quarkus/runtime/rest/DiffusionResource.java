@@ -2,7 +2,6 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
@@ -18,6 +17,7 @@ import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +33,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -48,7 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -80,7 +80,8 @@ public class DiffusionResource {
     private DiffusionRuntimeConfig config;
     private ObjectMapper mapper;
 
-    private volatile ObjectReader requestReader;
+    private final RequestBodies<ImageRequest> bodies = new RequestBodies<>(ImageRequest.class);
+    private final JobOwners owners = new JobOwners();
 
     /**
      * Public initializer injection: a subclass generated for a custom root path lives in another class loader, where
@@ -126,8 +127,9 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> generate(byte[] body, @Context HttpHeaders headers) {
-        Job job = submit(body);
+    public Uni<Response> generate(byte[] body, @Context HttpHeaders headers, @Context RoutingContext routing,
+                                  @Context SecurityContext security) {
+        Job job = submit(body, routing, security);
         boolean json = wantsJson(headers);
         return job.whenFinished()
                 // runs on the thread that finished the job (the generation thread): encoding stays off the event loop
@@ -156,9 +158,10 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Multi<OutboundSseEvent> stream(byte[] body, @Context Sse sse) {
-        Job job = submit(body);
-        return SseSupport.toSse(job.events(0), sse, mapper)
+    public Multi<OutboundSseEvent> stream(byte[] body, @Context Sse sse, @Context RoutingContext routing,
+                                          @Context SecurityContext security) {
+        Job job = submit(body, routing, security);
+        return SseSupport.withHeartbeat(SseSupport.toSse(job.events(0), sse, mapper), sse, config.rest().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
                         job.cancel("disconnected"); // the client went away: stop generating for nobody
@@ -186,10 +189,14 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response submitJob(byte[] body, @Context UriInfo uri) {
-        Job job = submit(body);
+    public Response submitJob(byte[] body, @Context UriInfo uri, @Context RoutingContext routing,
+                              @Context SecurityContext security) {
+        Job job = submit(body, routing, security);
+        // the path alone (or behind the configured origin): never the client's Host header
+        String location = config.rest().publicOrigin().map(RestPaths::normaliseOrigin).orElse("")
+                + uri.getRequestUri().getRawPath() + "/" + job.id();
         return Response.accepted(JobStatus.of(job))
-                .location(uri.getAbsolutePathBuilder().path(job.id()).build())
+                .header(HttpHeaders.LOCATION, location)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();
     }
@@ -203,8 +210,9 @@ public class DiffusionResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobStatus.class)))
     @APIResponse(responseCode = "404", description = "Unknown or expired job",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public JobStatus job(@Parameter(description = "Job id") @PathParam("id") String id) {
-        return JobStatus.of(find(id));
+    public JobStatus job(@Parameter(description = "Job id") @PathParam("id") String id,
+                         @Context SecurityContext security) {
+        return JobStatus.of(find(id, security));
     }
 
     @GET
@@ -229,19 +237,22 @@ public class DiffusionResource {
                                              @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                                              @Parameter(description = "Resume after this event id (for EventSource, which cannot set headers)")
                                              @QueryParam("lastEventId") String lastEventIdQuery,
-                                             @Context Sse sse) {
-        Job job = find(id);
+                                             @Context Sse sse, @Context SecurityContext security) {
+        Job job = find(id, security);
         String raw = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventIdQuery;
         long after = 0;
         if (raw != null && !raw.isBlank()) {
             try {
                 after = Long.parseLong(raw.trim());
             } catch (NumberFormatException e) {
+                after = -1;
+            }
+            if (after < 0) {
                 throw new InvalidRequestException(lastEventIdHeader != null ? "Last-Event-ID" : "lastEventId",
                         "must be an event id (a non-negative integer), got '" + Problems.shorten(raw) + "'");
             }
         }
-        return SseSupport.toSse(job.events(Math.max(0, after)), sse, mapper);
+        return SseSupport.withHeartbeat(SseSupport.toSse(job.events(after), sse, mapper), sse, config.rest().sseHeartbeat());
     }
 
     @GET
@@ -258,8 +269,8 @@ public class DiffusionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response jobImage(@PathParam("id") String id,
                              @Parameter(description = "0-based image index for batches", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "0"))
-                             @QueryParam("index") String index) {
-        Job job = find(id);
+                             @QueryParam("index") String index, @Context SecurityContext security) {
+        Job job = find(id, security);
         JobResult result = job.result().orElseThrow(() -> new ApiException(409, Problems.TYPE_JOB_NOT_FINISHED,
                 "Job not completed", "Job " + job.id() + " is " + job.state().id() + "; its image exists once it is completed"));
         int i;
@@ -283,8 +294,8 @@ public class DiffusionResource {
     @APIResponse(responseCode = "204", description = "Cancelled (or already finished)")
     @APIResponse(responseCode = "404", description = "Unknown or expired job",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response cancelJob(@PathParam("id") String id) {
-        find(id).cancel("cancelled");
+    public Response cancelJob(@PathParam("id") String id, @Context SecurityContext security) {
+        find(id, security).cancel("cancelled");
         return Response.noContent().build();
     }
 
@@ -336,41 +347,21 @@ public class DiffusionResource {
 
     // ---------------------------------------------------------------- helpers
 
-    private Job submit(byte[] body) {
-        ImageRequest request = read(body);
+    private Job submit(byte[] body, RoutingContext routing, SecurityContext security) {
+        ImageRequest request = bodies.read(mapper, RequestGuard.body(body, routing), config.rest().maxBodySize().asLongValue());
         ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        return Problems.submit(queue, resolved);
+        Job job = Problems.submit(queue, resolved);
+        owners.record(job, security);
+        return job;
     }
 
-    /** Parses the body ourselves: size limit, strict numbers, and every Jackson error mapped to a 400 problem. */
-    private ImageRequest read(byte[] body) {
-        long max = config.rest().maxBodySize().asLongValue();
-        if (body == null || body.length == 0) {
-            throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
+    /** The job, if it exists and the caller may see it; the same 404 otherwise. */
+    private Job find(String id, SecurityContext security) {
+        Job job = queue.find(id).orElseThrow(() -> ApiException.jobNotFound(id));
+        if (!owners.allowed(job, security)) {
+            throw ApiException.jobNotFound(id);
         }
-        if (body.length > max) {
-            throw ApiException.bodyTooLarge(body.length, max);
-        }
-        try {
-            return reader().readValue(body);
-        } catch (JsonProcessingException e) {
-            throw new MalformedJsonException(e);
-        } catch (IOException e) {
-            throw new InvalidRequestException("body", "cannot be read: " + Problems.shorten(e.getMessage()));
-        }
-    }
-
-    private ObjectReader reader() {
-        ObjectReader r = requestReader;
-        if (r == null) {
-            r = StrictJson.readerFor(mapper, ImageRequest.class);
-            requestReader = r;
-        }
-        return r;
-    }
-
-    private Job find(String id) {
-        return queue.find(id).orElseThrow(() -> ApiException.jobNotFound(id));
+        return job;
     }
 
     /** PNG unless the client prefers JSON: {@code *}{@code /*}, {@code image/*} and no Accept all mean PNG. */
@@ -408,7 +399,8 @@ public class DiffusionResource {
         }
         if (job.state() == JobState.FAILED) {
             FailedEvent error = job.error().orElseThrow();
-            return Problems.response(new Problem(error.type(), error.title(), error.status(), error.detail(), null, null));
+            return Problems.response(new Problem(error.type(), error.title(), error.status(),
+                    SseSupport.publicDetail(error), null, null));
         }
         return Problems.response(new Problem(Problems.TYPE_JOB_CANCELLED, "Job cancelled", 409,
                 "Job " + job.id() + " was cancelled (" + job.cancelReason().orElse("cancelled") + ") before it finished",

@@ -21,6 +21,8 @@ final class ImageRequests {
     /** Largest guidance scale accepted: far above any useful value, low enough to stay finite in the UNet maths. */
     static final double MAX_GUIDANCE = 100.0;
     static final long MAX_NUMPY_SEED = 0xFFFFFFFFL;
+    /** Longer than any registered name or diffusers class name; keeps a 60 kB "name" out of the messages. */
+    static final int MAX_SCHEDULER_NAME = 64;
 
     /** A checked request: which model runs it and the SDK request. */
     record Resolved(String model, DiffusionPipeline pipeline, GenerationRequest request) {
@@ -78,9 +80,8 @@ final class ImageRequests {
                     + ", got " + r.previewInterval));
         }
         String scheduler = r.scheduler != null && !r.scheduler.isBlank() ? r.scheduler.trim() : null;
-        if (scheduler != null && !pipeline.schedulers().contains(scheduler)) {
-            errors.add(new FieldError("scheduler", "unknown scheduler '" + Problems.shorten(scheduler)
-                    + "'; valid names: " + pipeline.schedulers()));
+        if (scheduler != null) {
+            checkScheduler(errors, pipeline, scheduler);
         }
         NoiseSource noise = NoiseSource.TORCH;
         if (r.noise != null) {
@@ -116,6 +117,26 @@ final class ImageRequests {
                 .previewInterval(r.previewInterval)
                 .build();
         return new Resolved(modelName, pipeline, request);
+    }
+
+    /**
+     * Whatever the SDK accepts is accepted: registry names, aliases ({@code dpmpp_2m_karras}) and diffusers class names
+     * ({@code DDIMScheduler}), in any case, as {@code Schedulers.create} resolves them with this model's config.
+     */
+    private static void checkScheduler(List<FieldError> errors, DiffusionPipeline pipeline, String scheduler) {
+        if (scheduler.length() > MAX_SCHEDULER_NAME) {
+            errors.add(new FieldError("scheduler", "must be at most " + MAX_SCHEDULER_NAME + " characters; valid "
+                    + "names: " + pipeline.schedulers()));
+            return;
+        }
+        try {
+            pipeline.newScheduler(scheduler, 0);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() != null ? e.getMessage() : "is unknown";
+            // the SDK's message starts with the field name, as every request validation message does
+            errors.add(new FieldError("scheduler", message.startsWith("scheduler ")
+                    ? message.substring("scheduler ".length()) : message));
+        }
     }
 
     private static void checkSize(List<FieldError> errors, String field, Integer value, int scale, int max) {

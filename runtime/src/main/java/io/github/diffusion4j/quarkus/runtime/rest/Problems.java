@@ -35,11 +35,19 @@ public final class Problems {
     public static final String TYPE_BODY_TOO_LARGE = "urn:diffusion4j:problem:body-too-large";
     public static final String TYPE_QUEUE_FULL = "urn:diffusion4j:problem:queue-full";
     public static final String TYPE_INTERNAL = "urn:diffusion4j:problem:internal-error";
+    public static final String TYPE_REQUEST_TIMEOUT = "urn:diffusion4j:problem:request-timeout";
+    public static final String TYPE_UNSUPPORTED_MEDIA_TYPE = "urn:diffusion4j:problem:unsupported-media-type";
+    public static final String TYPE_NOT_FOUND = "urn:diffusion4j:problem:not-found";
 
     /** Problems are small: serialised with a private mapper, independent of the application's Jackson settings. */
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern SDK_FIELD = Pattern.compile("^([a-zA-Z]+) ");
     private static final int MAX_ECHO = 80;
+    /** A parenthesis naming a server-side setting: "(enable `JsonReadFeature.X` to allow)", "(from `StreamRead...`)". */
+    private static final Pattern JACKSON_HINT = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
+    /** The same hint without parentheses: ": enable `JsonReadFeature.X` to allow". */
+    private static final Pattern JACKSON_REFERENCE = Pattern.compile("[:;,]?\\s*(?:enable|disable|use)\\s+`[^`]*`[^.;)]*");
+    private static final Pattern JAVA_TYPE = Pattern.compile("`(?:java|com|io|org)\\.[A-Za-z0-9_.$]+`");
 
     private Problems() {
     }
@@ -58,18 +66,37 @@ public final class Problems {
         }
     }
 
-    /** The problem response for {@code failure} on request path {@code instance}. */
+    /**
+     * The error response for {@code failure} on request path {@code instance}: an RFC 9457 problem, or OpenAI's
+     * error object on the OpenAI-compatible path.
+     */
     public static Response toResponse(Throwable failure, String instance) {
+        Response.ResponseBuilder b = Response.fromResponse(render(toProblem(failure, instance)));
+        if (failure instanceof QueueFullException e) {
+            b.header("Retry-After", Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+        }
+        if (failure instanceof WebApplicationException e && e.getResponse() != null && e.getResponse().getStatus() == 405
+                && e.getResponse().getHeaderString("Allow") != null) {
+            b.header("Allow", e.getResponse().getHeaderString("Allow"));
+        }
+        return b.build();
+    }
+
+    /** {@code problem} as a response in the shape its path calls for. */
+    static Response render(Problem problem) {
+        return OpenAiErrors.applies(problem.instance()) ? OpenAiErrors.response(problem) : response(problem);
+    }
+
+    /** The problem describing {@code failure}; never a stack trace or an internal name. */
+    static Problem toProblem(Throwable failure, String instance) {
         if (failure instanceof InvalidRequestException e) {
-            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, e.getMessage(), instance, e.errors()));
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, e.getMessage(), instance, e.errors());
         }
         if (failure instanceof ApiException e) {
-            return response(new Problem(e.type(), e.title(), e.status(), e.getMessage(), instance, null));
+            return new Problem(e.type(), e.title(), e.status(), e.getMessage(), instance, null);
         }
         if (failure instanceof QueueFullException e) {
-            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            return Response.fromResponse(response(new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(),
-                    instance, null))).header("Retry-After", seconds).build();
+            return new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(), instance, null);
         }
         if (failure instanceof IllegalArgumentException e) {
             // From the SDK's own validation: the message starts with the field name.
@@ -77,34 +104,32 @@ public final class Problems {
             Matcher m = SDK_FIELD.matcher(message);
             String field = m.find() ? m.group(1) : "request";
             String rest = field.equals("request") ? message : message.substring(field.length() + 1);
-            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, message, instance,
-                    List.of(new FieldError(field, rest))));
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, message, instance,
+                    List.of(new FieldError(field, rest)));
         }
         if (failure instanceof MalformedJsonException e) {
-            return response(json(e.jackson(), instance));
+            return json(e.jackson(), instance);
         }
         if (failure instanceof JsonProcessingException e) {
-            return response(json(e, instance));
+            return json(e, instance);
         }
         if (failure instanceof WebApplicationException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof JsonProcessingException json) {
-                return response(json(json, instance));
+            if (e.getCause() instanceof JsonProcessingException json) {
+                return json(json, instance);
             }
             int status = e.getResponse() != null ? e.getResponse().getStatus() : 500;
             Response.Status s = Response.Status.fromStatusCode(status);
             String title = s != null ? s.getReasonPhrase() : "HTTP " + status;
             String detail = e.getMessage() != null ? e.getMessage() : title;
-            Response.ResponseBuilder b = Response.fromResponse(response(new Problem("about:blank", title, status,
-                    detail, instance, null)));
-            if (status == 405 && e.getResponse() != null && e.getResponse().getHeaderString("Allow") != null) {
-                b.header("Allow", e.getResponse().getHeaderString("Allow"));
+            if (status == 415) {
+                return new Problem(TYPE_UNSUPPORTED_MEDIA_TYPE, title, 415, "Content-Type must be application/json",
+                        instance, null);
             }
-            return b.build();
+            return new Problem("about:blank", title, status, detail, instance, null);
         }
         LOG.errorf(failure, "Unexpected failure serving %s", instance);
-        return response(new Problem(TYPE_INTERNAL, "Internal error", 500,
-                "Unexpected " + failure.getClass().getSimpleName() + "; see the server log", instance, null));
+        return new Problem(TYPE_INTERNAL, "Internal error", 500,
+                "Unexpected " + failure.getClass().getSimpleName() + "; see the server log", instance, null);
     }
 
     private static Problem json(JsonProcessingException e, String instance) {
@@ -123,9 +148,9 @@ public final class Problems {
         } else if (e instanceof InputCoercionException c) {
             message = "number out of range for " + typeName(c.getTargetType());
         } else if (e instanceof StreamReadException) {
-            message = "is not valid JSON: " + shorten(e.getOriginalMessage());
+            message = "is not valid JSON: " + shorten(withoutInternals(e.getOriginalMessage()));
         } else {
-            message = "cannot be read: " + shorten(e.getOriginalMessage());
+            message = "cannot be read: " + shorten(withoutInternals(e.getOriginalMessage()));
         }
         String type = e instanceof JsonMappingException && !(e instanceof InputCoercionException)
                 ? TYPE_INVALID_REQUEST : TYPE_MALFORMED_JSON;
@@ -167,6 +192,21 @@ public final class Problems {
         return "a JSON object";
     }
 
+    /**
+     * A Jackson message without what only concerns the server: the parser features and constraints that would
+     * accept the input ({@code enable `JsonReadFeature.ALLOW_...` to allow}, {@code `StreamReadConstraints...`}) and
+     * Java type names.
+     */
+    static String withoutInternals(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        String m = JACKSON_HINT.matcher(message).replaceAll("");
+        m = JACKSON_REFERENCE.matcher(m).replaceAll("");
+        m = JAVA_TYPE.matcher(m).replaceAll("a value");
+        return m.replaceAll("\\s+", " ").replaceAll("\\s+([).,:;])", "$1").trim();
+    }
+
     /** A client-supplied value cut for echoing in a message. */
     static String shorten(String s) {
         if (s == null) {
@@ -176,12 +216,15 @@ public final class Problems {
     }
 
     static Response response(Problem problem) {
-        String body;
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(text(problem)).build();
+    }
+
+    /** The JSON text of {@code problem}. */
+    static String text(Problem problem) {
         try {
-            body = MAPPER.writeValueAsString(problem);
+            return MAPPER.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
-            body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
+            return "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 }

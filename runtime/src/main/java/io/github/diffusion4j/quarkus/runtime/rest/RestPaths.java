@@ -33,4 +33,13 @@ public final class RestPaths {
         }
         return r.startsWith("/") ? r : "/" + r;
     }
+
+    /** An origin for absolute URLs ({@code https://host:port}) without trailing slashes. */
+    public static String normaliseOrigin(String origin) {
+        String o = origin.trim();
+        while (o.endsWith("/")) {
+            o = o.substring(0, o.length() - 1);
+        }
+        return o;
+    }
 }
