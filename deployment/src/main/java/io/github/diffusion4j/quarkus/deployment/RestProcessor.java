@@ -19,6 +19,7 @@ import io.github.diffusion4j.quarkus.runtime.rest.ModelDescription;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageRequest;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResponse;
+import io.github.diffusion4j.quarkus.runtime.rest.OpenAiDocumentFilter;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiStreamEvent;
 import io.github.diffusion4j.quarkus.runtime.rest.Problem;
 import io.github.diffusion4j.quarkus.runtime.rest.RequestGuard;
@@ -110,7 +111,8 @@ class RestProcessor {
         // always built in: quarkus.diffusion4j.rest.openai.enabled switches it at run time
         beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
         index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
-                        Stream.of(OpenAiImagesResource.class.getName()), OPENAI_CLASSES.stream().map(Class::getName))
+                        Stream.of(OpenAiImagesResource.class.getName(), OpenAiDocumentFilter.class.getName()),
+                        OPENAI_CLASSES.stream().map(Class::getName))
                 .toArray(String[]::new)));
         reflection.produce(ReflectiveClassBuildItem.builder(OPENAI_CLASSES.toArray(Class<?>[]::new))
                 .methods().fields().constructors().build());

@@ -56,6 +56,8 @@ import java.util.List;
 @Singleton
 public class OpenAiImagesResource {
 
+    /** More than any max-batch: the completed events of one request all fit in the stream's buffer. */
+    private static final int MAX_IMAGES_BUFFERED = 64;
     private static final String EXAMPLE = "{\"prompt\":\"a red fox\",\"n\":1,\"size\":\"512x512\",\"response_format\":\"b64_json\"}";
 
     @Inject
@@ -107,8 +109,11 @@ public class OpenAiImagesResource {
     @Operation(hidden = true)
     public Multi<OutboundSseEvent> stream(byte[] body, @Context RoutingContext routing, @Context Sse sse) {
         Submitted s = submit(body, routing);
+        // Job events are taken as fast as they come (the job would strip previews from a subscriber that lags two
+        // events behind, i.e. behind the HTTP writer), and only the few OpenAI events wait for the client.
         Multi<OutboundSseEvent> events = s.job.events(0)
-                .onItem().transformToIterable(e -> toOpenAi(e, s, sse));
+                .onItem().transformToIterable(e -> toOpenAi(e, s, sse))
+                .onOverflow().buffer(OpenAiRequests.MAX_PARTIAL_IMAGES + MAX_IMAGES_BUFFERED + 1);
         return SseSupport.withHeartbeat(events, sse, config.rest().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
