@@ -178,8 +178,12 @@ class FuzzTest {
         return counts;
     }
 
-    /** Resident set size of this JVM (which runs the server), from /proc; 0 where there is no /proc. */
+    /**
+     * Resident set size of this JVM (which runs the server, and the test's client), from /proc, after a GC so that
+     * garbage the collector would give back does not count; 0 where there is no /proc.
+     */
     private static long rss() {
+        System.gc();
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {

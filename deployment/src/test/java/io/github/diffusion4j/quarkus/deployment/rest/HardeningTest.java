@@ -3,6 +3,7 @@ package io.github.diffusion4j.quarkus.deployment.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.QuarkusUnitTest;
 import io.quarkus.test.common.http.TestHTTPResource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -101,6 +102,13 @@ class HardeningTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
             assertThat(response).contains("quarkus.diffusion4j.rest.body-timeout");
         }
+    }
+
+    @Test
+    void idleConnectionsAreClosedAfterFiveMinutesByDefault() {
+        // Quarkus' own default is 30 minutes: half-open connections would pile up
+        assertThat(ConfigProvider.getConfig().getValue("quarkus.http.idle-timeout", Duration.class))
+                .isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.github.diffusion4j.quarkus.deployment.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.QuarkusProdModeTest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.json;
 import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.post;
@@ -31,14 +32,15 @@ class ProdModeExposureTest {
             .setApplicationVersion("0.1")
             .overrideConfigKey("quarkus.diffusion4j.path", RestTestSupport.model("optimum-new"))
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
-            .setRuntimeProperties(Map.of("quarkus.diffusion4j.rest.openai.enabled", "true"))
+            .setRuntimeProperties(Map.of("quarkus.diffusion4j.rest.openai.enabled", "true", "quarkus.http.port", "0"))
             .setRun(true);
-
-    @TestHTTPResource("/")
-    URI base;
 
     @Test
     void devToolsAreOffAndTheOpenAiSwitchWorksAtRunTime() {
+        // a random port (others may use 8081 on a shared machine), read back from the start-up log
+        Matcher listening = Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(app.getStartupConsoleOutput());
+        assertThat(listening.find()).as(app.getStartupConsoleOutput()).isTrue();
+        URI base = URI.create("http://localhost:" + listening.group(1) + "/");
         for (String path : new String[] {"/q/dev-ui", "/q/dev-ui/", "/q/swagger-ui", "/q/swagger-ui/"}) {
             assertThat(send(HttpRequest.newBuilder(uri(base, path)).build()).statusCode()).as(path).isEqualTo(404);
         }

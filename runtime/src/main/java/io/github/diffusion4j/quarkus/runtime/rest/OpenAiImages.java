@@ -8,7 +8,6 @@ import javax.imageio.stream.ImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,8 +18,6 @@ import java.util.List;
 
 /** Image bytes as the OpenAI endpoint sends them: PNG or JPEG (ImageIO), partial images scaled to the final size. */
 final class OpenAiImages {
-
-    private static final String PNG_DATA_URI = "data:image/png;base64,";
 
     private OpenAiImages() {
     }
@@ -64,21 +61,9 @@ final class OpenAiImages {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /**
-     * A step preview (a PNG data URI at latent resolution) scaled to the image size, so that an OpenAI client can show
-     * a partial image where the final one will be.
-     */
-    static BufferedImage partial(String previewDataUri, int width, int height) {
-        if (previewDataUri == null || !previewDataUri.startsWith(PNG_DATA_URI)) {
-            return null;
-        }
-        byte[] png = Base64.getDecoder().decode(previewDataUri.substring(PNG_DATA_URI.length()));
-        try {
-            BufferedImage preview = ImageIO.read(new ByteArrayInputStream(png));
-            return preview == null ? null : rgb(preview, width, height);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read a preview", e);
-        }
+    /** A step preview (at latent resolution) scaled to the image size: a partial image where the final one will be. */
+    static BufferedImage scaled(BufferedImage preview, int width, int height) {
+        return rgb(preview, width, height);
     }
 
     private static BufferedImage rgb(BufferedImage source, int width, int height) {

@@ -3,6 +3,7 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.GenerationObserver;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.CompletedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
@@ -56,8 +57,6 @@ import java.util.List;
 @Singleton
 public class OpenAiImagesResource {
 
-    /** More than any max-batch: the completed events of one request all fit in the stream's buffer. */
-    private static final int MAX_IMAGES_BUFFERED = 64;
     private static final String EXAMPLE = "{\"prompt\":\"a red fox\",\"n\":1,\"size\":\"512x512\",\"response_format\":\"b64_json\"}";
 
     @Inject
@@ -71,6 +70,9 @@ public class OpenAiImagesResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    GenerationObserver observer;
 
     private final RequestBodies<OpenAiImageRequest> bodies = new RequestBodies<>(OpenAiImageRequest.class);
 
@@ -109,11 +111,7 @@ public class OpenAiImagesResource {
     @Operation(hidden = true)
     public Multi<OutboundSseEvent> stream(byte[] body, @Context RoutingContext routing, @Context Sse sse) {
         Submitted s = submit(body, routing);
-        // Job events are taken as fast as they come (the job would strip previews from a subscriber that lags two
-        // events behind, i.e. behind the HTTP writer), and only the few OpenAI events wait for the client.
-        Multi<OutboundSseEvent> events = s.job.events(0)
-                .onItem().transformToIterable(e -> toOpenAi(e, s, sse))
-                .onOverflow().buffer(OpenAiRequests.MAX_PARTIAL_IMAGES + MAX_IMAGES_BUFFERED + 1);
+        Multi<OutboundSseEvent> events = s.job.events(0).onItem().transformToIterable(e -> toOpenAi(e, s, sse));
         return SseSupport.withHeartbeat(events, sse, config.rest().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
@@ -130,8 +128,8 @@ public class OpenAiImagesResource {
         return Problems.toResponse(failure, uri.getRequestUri().getRawPath());
     }
 
-    /** A queued request, with the size its images will have (for scaling the partial images to). */
-    private record Submitted(Job job, OpenAiRequests.Parsed parsed, int width, int height) {
+    /** A queued request, with the partial images captured from its generation. */
+    private record Submitted(Job job, OpenAiRequests.Parsed parsed, PartialImages partials) {
     }
 
     private Submitted submit(byte[] body, RoutingContext routing) {
@@ -141,27 +139,24 @@ public class OpenAiImagesResource {
         OpenAiRequests.Parsed parsed = OpenAiRequests.parse(models,
                 bodies.read(mapper, RequestGuard.body(body, routing), config.rest().maxBodySize().asLongValue()));
         ImageRequests.Resolved resolved = ImageRequests.resolve(models, parsed.request());
+        if (parsed.partials() == 0) {
+            return new Submitted(Problems.submit(queue, resolved), parsed, null);
+        }
         var request = resolved.request();
-        int width = request.width() != null ? request.width() : resolved.pipeline().info().defaultWidth();
-        int height = request.height() != null ? request.height() : resolved.pipeline().info().defaultHeight();
-        return new Submitted(Problems.submit(queue, resolved), parsed, width, height);
+        var info = resolved.pipeline().info();
+        PartialImages partials = new PartialImages(parsed, request.width() != null ? request.width() : info.defaultWidth(),
+                request.height() != null ? request.height() : info.defaultHeight());
+        // the previews are taken from the SDK's events as they pass, rendered (lazily) only at the chosen steps
+        Job job = Problems.submit(() -> queue.submit(resolved.model(), info.provider(), request,
+                observer.observe(resolved.model(), resolved.pipeline().generate(request).invoke(partials::capture))));
+        return new Submitted(job, parsed, partials);
     }
 
     private List<OutboundSseEvent> toOpenAi(JobEvent event, Submitted s, Sse sse) {
-        if (event.data() instanceof StepEvent step && s.parsed.partials() > 0 && step.preview() != null) {
-            List<Integer> chosen = OpenAiImages.partialSteps(step.total(), s.parsed.partials());
-            int index = chosen.indexOf(step.index());
-            if (index >= 0) {
-                int w = s.width;
-                int h = s.height;
-                BufferedImage partial = OpenAiImages.partial(step.preview(), w, h);
-                if (partial != null) {
-                    return List.of(event(sse, OpenAiStreamEvent.PARTIAL, OpenAiStreamEvent.partial(
-                            OpenAiImages.base64(partial, s.parsed.format(), s.parsed.quality()), s.parsed.format(),
-                            w + "x" + h, index)));
-                }
-            }
-            return List.of();
+        if (event.data() instanceof StepEvent step) {
+            PartialImages.Partial partial = s.partials != null ? s.partials.take(step.index()) : null;
+            return partial == null ? List.of() : List.of(event(sse, OpenAiStreamEvent.PARTIAL, OpenAiStreamEvent.partial(
+                    partial.b64(), s.parsed.format(), partial.size(), partial.index())));
         }
         if (event.data() instanceof CompletedEvent) {
             JobResult result = s.job.result().orElseThrow();

@@ -47,7 +47,9 @@ public final class Problems {
     private static final Pattern JACKSON_HINT = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
     /** The same hint without parentheses: ": enable `JsonReadFeature.X` to allow". */
     private static final Pattern JACKSON_REFERENCE = Pattern.compile("[:;,]?\\s*(?:enable|disable|use)\\s+`[^`]*`[^.;)]*");
-    private static final Pattern JAVA_TYPE = Pattern.compile("`(?:java|com|io|org)\\.[A-Za-z0-9_.$]+`");
+    /** Whatever back-quoted name is left ("from `StreamReadConstraints.getMaxNestingDepth()`"), with its lead-in. */
+    private static final Pattern ANY_REFERENCE = Pattern.compile("[,;:]?\\s*(?:from|via|see)?\\s*`[^`]*`");
+    private static final Pattern JAVA_TYPE = Pattern.compile("`(?:java|com|io|org)\\.(?:[A-Za-z0-9_$]+\\.)*([A-Za-z0-9_$]+)`");
 
     private Problems() {
     }
@@ -55,8 +57,14 @@ public final class Problems {
     /** Queues a checked request; the SDK's own validation failures become {@link InvalidRequestException}s. */
     static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
             io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue queue, ImageRequests.Resolved resolved) {
+        return submit(() -> queue.submit(resolved.model(), resolved.pipeline(), resolved.request()));
+    }
+
+    /** Runs a submission; an {@link IllegalArgumentException} (the SDK's validation) becomes a 400 naming the field. */
+    static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
+            java.util.function.Supplier<io.github.diffusion4j.quarkus.runtime.queue.Job> submission) {
         try {
-            return queue.submit(resolved.model(), resolved.pipeline(), resolved.request());
+            return submission.get();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() != null ? e.getMessage() : "invalid value";
             Matcher m = SDK_FIELD.matcher(message);
@@ -195,15 +203,17 @@ public final class Problems {
     /**
      * A Jackson message without what only concerns the server: the parser features and constraints that would
      * accept the input ({@code enable `JsonReadFeature.ALLOW_...` to allow}, {@code `StreamReadConstraints...`}) and
-     * Java type names.
+     * package names of Java types.
      */
     static String withoutInternals(String message) {
         if (message == null) {
             return "unreadable input";
         }
-        String m = JACKSON_HINT.matcher(message).replaceAll("");
+        String m = JAVA_TYPE.matcher(message).replaceAll("$1");
+        m = JACKSON_HINT.matcher(m).replaceAll("");
         m = JACKSON_REFERENCE.matcher(m).replaceAll("");
-        m = JAVA_TYPE.matcher(m).replaceAll("a value");
+        m = ANY_REFERENCE.matcher(m).replaceAll("");
+        m = m.replaceAll("\\(\\s*\\)", "");
         return m.replaceAll("\\s+", " ").replaceAll("\\s+([).,:;])", "$1").trim();
     }
 
