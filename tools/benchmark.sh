@@ -3,7 +3,7 @@
 # their ratio, time to the first step event, steps/s and RSS before/after.
 #
 #   tools/benchmark.sh                      # the built-in scenarios: benchmark-size UNet, tiny UNet at 512 and at 64 px
-#   tools/benchmark.sh --model DIR --runs 20 --steps 10 [--size 512] [--threads N] [--scheduler NAME]
+#   tools/benchmark.sh --model DIR --runs 20 --steps 10 [--width 512 --height 512] [--threads N] [--scheduler NAME]
 #
 # The JVM runs with a fixed, pre-touched heap so that RSS growth measures native memory (ONNX Runtime tensors,
 # sessions, direct buffers), not the Java heap expanding.
@@ -27,7 +27,7 @@ else
   run --model tools/models/bench --runs 10 --warmup 2 --steps 10 --threads 2
   echo
   echo "== tiny UNet at 512x512 (tools/models/optimum-new, ~4 ms per UNet call)"
-  run --model tools/models/optimum-new --runs 100 --warmup 20 --steps 10 --threads 1 --size 512
+  run --model tools/models/optimum-new --runs 100 --warmup 20 --steps 10 --threads 1 --width 512 --height 512
   echo
   echo "== tiny UNet at 64x64 (tools/models/optimum-new, ~40 us per UNet call), 500 generations"
   run --model tools/models/optimum-new --runs 500 --warmup 50 --steps 10 --threads 1

@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""Reference trajectories for the Diffusion4j schedulers.
+"""Reference trajectories for the Diffusion4j schedulers (a transcription of diffusers' formulas).
+
+SUPERSEDED for the golden tests: sdk/src/test/resources/schedulers/*.json now come from
+tools/goldens/diffusers_schedulers.py, which runs diffusers' own scheduler modules (this transcription shared the
+DDPM linspace misreading with the Java). It is kept only because tools/scene-model/scheduler_eval.py samples its
+evaluation panel through these classes; do not use it for new reference data. Running main() would overwrite the
+golden files with the old format, so write to another folder if you run it.
 
 diffusers itself is not installable here, so this script re-states diffusers' scheduler formulas in torch/numpy with
 the same dtypes and the same order of operations (float32 tensors where diffusers uses torch, float64 where it uses

@@ -1,13 +1,7 @@
 package io.github.diffusion4j.image;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOInvalidTreeException;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
@@ -16,9 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Map;
 
 /** Conversions between decoder output tensors, {@link BufferedImage} and PNG bytes. */
 public final class Images {
+
+    /** The PNG text keyword of A1111's generation settings. */
+    public static final String PARAMETERS = "parameters";
 
     private Images() {
     }
@@ -60,8 +58,9 @@ public final class Images {
     }
 
     /**
-     * Encodes {@code image} as PNG. When {@code parameters} is not null it is stored in a {@code tEXt} chunk with
-     * keyword {@code parameters}, the key AUTOMATIC1111 and most image browsers read generation settings from.
+     * Encodes {@code image} as PNG. When {@code parameters} is not null it is stored under the keyword
+     * {@code parameters}, the key AUTOMATIC1111 and most image browsers read generation settings from: a {@code tEXt}
+     * chunk when it is Latin-1, an {@code iTXt} (UTF-8) chunk otherwise (see {@link PngText}).
      */
     public static byte[] toPng(BufferedImage image, String parameters) {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
@@ -72,69 +71,23 @@ public final class Images {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight() + 1024);
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-            if (parameters != null) {
-                addText(metadata, parameters);
-            }
-            writer.write(null, new IIOImage(image, null, metadata), param);
+            writer.write(image);
         } catch (IOException e) {
             throw new UncheckedIOException("PNG encoding failed", e);
         } finally {
             writer.dispose();
         }
-        return bytes.toByteArray();
-    }
-
-    private static void addText(IIOMetadata metadata, String parameters) throws IIOInvalidTreeException {
-        String format = "javax_imageio_png_1.0";
-        IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-        entry.setAttribute("keyword", "parameters");
-        // tEXt is Latin-1 by the PNG spec; characters outside it are replaced rather than corrupting the chunk.
-        entry.setAttribute("value", toLatin1(parameters));
-        IIOMetadataNode text = new IIOMetadataNode("tEXt");
-        text.appendChild(entry);
-        IIOMetadataNode root = new IIOMetadataNode(format);
-        root.appendChild(text);
-        metadata.mergeTree(format, root);
-    }
-
-    private static String toLatin1(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c <= 0xFF ? c : '?');
-        }
-        return sb.toString();
+        byte[] png = bytes.toByteArray();
+        return parameters == null ? png : PngText.withText(png, Map.of(PARAMETERS, parameters));
     }
 
     /**
-     * Reads the {@code parameters} tEXt chunk back from PNG bytes, or {@code null} when there is none.
+     * Reads the {@code parameters} text back from PNG bytes ({@code tEXt}, {@code zTXt} or {@code iTXt}), or
+     * {@code null} when there is none.
+     *
+     * @throws IllegalArgumentException when the bytes are not a PNG
      */
     public static String readParameters(byte[] png) {
-        try (var in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(png))) {
-            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
-            javax.imageio.ImageReader reader = readers.next();
-            try {
-                reader.setInput(in);
-                IIOMetadata metadata = reader.getImageMetadata(0);
-                org.w3c.dom.Node root = metadata.getAsTree("javax_imageio_png_1.0");
-                for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    if ("tEXt".equals(n.getNodeName())) {
-                        for (org.w3c.dom.Node e = n.getFirstChild(); e != null; e = e.getNextSibling()) {
-                            var attrs = e.getAttributes();
-                            if ("parameters".equals(attrs.getNamedItem("keyword").getNodeValue())) {
-                                return attrs.getNamedItem("value").getNodeValue();
-                            }
-                        }
-                    }
-                }
-                return null;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("PNG decoding failed", e);
-        }
+        return PngText.read(png).get(PARAMETERS);
     }
 }

@@ -85,8 +85,7 @@ final class Component {
         for (String name : inputs.keySet()) {
             if (!known.contains(name)) {
                 throw new ModelContractException(file + " has an input '" + name + "' this pipeline does not provide"
-                        + " (inputs: " + describe(inputs) + "). Only Stable Diffusion 1.x/2.x UNets (sample, timestep,"
-                        + " encoder_hidden_states) are supported.");
+                        + " (inputs: " + describe(inputs) + "; expected only " + known + ")");
             }
         }
     }

@@ -1,58 +1,57 @@
 package io.github.diffusion4j.model;
 
 import ai.onnxruntime.OnnxJavaType;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.family.Conditioner;
+import io.github.diffusion4j.family.FamilyProbe;
+import io.github.diffusion4j.family.LatentCodec;
+import io.github.diffusion4j.family.ModelFamilies;
+import io.github.diffusion4j.family.ModelFamily;
 import io.github.diffusion4j.scheduler.SchedulerConfig;
-import io.github.diffusion4j.tokenizer.ClipTokenizer;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
 
 /**
- * The loaded components of one model folder. Owns every native resource it opens: if any component fails to load,
- * those already opened are closed before the error propagates.
+ * The loaded components of one model folder: its family, the family's conditioner (tokenizers + text encoders), the
+ * denoiser and the VAE. Owns every native resource it opens: if any component fails to load, those already opened
+ * are closed before the error propagates.
  */
 public final class DiffusionModel implements AutoCloseable {
 
     private final ModelFolder folder;
     private final SessionFactory factory;
-    private final ClipTokenizer tokenizer;
-    private final TextEncoder textEncoder;
-    private final Unet unet;
+    private final ModelFamily family;
+    private final Conditioner conditioner;
+    private final Denoiser denoiser;
     private final VaeDecoder vaeDecoder;
     private final SchedulerConfig schedulerConfig;
     private final Object encoderLock = new Object();
     private volatile VaeEncoder vaeEncoder;
     private volatile boolean closed;
 
-    private DiffusionModel(ModelFolder folder, SessionFactory factory, ClipTokenizer tokenizer, TextEncoder textEncoder,
-                           Unet unet, VaeDecoder vaeDecoder, SchedulerConfig schedulerConfig) {
+    private DiffusionModel(ModelFolder folder, SessionFactory factory, ModelFamily family, Conditioner conditioner,
+                           Denoiser denoiser, VaeDecoder vaeDecoder, SchedulerConfig schedulerConfig) {
         this.folder = folder;
         this.factory = factory;
-        this.tokenizer = tokenizer;
-        this.textEncoder = textEncoder;
-        this.unet = unet;
+        this.family = family;
+        this.conditioner = conditioner;
+        this.denoiser = denoiser;
         this.vaeDecoder = vaeDecoder;
         this.schedulerConfig = schedulerConfig;
     }
 
     /**
-     * Loads the tokenizer, text encoder, UNet and VAE decoder of {@code root}. The VAE encoder is opened on first use.
+     * Recognises the family of {@code root} and loads its encoders, denoiser and VAE decoder. The VAE encoder is
+     * opened on first use.
      *
-     * @throws ModelLoadException naming the missing or mismatched file or input
+     * @throws ModelLoadException naming the missing or mismatched file or input, or the unsupported family
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
         ModelFolder folder = ModelFolder.open(root);
-        ClipTokenizer tokenizer;
-        try {
-            tokenizer = ClipTokenizer.load(folder.tokenizerDir());
-        } catch (RuntimeException e) {
-            throw new ModelLoadException("Cannot load the tokenizer of " + folder.root() + ": " + e.getMessage(), e);
-        }
+        ModelFamilies.refuseUnsupported(folder);
         SchedulerConfig schedulerConfig;
         try {
             schedulerConfig = folder.schedulerConfig().map(SchedulerConfig::fromJson).orElse(SchedulerConfig.empty());
@@ -64,14 +63,18 @@ public final class DiffusionModel implements AutoCloseable {
         try {
             SessionFactory factory = SessionFactory.create(provider, cudaDeviceId, cpuThreads);
             opened.add(factory);
-            TextEncoder textEncoder = TextEncoder.load(factory, folder, tokenizer.maxLength());
-            opened.add(textEncoder);
-            Unet unet = Unet.load(factory, folder);
-            opened.add(unet);
+            // the denoiser first: its graph inputs say which family this is, and so which encoders to open
+            boolean transformer = !folder.hasComponent("unet") && folder.hasComponent("transformer");
+            Denoiser denoiser = transformer ? Denoiser.load(factory, folder, "transformer", "hidden_states")
+                    : Denoiser.load(factory, folder, "unet", "sample");
+            opened.add(denoiser);
+            ModelFamily family = ModelFamilies.recognise(new FamilyProbe(folder, denoiser));
+            Conditioner conditioner = family.openConditioner(folder, factory);
+            opened.add(conditioner);
             VaeDecoder decoder = VaeDecoder.load(factory, folder);
             opened.add(decoder);
-            checkCompatible(textEncoder, unet, decoder);
-            return new DiffusionModel(folder, factory, tokenizer, textEncoder, unet, decoder, schedulerConfig);
+            checkCompatible(conditioner, denoiser, decoder);
+            return new DiffusionModel(folder, factory, family, conditioner, denoiser, decoder, schedulerConfig);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -89,17 +92,18 @@ public final class DiffusionModel implements AutoCloseable {
         }
     }
 
-    private static void checkCompatible(TextEncoder textEncoder, Unet unet, VaeDecoder decoder) {
-        long hiddenUnet = unet.hiddenStatesSpec().shape()[2];
-        long hiddenText = textEncoder.output().shape()[2];
-        if (hiddenUnet > 0 && hiddenText > 0 && hiddenUnet != hiddenText) {
-            throw new ModelContractException("unet/model.onnx expects encoder_hidden_states of width " + hiddenUnet
-                    + " but text_encoder/model.onnx produces " + hiddenText + ": the components come from different models");
+    private static void checkCompatible(Conditioner conditioner, Denoiser denoiser, VaeDecoder decoder) {
+        var hidden = denoiser.conditioningSpecs().get("encoder_hidden_states");
+        long hiddenDenoiser = hidden == null ? -1 : hidden.shape()[2];
+        long hiddenText = conditioner.width();
+        if (hiddenDenoiser > 0 && hiddenText > 0 && hiddenDenoiser != hiddenText) {
+            throw new ModelContractException(denoiser.file() + " expects encoder_hidden_states of width " + hiddenDenoiser
+                    + " but the text encoders produce " + hiddenText + ": the components come from different models");
         }
-        long latentChannels = decoder.input().shape()[1];
-        if (latentChannels > 0 && latentChannels != unet.inChannels()) {
+        long latentChannels = decoder.latentChannels();
+        if (latentChannels > 0 && latentChannels != denoiser.outChannels()) {
             throw new ModelContractException("vae_decoder/model.onnx expects " + latentChannels
-                    + " latent channels but unet/model.onnx works on " + unet.inChannels());
+                    + " latent channels but " + denoiser.file() + " works on " + denoiser.outChannels());
         }
     }
 
@@ -117,20 +121,31 @@ public final class DiffusionModel implements AutoCloseable {
         return factory;
     }
 
-    public ClipTokenizer tokenizer() {
-        return tokenizer;
+    /** The family this folder was recognised as. */
+    public ModelFamily family() {
+        return family;
     }
 
-    public TextEncoder textEncoder() {
-        return textEncoder;
+    public Conditioner conditioner() {
+        return conditioner;
     }
 
-    public Unet unet() {
-        return unet;
+    public Denoiser denoiser() {
+        return denoiser;
     }
 
     public VaeDecoder vaeDecoder() {
         return vaeDecoder;
+    }
+
+    /** Latent scaling (and shift) between the denoiser and the VAE. */
+    public LatentCodec latentCodec() {
+        return family.latentCodec(vaeDecoder);
+    }
+
+    /** Pixels per side the image size must be a multiple of. */
+    public int sizeMultiple() {
+        return family.sizeMultiple(denoiser, vaeDecoder);
     }
 
     public SchedulerConfig schedulerConfig() {
@@ -169,24 +184,23 @@ public final class DiffusionModel implements AutoCloseable {
      */
     public String layout() {
         boolean legacyIndex = folder.pipelineClass().map(c -> c.startsWith("Onnx")).orElse(false);
-        if (legacyIndex || folder.componentConfig("unet").isEmpty()) {
+        if (legacyIndex || (folder.componentConfig("unet").isEmpty() && folder.componentConfig("transformer").isEmpty())) {
             return "diffusers-onnx";
         }
-        OnnxJavaType t = unet.timestepSpec().type();
+        OnnxJavaType t = denoiser.timestepSpec().type();
         return t == OnnxJavaType.INT64 || t == OnnxJavaType.INT32 ? "optimum-legacy" : "optimum";
     }
 
     public String precision() {
-        return unet.sampleSpec().type() == OnnxJavaType.FLOAT16 ? "fp16" : "fp32";
+        return denoiser.sampleSpec().type() == OnnxJavaType.FLOAT16 ? "fp16" : "fp32";
     }
 
     /** Inputs and outputs per component file, as read from the graphs. */
     public Map<String, String> contract() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put(TextEncoder.FILE, textEncoder.input().describe() + " -> " + textEncoder.output().describe());
-        out.put(Unet.FILE, unet.sampleSpec().describe() + ", " + unet.timestepSpec().describe() + ", "
-                + unet.hiddenStatesSpec().describe() + " -> " + unet.outputSpec().describe());
-        out.put(VaeDecoder.FILE, vaeDecoder.input().describe() + " (scaling_factor " + vaeDecoder.scalingFactor() + ")");
+        Map<String, String> out = new LinkedHashMap<>(conditioner.contract());
+        out.put(denoiser.file(), denoiser.describe());
+        out.put(VaeDecoder.FILE, vaeDecoder.input().describe() + " (scaling_factor " + vaeDecoder.scalingFactor()
+                + (vaeDecoder.shiftFactor() != 0 ? ", shift_factor " + vaeDecoder.shiftFactor() : "") + ")");
         return out;
     }
 
@@ -198,8 +212,8 @@ public final class DiffusionModel implements AutoCloseable {
             Component.closeQuietly(vaeEncoder, failure);
         }
         Component.closeQuietly(vaeDecoder, failure);
-        Component.closeQuietly(unet, failure);
-        Component.closeQuietly(textEncoder, failure);
+        Component.closeQuietly(denoiser, failure);
+        Component.closeQuietly(conditioner, failure);
         Component.closeQuietly(factory, failure);
         if (failure.getSuppressed().length > 0) {
             throw failure;

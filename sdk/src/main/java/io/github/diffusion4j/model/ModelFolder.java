@@ -2,7 +2,7 @@ package io.github.diffusion4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ModelLoadException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ public final class ModelFolder {
     }
 
     /**
-     * Checks that {@code root} holds the files a text-to-image pipeline needs.
+     * Opens {@code root}: checks that it holds a denoiser and a VAE decoder and reads model_index.json.
      *
      * @throws ModelLoadException naming every missing file
      */
@@ -51,25 +51,44 @@ public final class ModelFolder {
         if (!Files.isDirectory(abs)) {
             throw new ModelLoadException("Model folder " + abs + " does not exist or is not a directory");
         }
-        List<String> missing = new ArrayList<>();
-        for (String required : List.of("text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx",
-                "tokenizer/vocab.json", "tokenizer/merges.txt")) {
-            if (!Files.isRegularFile(abs.resolve(required))) {
-                missing.add(required);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new ModelLoadException("Model folder " + abs + " is not a usable Stable Diffusion ONNX export: missing "
-                    + String.join(", ", missing)
-                    + " (expected the Hugging Face / Optimum layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/)");
-        }
         JsonNode index = readJson(abs.resolve("model_index.json")).orElse(null);
         ModelFolder folder = new ModelFolder(abs, index);
+        // which encoders and tokenizers a folder needs depends on its family; the denoiser and decoder every one has
+        folder.requireFiles(List.of(folder.hasComponent("transformer") ? "transformer/model.onnx" : "unet/model.onnx",
+                "vae_decoder/model.onnx"));
         // a bad recommendation fails here, before any session is opened
         folder.recommendedSteps();
         folder.recommendedGuidanceScale();
         return folder;
     }
+
+    /**
+     * Checks that every one of {@code files} (relative paths) exists.
+     *
+     * @throws ModelLoadException naming every missing file and the expected layout
+     */
+    public void requireFiles(List<String> files) {
+        List<String> missing = new ArrayList<>();
+        for (String required : files) {
+            if (!Files.isRegularFile(root.resolve(required))) {
+                missing.add(required);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ModelLoadException("Model folder " + root + " is not a usable diffusion ONNX export: missing "
+                    + String.join(", ", missing)
+                    + " (expected the Hugging Face / Optimum layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/)");
+        }
+    }
+
+    /** A boolean of model_index.json (e.g. SDXL's {@code force_zeros_for_empty_prompt}), when present. */
+    public Optional<Boolean> indexFlag(String key) {
+        if (modelIndex == null || !modelIndex.has(key) || !modelIndex.get(key).isBoolean()) {
+            return Optional.empty();
+        }
+        return Optional.of(modelIndex.get(key).asBoolean());
+    }
+
 
     public Path root() {
         return root;

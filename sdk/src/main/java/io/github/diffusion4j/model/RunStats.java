@@ -5,13 +5,20 @@ public final class RunStats {
 
     private long ortNanos;
     private int unetRuns;
+    private long unetRows;
 
     void addRun(long nanos) {
         ortNanos += nanos;
     }
 
-    void addUnetRun() {
+    void addUnetRun(int rows) {
         unetRuns++;
+        unetRows += rows;
+    }
+
+    /** Batch rows over all UNet runs. */
+    public long unetRows() {
+        return unetRows;
     }
 
     /** Sum of the wall time of the raw {@code OrtSession.run} calls. */

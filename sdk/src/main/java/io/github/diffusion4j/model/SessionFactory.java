@@ -3,8 +3,8 @@ package io.github.diffusion4j.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ExecutionProvider;
+import io.github.diffusion4j.model.ModelLoadException;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -52,7 +52,9 @@ public final class SessionFactory implements AutoCloseable {
         }
         Optional<String> missing = provider == ExecutionProvider.CPU ? Optional.empty() : missingCudaDriver();
         if (provider == ExecutionProvider.AUTO && missing.isPresent()) {
-            LOG.warnf("CUDA is not available (%s); using the CPU execution provider", missing.get());
+            // No NVIDIA driver is the normal case on a laptop or CI runner asking for AUTO: one INFO line, not a warning.
+            // A driver whose CUDA libraries then fail to load (below) still warns: that machine was meant to use its GPU.
+            LOG.infof("CUDA is not available (%s); using the CPU execution provider", missing.get());
             provider = ExecutionProvider.CPU;
         }
         if (provider == ExecutionProvider.CUDA && missing.isPresent()) {

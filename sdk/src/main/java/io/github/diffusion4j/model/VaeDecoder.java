@@ -23,21 +23,24 @@ public final class VaeDecoder implements AutoCloseable {
     private final TensorSpec input;
     private final TensorSpec output;
     private final double scalingFactor;
+    private final double shiftFactor;
     private final int scaleFactor;
 
     private VaeDecoder(OrtSession session, SessionFactory factory, TensorSpec input, TensorSpec output,
-                       double scalingFactor, int scaleFactor) {
+                       double scalingFactor, double shiftFactor, int scaleFactor) {
         this.session = session;
         this.factory = factory;
         this.input = input;
         this.output = output;
         this.scalingFactor = scalingFactor;
+        this.shiftFactor = shiftFactor;
         this.scaleFactor = scaleFactor;
     }
 
     public static VaeDecoder load(SessionFactory factory, ModelFolder folder) {
         JsonNode config = folder.componentConfig("vae_decoder").or(() -> folder.componentConfig("vae_encoder")).orElse(null);
         double scaling = SD_SCALING_FACTOR;
+        double shift = 0;
         int scale = 8;
         if (config != null) {
             if (config.hasNonNull("scaling_factor")) {
@@ -45,6 +48,13 @@ public final class VaeDecoder implements AutoCloseable {
                 if (!(scaling > 0) || !Double.isFinite(scaling)) {
                     throw new ModelContractException("vae_decoder/config.json scaling_factor must be a positive number, got "
                             + config.get("scaling_factor"));
+                }
+            }
+            if (config.hasNonNull("shift_factor")) {
+                shift = config.get("shift_factor").asDouble();
+                if (!Double.isFinite(shift)) {
+                    throw new ModelContractException("vae_decoder/config.json shift_factor must be a finite number, got "
+                            + config.get("shift_factor"));
                 }
             }
             JsonNode blocks = config.get("block_out_channels");
@@ -68,7 +78,7 @@ public final class VaeDecoder implements AutoCloseable {
             TensorSpec out = Component.outputOrFirst(Component.outputs(session, FILE), "sample", FILE);
             Component.requireType(out, FILE, Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16));
             Component.requireRank(out, FILE, 4);
-            return new VaeDecoder(session, factory, in, out, scaling, scale);
+            return new VaeDecoder(session, factory, in, out, scaling, shift, scale);
         } catch (RuntimeException e) {
             Component.closeQuietly(session, e);
             throw e;
@@ -78,6 +88,16 @@ public final class VaeDecoder implements AutoCloseable {
     /** The latent scaling factor (diffusers' {@code vae.config.scaling_factor}). */
     public double scalingFactor() {
         return scalingFactor;
+    }
+
+    /** The latent shift (diffusers' {@code vae.config.shift_factor}: SD3, FLUX); 0 for SD 1.x/2.x/SDXL. */
+    public double shiftFactor() {
+        return shiftFactor;
+    }
+
+    /** Latent channels the decoder takes, or -1 when the graph leaves them dynamic. */
+    public int latentChannels() {
+        return input.isDynamic(1) ? -1 : (int) input.shape()[1];
     }
 
     /** Pixels per latent along each axis (8 for Stable Diffusion). */
@@ -111,12 +131,27 @@ public final class VaeDecoder implements AutoCloseable {
             }
             float[] image = new float[out.size()];
             out.get(0, image, 0, image.length);
+            if (input.type() == OnnxJavaType.FLOAT16 && hasNaN(image)) {
+                // SDXL's original VAE overflows in float16 (diffusers upcasts it: force_upcast); a black image says nothing
+                throw new ModelContractException(FILE + " produced NaN values: this float16 VAE decoder overflows (SDXL's"
+                        + " original VAE does). Export the VAE decoder in float32, or use a float16-safe VAE such as"
+                        + " madebyollin/sdxl-vae-fp16-fix");
+            }
             System.arraycopy(outShape, 0, shape, 0, Math.min(outShape.length, shape.length));
             return image;
         } catch (OrtException e) {
             throw new OrtRunException(FILE + " (expected an output of shape " + java.util.Arrays.toString(outShape)
                     + " for latents of " + h + "x" + w + ")", e);
         }
+    }
+
+    private static boolean hasNaN(float[] values) {
+        for (float v : values) {
+            if (Float.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

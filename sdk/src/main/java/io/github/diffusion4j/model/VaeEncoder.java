@@ -68,11 +68,32 @@ public final class VaeEncoder implements AutoCloseable {
     }
 
     /**
-     * Encodes one image [3, H, W] in [-1, 1].
+     * The latent distribution of one image: diffusers' {@code DiagonalGaussianDistribution} (models/autoencoders/vae.py)
+     * from optimum's {@code latent_parameters} (mean ‖ logvar), or the encoder's own {@code latent_sample} (legacy
+     * exports sample inside the graph) as a mean with no variance.
      *
-     * @return the latent mean [C, h, w] (not yet multiplied by the scaling factor); {@code shape} receives [1, C, h, w]
+     * @param mean   [C, h, w], not yet scaled
+     * @param logvar [C, h, w] clamped to [-30, 20] as diffusers does, or {@code null}
+     * @param shape  [1, C, h, w]
      */
-    public float[] encode(float[] image, int height, int width, long[] shape, OrtSession.RunOptions runOptions, RunStats stats) {
+    public record Latents(float[] mean, float[] logvar, long[] shape) {
+
+        /** {@code latent_dist.sample(generator)}: mean + exp(logvar / 2) · noise, noise drawn by the caller. */
+        public float[] sample(float[] noise) {
+            if (logvar == null) {
+                return mean.clone();
+            }
+            float[] out = new float[mean.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = mean[i] + (float) Math.exp(0.5f * logvar[i]) * noise[i];
+            }
+            return out;
+        }
+    }
+
+    /** Encodes one image [3, H, W] in [-1, 1] into its latent distribution. */
+    public Latents encodeDistribution(float[] image, int height, int width, OrtSession.RunOptions runOptions,
+                                      RunStats stats) {
         try (DirectTensor tensor = DirectTensor.allocate(factory.environment(), input.type(), new long[] {1, 3, height, width})) {
             tensor.put(image, 0, 0, 3 * height * width);
             long t0 = System.nanoTime();
@@ -81,23 +102,34 @@ public final class VaeEncoder implements AutoCloseable {
                 var value = result.get(output.name()).orElseThrow();
                 long[] s = Tensors.shape(value);
                 float[] data = Tensors.toFloats(value, FILE + " " + output.name());
-                if (parameters) {
-                    int channels = (int) s[1] / 2;
-                    int plane = (int) (s[2] * s[3]);
-                    float[] mean = new float[channels * plane];
-                    System.arraycopy(data, 0, mean, 0, mean.length);
-                    shape[0] = 1;
-                    shape[1] = channels;
-                    shape[2] = s[2];
-                    shape[3] = s[3];
-                    return mean;
+                if (!parameters) {
+                    return new Latents(data, null, s);
                 }
-                System.arraycopy(s, 0, shape, 0, Math.min(s.length, shape.length));
-                return data;
+                int channels = (int) s[1] / 2;
+                int n = channels * (int) (s[2] * s[3]);
+                float[] mean = new float[n];
+                float[] logvar = new float[n];
+                System.arraycopy(data, 0, mean, 0, n);
+                for (int i = 0; i < n; i++) {
+                    // torch.clamp(self.logvar, -30.0, 20.0); NaN-free for -inf (a deterministic encoder)
+                    logvar[i] = Math.max(-30f, Math.min(20f, data[n + i]));
+                }
+                return new Latents(mean, logvar, new long[] {1, channels, s[2], s[3]});
             }
         } catch (OrtException e) {
             throw new OrtRunException(FILE, e);
         }
+    }
+
+    /**
+     * Encodes one image [3, H, W] in [-1, 1].
+     *
+     * @return the latent mean [C, h, w] (not yet multiplied by the scaling factor); {@code shape} receives [1, C, h, w]
+     */
+    public float[] encode(float[] image, int height, int width, long[] shape, OrtSession.RunOptions runOptions, RunStats stats) {
+        Latents latents = encodeDistribution(image, height, width, runOptions, stats);
+        System.arraycopy(latents.shape(), 0, shape, 0, Math.min(4, shape.length));
+        return latents.mean();
     }
 
     @Override

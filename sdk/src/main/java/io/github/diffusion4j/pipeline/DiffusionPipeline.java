@@ -1,7 +1,11 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.family.FamilyDefaults;
 import io.github.diffusion4j.image.LatentPreviewer;
+import io.github.diffusion4j.model.DiffusionException;
 import io.github.diffusion4j.model.DiffusionModel;
+import io.github.diffusion4j.model.ExecutionProvider;
+import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.model.RunStats;
 import io.github.diffusion4j.model.VaeDecoder;
 import io.github.diffusion4j.model.VaeEncoder;
@@ -59,9 +63,6 @@ public final class DiffusionPipeline implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DiffusionPipeline.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** diffusers' StableDiffusionPipeline defaults, used when neither the builder nor the model folder says. */
-    static final int DIFFUSERS_DEFAULT_STEPS = 50;
-    static final double DIFFUSERS_DEFAULT_GUIDANCE = 7.5;
     /** How long {@link #close()} waits for cancelled runs: one terminated ONNX Runtime call, normally milliseconds. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -70,13 +71,10 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Limits limits;
-    private final int defaultSteps;
-    private final double defaultGuidance;
-    private final int defaultWidth;
-    private final int defaultHeight;
     private final int defaultPreviewInterval;
-    private final String defaultScheduler;
+    private final ModelDescriptor descriptor;
     private final ModelInfo info;
+    private final List<GenerationListener> listeners;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
     /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
     private final Object lifecycle = new Object();
@@ -91,20 +89,15 @@ public final class DiffusionPipeline implements AutoCloseable {
         this.model = model;
         this.name = b.name != null ? b.name : model.folder().name();
         this.limits = b.limits;
-        // explicit builder value, else what the model folder recommends, else diffusers' defaults
-        this.defaultSteps = b.defaultSteps != null ? b.defaultSteps
-                : model.folder().recommendedSteps().orElse(DIFFUSERS_DEFAULT_STEPS);
-        this.defaultGuidance = b.defaultGuidance != null ? b.defaultGuidance
-                : model.folder().recommendedGuidanceScale().orElse(DIFFUSERS_DEFAULT_GUIDANCE);
         this.defaultPreviewInterval = b.previewInterval;
-        int scale = model.vaeDecoder().scaleFactor();
-        Integer sampleSize = model.unet().sampleSize();
-        int nativeSize = sampleSize != null ? sampleSize * scale : 512;
-        this.defaultWidth = b.defaultWidth != null ? b.defaultWidth : nativeSize;
-        this.defaultHeight = b.defaultHeight != null ? b.defaultHeight : nativeSize;
-        this.defaultScheduler = b.defaultScheduler != null ? b.defaultScheduler : defaultSchedulerOf(model.schedulerConfig());
+        this.listeners = List.copyOf(b.listeners);
+        this.descriptor = describe(b, model, name);
         // Fail at build time, not at the first request, when the default scheduler cannot be built.
-        Schedulers.create(defaultScheduler, model.schedulerConfig());
+        Scheduler defaultScheduler = Schedulers.create(descriptor.defaultScheduler(), model.schedulerConfig());
+        if (!descriptor.schedulers().contains(defaultScheduler.name())) {
+            throw new IllegalArgumentException("scheduler '" + descriptor.defaultScheduler() + "' does not apply to "
+                    + descriptor.familyName() + " models; valid: " + String.join(", ", descriptor.schedulers()));
+        }
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownsExecutor = false;
@@ -123,15 +116,63 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
         this.info = new ModelInfo(name, model.folder().root(), model.layout(), model.precision(),
                 model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
-                defaultScheduler, defaultSteps, defaultGuidance, defaultWidth, defaultHeight, model.contract());
+                descriptor.defaultScheduler(), descriptor.defaultSteps(), descriptor.defaultGuidance(),
+                descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
+                model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
     }
 
-    private static String defaultSchedulerOf(SchedulerConfig config) {
+    /**
+     * The session-free description requests are validated against. Defaults, one rule everywhere: the builder's
+     * (or the extension configuration's) value, else the model folder's recommendation, else the family's diffusers
+     * default. The default noise follows the export's reference pipeline: diffusers' legacy
+     * {@code OnnxStableDiffusionPipeline} draws {@code numpy.random.RandomState} noise, the optimum/diffusers
+     * pipelines {@code torch.randn}.
+     */
+    private static ModelDescriptor describe(Builder b, DiffusionModel model, String name) {
+        FamilyDefaults familyDefaults = model.family().defaults(model.denoiser());
+        int steps = b.defaultSteps != null ? b.defaultSteps
+                : model.folder().recommendedSteps().orElse(familyDefaults.steps());
+        double guidance = b.defaultGuidance != null ? b.defaultGuidance
+                : model.folder().recommendedGuidanceScale().orElse(familyDefaults.guidanceScale());
+        int scale = model.vaeDecoder().scaleFactor();
+        Integer sampleSize = model.denoiser().sampleSize();
+        int nativeSize = sampleSize != null ? sampleSize * scale : 512;
+        String scheduler = b.defaultScheduler != null ? b.defaultScheduler
+                : defaultSchedulerOf(model.schedulerConfig(), model.family().flowMatching());
+        NoiseSource noise = "diffusers-onnx".equals(model.layout()) ? NoiseSource.NUMPY : NoiseSource.TORCH;
+        String guidanceMode = switch (model.family().guidanceMode(2.0, model.denoiser())) {
+            case CLASSIFIER_FREE -> ModelDescriptor.CLASSIFIER_FREE;
+            case EMBEDDED -> ModelDescriptor.EMBEDDED;
+            case NONE -> ModelDescriptor.NONE;
+        };
+        return new ModelDescriptor(name, model.family().id(), model.family().displayName(), model.sizeMultiple(), scale,
+                model.denoiser().outChannels(), model.denoiser().fixedBatch(),
+                guidanceMode,
+                b.defaultWidth != null ? b.defaultWidth : nativeSize, b.defaultHeight != null ? b.defaultHeight : nativeSize,
+                steps, guidance, scheduler, noise, compatibleSchedulers(model.family()), model.schedulerConfig(), b.limits,
+                model.family().usesT5() ? model.family().defaultMaxSequenceLength() : 0,
+                model.folder().hasComponent("vae_encoder"),
+                model.denoiser().inChannels() == 2 * model.denoiser().outChannels() + 1);
+    }
+
+    /** The schedulers of the family's kind (diffusers' {@code _compatibles}): flow matching or not. */
+    private static List<String> compatibleSchedulers(io.github.diffusion4j.family.ModelFamily family) {
+        List<String> names = new ArrayList<>();
+        for (var d : Schedulers.descriptors()) {
+            if (d.flowMatching() == family.flowMatching()) {
+                names.add(d.name());
+            }
+        }
+        return names;
+    }
+
+    private static String defaultSchedulerOf(SchedulerConfig config, boolean flowMatching) {
+        String fallback = flowMatching ? "flow_match_euler" : "pndm";
         String cls = config.className();
         if (cls != null) {
-            return Schedulers.nameForClass(cls).orElse("pndm");
+            return Schedulers.nameForClass(cls).orElse(fallback);
         }
-        return "pndm";
+        return fallback;
     }
 
     /** Starts a builder for the model folder {@code modelDir}. */
@@ -149,7 +190,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     public Multi<GenerationEvent> generate(GenerationRequest request) {
         Resolved resolved = resolve(request);
         // The loop blocks in ONNX Runtime for seconds: it runs on our executor, never on the subscriber's thread.
-        return Multi.createFrom().emitter(emitter -> {
+        Multi<GenerationEvent> events = Multi.createFrom().emitter(emitter -> {
             Generation generation = new Generation(this, resolved, emitter);
             emitter.onTermination(generation::cancel);
             try {
@@ -158,6 +199,9 @@ public final class DiffusionPipeline implements AutoCloseable {
                 emitter.fail(new DiffusionException("Cannot start the generation: " + e.getMessage(), e));
             }
         }, BackPressureStrategy.BUFFER);
+        return listeners.isEmpty() ? events : Observation.observe(events, listeners, new GenerationListener.Generation(
+                name, descriptor.family(), request.initImage() == null ? "txt2img"
+                : request.initImage().masked() ? "inpaint" : "img2img", request));
     }
 
     /** The result of one generation, ignoring the step events. */
@@ -196,7 +240,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private float[] encodeEntered(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int scale = model.vaeDecoder().scaleFactor();
+        int scale = descriptor.sizeMultiple();
         if (w % scale != 0 || h % scale != 0) {
             throw new IllegalArgumentException("image width and height must be multiples of " + scale + ", got " + w + "x" + h);
         }
@@ -211,10 +255,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         VaeEncoder encoder = model.vaeEncoder();
         try (var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
             float[] mean = encoder.encode(chw, h, w, new long[4], runOptions, new RunStats());
-            float s = (float) model.vaeDecoder().scalingFactor();
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] *= s;
-            }
+            model.latentCodec().fromEncoder(mean);
             return mean;
         } catch (ai.onnxruntime.OrtException e) {
             throw new GenerationException("Cannot create run options: " + e.getMessage(), e);
@@ -230,9 +271,12 @@ public final class DiffusionPipeline implements AutoCloseable {
         return Schedulers.create(schedulerName, config);
     }
 
-    /** Names accepted as {@link GenerationRequest#scheduler()}. */
+    /**
+     * Registry names of the schedulers this model accepts as {@link GenerationRequest#scheduler()} (aliases, A1111
+     * names and diffusers class names of these work too): flow-matching ones for SD3/FLUX.1, the others otherwise.
+     */
     public List<String> schedulers() {
-        return Schedulers.names();
+        return descriptor.schedulers();
     }
 
     public ModelInfo info() {
@@ -241,6 +285,18 @@ public final class DiffusionPipeline implements AutoCloseable {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** What requests are validated against: family, size multiple, defaults, schedulers, limits. */
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /**
+     * Every violation of {@code request} on this model, without running anything (see {@link RequestValidator}).
+     */
+    public List<Violation> validate(GenerationRequest request) {
+        return RequestValidator.validate(Objects.requireNonNull(request, "request"), descriptor);
     }
 
     /** The loaded components (for advanced use and tests). */
@@ -269,69 +325,21 @@ public final class DiffusionPipeline implements AutoCloseable {
 
     private Resolved resolve(GenerationRequest r) {
         Objects.requireNonNull(r, "request");
-        int width = r.width() != null ? r.width() : defaultWidth;
-        int height = r.height() != null ? r.height() : defaultHeight;
-        int steps = r.steps() != null ? r.steps() : defaultSteps;
-        double guidance = r.guidanceScale() != null ? r.guidanceScale() : defaultGuidance;
-        int scale = model.vaeDecoder().scaleFactor();
-        checkRange("width", width, scale, limits.maxWidth(), scale);
-        checkRange("height", height, scale, limits.maxHeight(), scale);
-        if (steps > limits.maxSteps()) {
-            throw new IllegalArgumentException("steps must be between 1 and " + limits.maxSteps() + ", got " + steps);
-        }
-        if (r.batchSize() > limits.maxBatch()) {
-            throw new IllegalArgumentException("batchSize must be between 1 and " + limits.maxBatch() + ", got " + r.batchSize());
-        }
-        if (r.prompt().length() > limits.maxPromptLength()) {
-            throw new IllegalArgumentException("prompt must be at most " + limits.maxPromptLength()
-                    + " characters, got " + r.prompt().length());
-        }
-        if (r.negativePrompt().length() > limits.maxPromptLength()) {
-            throw new IllegalArgumentException("negativePrompt must be at most " + limits.maxPromptLength()
-                    + " characters, got " + r.negativePrompt().length());
-        }
-        if (r.seed() != null && r.noiseSource() == NoiseSource.NUMPY && (r.seed() < 0 || r.seed() > 0xFFFFFFFFL)) {
-            throw new IllegalArgumentException("seed must be between 0 and 4294967295 for noise source numpy, got " + r.seed());
-        }
-        String schedulerName = r.scheduler() != null && !r.scheduler().isBlank() ? r.scheduler().trim() : defaultScheduler;
-        Scheduler scheduler = newScheduler(schedulerName, r.eta());
-        scheduler.setTimesteps(steps);
-        int channels = model.unet().inChannels();
-        int expectedLatents = r.batchSize() * channels * (height / scale) * (width / scale);
-        if (r.initialLatents() != null && r.initialLatents().length != expectedLatents) {
-            throw new IllegalArgumentException("initialLatents must have " + expectedLatents + " values ([" + r.batchSize()
-                    + ", " + channels + ", " + height / scale + ", " + width / scale + "]), got " + r.initialLatents().length);
-        }
-        boolean guided = guidance > 1.0;
-        int rows = guided ? 2 * r.batchSize() : r.batchSize();
-        int fixed = model.unet().fixedBatch();
-        if (fixed > 0 && rows % fixed != 0 && rows > fixed) {
-            throw new IllegalArgumentException("batchSize " + r.batchSize() + " does not fit this model's UNet, whose batch"
-                    + " axis is fixed at " + fixed);
-        }
-        if (fixed > 1 && rows < fixed) {
-            throw new IllegalArgumentException("this model's UNet requires a batch of exactly " + fixed
-                    + "; use batchSize " + (guided ? Math.max(1, fixed / 2) : fixed));
-        }
+        RequestValidator.Outcome outcome = RequestValidator.check(r, descriptor).orThrow();
         long seed = r.seed() != null ? r.seed() : NoiseSource.randomSeed();
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
-        return new Resolved(r, width, height, steps, guidance, guided, schedulerName, new AtomicReference<>(scheduler), seed,
-                previewInterval);
-    }
-
-    private static void checkRange(String field, int value, int min, int max, int multiple) {
-        if (value < min || value > max || value % multiple != 0) {
-            throw new IllegalArgumentException(field + " must be a multiple of " + multiple + " between " + min + " and "
-                    + max + ", got " + value);
-        }
+        return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
+                outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength());
     }
 
     /**
      * A validated request. Holds the scheduler built during validation so that the first subscription uses it
      * instead of building another; later subscriptions (the Multi is cold) build their own.
      */
-    record Resolved(GenerationRequest request, int width, int height, int steps, double guidance, boolean guided,
-                    String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed, int previewInterval) {
+    record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
+                    boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);
@@ -450,6 +458,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private Integer defaultHeight;
         private String defaultScheduler;
         private int previewInterval = 1;
+        private final List<GenerationListener> listeners = new ArrayList<>();
 
         private Builder(Path modelDir) {
             this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
@@ -492,7 +501,8 @@ public final class DiffusionPipeline implements AutoCloseable {
 
         /**
          * Steps when a request gives none; default: the model folder's recommendation
-         * ({@code _diffusion4j.recommended_steps} in model_index.json), else 50 (as diffusers).
+         * ({@code _diffusion4j.recommended_steps} in model_index.json), else the family's diffusers default (50 for
+         * SD and SDXL, 4 for LCM).
          */
         public Builder defaultSteps(int steps) {
             if (steps < 1) {
@@ -504,7 +514,8 @@ public final class DiffusionPipeline implements AutoCloseable {
 
         /**
          * Guidance scale when a request gives none; default: the model folder's recommendation
-         * ({@code _diffusion4j.recommended_guidance_scale} in model_index.json), else 7.5 (as diffusers).
+         * ({@code _diffusion4j.recommended_guidance_scale} in model_index.json), else the family's diffusers default
+         * (7.5 for SD, 5.0 for SDXL, 8.5 for LCM).
          */
         public Builder defaultGuidance(double guidance) {
             if (!Double.isFinite(guidance) || guidance < 0) {
@@ -524,6 +535,12 @@ public final class DiffusionPipeline implements AutoCloseable {
         /** Scheduler when a request names none; default: the model's scheduler_config.json class. */
         public Builder defaultScheduler(String scheduler) {
             this.defaultScheduler = scheduler;
+            return this;
+        }
+
+        /** Observes every generation of the pipeline (metrics, tracing, UIs); may be called more than once. */
+        public Builder listener(GenerationListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

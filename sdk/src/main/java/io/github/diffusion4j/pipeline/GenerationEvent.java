@@ -6,7 +6,7 @@ import java.util.OptionalDouble;
 
 /**
  * One event of a generation: {@link Started} once, then one {@link Step} per denoising step, then
- * {@link Completed}. Failures are delivered as the stream's failure (a {@link DiffusionException}), cancellation
+ * {@link Completed}. Failures are delivered as the stream's failure (a {@link io.github.diffusion4j.model.DiffusionException}), cancellation
  * as the subscriber's own cancel.
  */
 public sealed interface GenerationEvent {
@@ -24,10 +24,28 @@ public sealed interface GenerationEvent {
      * @param guided                 whether classifier-free guidance is on
      * @param promptDroppedWords     words of the prompt dropped by truncation to the text encoder's length
      * @param negativeDroppedWords   words of the negative prompt dropped by truncation
+     * @param family                 the model family id ({@code sd}, {@code sdxl}, {@code lcm})
+     * @param noiseSource            the generator the seeded noise reproduces ({@code torch} or {@code numpy})
+     * @param modelEvaluations       denoiser evaluations the loop will run (more than {@code steps} for
+     *                               second-order and multi-stage schedulers)
+     * @param task                   {@code txt2img}, {@code img2img} or {@code inpaint}
      */
     record Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
-                   boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords)
+                   boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords, String family,
+                   String noiseSource, int modelEvaluations, String task)
             implements GenerationEvent {
+
+        public Started {
+            promptDroppedWords = List.copyOf(promptDroppedWords);
+            negativeDroppedWords = List.copyOf(negativeDroppedWords);
+        }
+
+        /** A text-to-image start of a family-less source (tests, stub models): one evaluation per step. */
+        public Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
+                       boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords) {
+            this(seed, steps, width, height, batchSize, scheduler, model, guided, promptDroppedWords,
+                    negativeDroppedWords, "", "torch", steps, "txt2img");
+        }
     }
 
     /**
@@ -40,9 +58,21 @@ public sealed interface GenerationEvent {
      * @param elapsed      time since the subscription started
      * @param stepDuration time this step took
      * @param preview      a small preview of the current estimate, or {@code null} when none was due
+     * @param evaluations  denoiser evaluations so far (equals {@code index} for first-order schedulers)
+     * @param latents      the latents after this step ([batch, C, h, w] flattened, a copy), when the request asked
+     *                     for them ({@link GenerationRequest#includeLatents()}); {@code null} otherwise
+     * @param predictedOriginal the scheduler's predicted x0 for this step, when the request asked for latents and
+     *                     the scheduler computes one; {@code null} otherwise
      */
     record Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
-                Preview preview) implements GenerationEvent {
+                Preview preview, int evaluations, float[] latents, float[] predictedOriginal)
+            implements GenerationEvent {
+
+        /** A step event without latents, one evaluation per step. */
+        public Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
+                    Preview preview) {
+            this(index, total, timestep, sigma, elapsed, stepDuration, preview, index, null, null);
+        }
 
         /** Fraction done in [0, 1]. */
         public double progress() {

@@ -21,8 +21,13 @@ import java.util.Map;
  * @param defaultWidth     width used when a request gives none
  * @param defaultHeight    height used when a request gives none
  * @param contract         per component file, its inputs and outputs as read from the graph
+ * @param family           the family id ({@code sd}, {@code sdxl}, {@code lcm})
+ * @param familyName       the family's display name
+ * @param sizeMultiple     width and height must be multiples of this many pixels
+ * @param guidance         {@code classifier-free} or {@code embedded} (guidance-distilled models)
  */
 public record ModelInfo(String name, Path path, String layout, String precision, String pipelineClass, String provider,
                         Duration loadTime, String defaultScheduler, int defaultSteps, double defaultGuidance,
-                        int defaultWidth, int defaultHeight, Map<String, String> contract) {
+                        int defaultWidth, int defaultHeight, Map<String, String> contract, String family,
+                        String familyName, int sizeMultiple, String guidance) {
 }

@@ -19,7 +19,7 @@ final class Previews {
 
     static LatentPreviewer forModel(DiffusionModel model) {
         VaeDecoder decoder = model.vaeDecoder();
-        int channels = model.unet().inChannels();
+        int channels = model.denoiser().outChannels();
         if (channels == 4 && Math.abs(decoder.scalingFactor() - VaeDecoder.SD_SCALING_FACTOR) < 1e-6) {
             return LatentPreviewer.stableDiffusion();
         }

@@ -15,13 +15,12 @@ import io.github.diffusion4j.noise.NoiseGenerator;
  * {@code step()} argument. With {@code eta > 0} every step draws {@code sample.length} values from the generator, as
  * diffusers' {@code randn_tensor} call does.
  */
-public final class DdimScheduler implements Scheduler {
+public final class DdimScheduler extends AbstractScheduler {
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] alphasCumprod;
     private final double finalAlphaCumprod;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final int stepsOffset;
     private final boolean clipSample;
@@ -29,15 +28,14 @@ public final class DdimScheduler implements Scheduler {
     private final double eta;
 
     private int numInferenceSteps;
-    private double[] timesteps;
 
     public DdimScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        super("ddim", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
         this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
-        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
-        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
+        this.spacing = config.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.clipSample = config.getBoolean("clip_sample", true);
         this.clipRange = config.getDouble("clip_sample_range", 1.0);
@@ -45,32 +43,15 @@ public final class DdimScheduler implements Scheduler {
         if (eta < 0) {
             throw new IllegalArgumentException("Scheduler config 'eta' must be >= 0, got " + eta);
         }
-        SchedulerSupport.rejectIfTrue(config, "thresholding", "DDIMScheduler");
+        Checks.rejectIfTrue(config, "thresholding", "DDIMScheduler");
     }
 
     @Override
-    public String name() {
-        return "ddim";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
         this.numInferenceSteps = steps;
-        this.timesteps = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
-    }
-
-    @Override
-    public double[] timesteps() {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("ddim");
-        }
-        return timesteps.clone();
+        return Spacings.integerTimesteps(spacing, numTrain, steps, stepsOffset);
     }
 
     @Override
@@ -85,10 +66,8 @@ public final class DdimScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("ddim");
-        }
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        requireSet();
+        Checks.checkSameLength(modelOutput, sample);
         int t = scheduledTimestep(timestep);
         // scheduling_ddim.py step: the previous timestep is always one ratio below, whatever the spacing.
         int prev = t - numTrain / numInferenceSteps;
@@ -107,18 +86,18 @@ public final class DdimScheduler implements Scheduler {
         int n = sample.length;
         float[] prevSample = new float[n];
         float[] predOriginal = new float[n];
-        float[] noise = eta > 0 ? SchedulerSupport.draw(generator, n, "DDIM with eta > 0") : null;
+        float[] noise = eta > 0 ? Checks.draw(generator, n, "DDIM with eta > 0") : null;
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
             double x0;
             double eps;
-            switch (predictionType) {
-                case "epsilon":
+            switch (prediction) {
+                case EPSILON:
                     x0 = (x - sqrtBeta * m) / sqrtAlpha;
                     eps = m;
                     break;
-                case "sample":
+                case SAMPLE:
                     x0 = m;
                     eps = (x - sqrtAlpha * x0) / sqrtBeta;
                     break;
@@ -142,8 +121,13 @@ public final class DdimScheduler implements Scheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        SchedulerSupport.checkSameLength(noise, original);
+        Checks.checkSameLength(noise, original);
         return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override
@@ -156,7 +140,7 @@ public final class DdimScheduler implements Scheduler {
     }
 
     private int scheduledTimestep(double timestep) {
-        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        SigmaMath.indexForTimestep(fullTimesteps(), timestep);
         return trainingIndex(timestep);
     }
 

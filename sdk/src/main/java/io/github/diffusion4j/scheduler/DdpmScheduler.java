@@ -16,64 +16,44 @@ import java.util.List;
  * <p>
  * Every step except the one at timestep 0 draws {@code sample.length} values from the generator.
  */
-public final class DdpmScheduler implements Scheduler {
+public final class DdpmScheduler extends AbstractScheduler {
 
     private static final List<String> VARIANCE_TYPES = List.of(
             "fixed_small", "fixed_small_log", "fixed_large", "fixed_large_log", "learned", "learned_range");
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] alphasCumprod;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final String varianceType;
     private final int stepsOffset;
     private final boolean clipSample;
     private final double clipRange;
 
-    private int numInferenceSteps;
-    private double[] timesteps;
 
     public DdpmScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, true, true);
-        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
-        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        super("ddpm", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.alphasCumprod = BetaSchedules.alphasCumprod(config, true, true);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
+        this.spacing = config.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         this.varianceType = config.getEnum("variance_type", "fixed_small", VARIANCE_TYPES);
         if (!List.of("fixed_small", "fixed_small_log", "fixed_large").contains(varianceType)) {
             throw new IllegalArgumentException("Scheduler config 'variance_type' = '" + varianceType
-                    + "' is not supported by DDPMScheduler here; use one of [fixed_small, fixed_small_log, fixed_large]");
+                    + "' is not supported by DDPMScheduler here; use one of [fixed_small, fixed_small_log,"
+                    + " fixed_large]");
         }
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.clipSample = config.getBoolean("clip_sample", true);
         this.clipRange = config.getDouble("clip_sample_range", 1.0);
-        SchedulerSupport.rejectIfTrue(config, "thresholding", "DDPMScheduler");
+        Checks.rejectIfTrue(config, "thresholding", "DDPMScheduler");
     }
 
     @Override
-    public String name() {
-        return "ddpm";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
-        this.numInferenceSteps = steps;
-        this.timesteps = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
-    }
-
-    @Override
-    public double[] timesteps() {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("ddpm");
-        }
-        return timesteps.clone();
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
+        return Spacings.integerTimesteps(spacing, numTrain, steps, stepsOffset);
     }
 
     @Override
@@ -88,14 +68,12 @@ public final class DdpmScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("ddpm");
-        }
-        SchedulerSupport.checkSameLength(modelOutput, sample);
-        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        requireSet();
+        Checks.checkSameLength(modelOutput, sample);
+        double[] schedule = fullTimesteps();
+        int index = SigmaMath.indexForTimestep(schedule, timestep);
         int t = (int) timestep;
-        // scheduling_ddpm.py previous_timestep: one ratio below, whatever the spacing.
-        int prev = t - numTrain / numInferenceSteps;
+        int prev = previousTimestep(schedule, index);
         double alphaProd = alphasCumprod[t];
         double alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : 1.0;
         double betaProd = 1 - alphaProd;
@@ -110,24 +88,8 @@ public final class DdpmScheduler implements Scheduler {
         double sampleCoeff = Math.sqrt(currentAlpha) * betaProdPrev / betaProd;
 
         int n = sample.length;
-        float[] noise = null;
-        double noiseScale = 0;
-        if (t > 0) {
-            noise = SchedulerSupport.draw(generator, n, "DDPM");
-            // Formula (6)/(7): posterior variance, clamped like diffusers before the log variants use it.
-            double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
-            switch (varianceType) {
-                case "fixed_small_log":
-                    noiseScale = Math.exp(0.5 * Math.log(variance));
-                    break;
-                case "fixed_large":
-                    noiseScale = Math.sqrt(currentBeta);
-                    break;
-                default:
-                    noiseScale = Math.sqrt(variance);
-                    break;
-            }
-        }
+        float[] noise = t > 0 ? Checks.draw(generator, n, "DDPM") : null;
+        double noiseScale = t > 0 ? noiseScale(betaProd, betaProdPrev, currentBeta) : 0;
 
         float[] prevSample = new float[n];
         float[] predOriginal = new float[n];
@@ -135,11 +97,11 @@ public final class DdpmScheduler implements Scheduler {
             double x = sample[i];
             double m = modelOutput[i];
             double x0;
-            switch (predictionType) {
-                case "epsilon":
+            switch (prediction) {
+                case EPSILON:
                     x0 = (x - sqrtBeta * m) / sqrtAlpha;
                     break;
-                case "sample":
+                case SAMPLE:
                     x0 = m;
                     break;
                 default:
@@ -161,7 +123,7 @@ public final class DdpmScheduler implements Scheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        SchedulerSupport.checkSameLength(noise, original);
+        Checks.checkSameLength(noise, original);
         if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
             throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
         }
@@ -169,8 +131,33 @@ public final class DdpmScheduler implements Scheduler {
     }
 
     @Override
+    public PredictionType predictionType() {
+        return prediction;
+    }
+
+    @Override
     public int order() {
         return 1;
+    }
+
+    /** Formula (6)/(7): the posterior standard deviation, variance clamped like diffusers before the log variant. */
+    private double noiseScale(double betaProd, double betaProdPrev, double currentBeta) {
+        double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
+        return switch (varianceType) {
+            case "fixed_small_log" -> Math.exp(0.5 * Math.log(variance));
+            case "fixed_large" -> Math.sqrt(currentBeta);
+            default -> Math.sqrt(variance);
+        };
+    }
+
+    /**
+     * scheduling_ddpm.py previous_timestep (diffusers 0.40, lines 648-668): once a schedule is set, the previous
+     * timestep is the next entry of the schedule (-1 after the last one), for every spacing. It is not
+     * {@code t - num_train / steps}: with linspace spacing 4 steps go 999 to 666, not 749, and trailing schedules
+     * round their entries (3 steps: 666 to 332, not 333).
+     */
+    private static int previousTimestep(double[] schedule, int index) {
+        return index + 1 < schedule.length ? (int) schedule[index + 1] : -1;
     }
 
     /** scheduling_ddpm.py add_noise: sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, shared by DDIM and PNDM. */

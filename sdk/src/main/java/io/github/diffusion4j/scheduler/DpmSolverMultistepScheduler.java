@@ -21,15 +21,14 @@ import java.util.OptionalDouble;
  * {@link StepOutput#predOriginalSample()} is the data prediction the solver works with (diffusers computes it but
  * does not return it). The sde variant draws {@code sample.length} values from the generator every step.
  */
-public final class DpmSolverMultistepScheduler implements Scheduler {
+public final class DpmSolverMultistepScheduler extends AbstractScheduler {
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] alphasCumprod;
     private final float[] trainingSigmas;
     private final float[] lambdas;
     private final int solverOrder;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String algorithm;
     private final boolean midpoint;
     private final boolean lowerOrderFinal;
@@ -46,14 +45,19 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     private int lowerOrderNums;
 
     public DpmSolverMultistepScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        this("dpmpp_2m", config);
+    }
+
+    /** Built under another registry name, e.g. {@code dpmpp_2m_sde} with its algorithm_type set. */
+    DpmSolverMultistepScheduler(String name, SchedulerConfig config) {
+        super(name, config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
         if (config.getBoolean("rescale_betas_zero_snr", false)) {
             // Close to zero without being zero, so the first sigma stays finite (diffusers uses 2^-24).
             alphasCumprod[numTrain - 1] = (float) Math.pow(2, -24);
         }
-        this.trainingSigmas = SchedulerSupport.trainingSigmas(alphasCumprod);
+        this.trainingSigmas = SigmaMath.trainingSigmas(alphasCumprod);
         this.lambdas = new float[numTrain];
         for (int i = 0; i < numTrain; i++) {
             // lambda(t) = log(alpha_t) - log(sigma_t), on float32 tensors in diffusers.
@@ -66,11 +70,12 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             throw new IllegalArgumentException("Scheduler config 'solver_order' must be one of [1, 2, 3], got "
                     + solverOrder);
         }
-        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
         String alg = config.getEnum("algorithm_type", "dpmsolver++",
                 List.of("dpmsolver++", "dpmsolver", "sde-dpmsolver++", "deis"));
         this.algorithm = "deis".equals(alg) ? "dpmsolver++" : alg;
-        String solverType = config.getEnum("solver_type", "midpoint", List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
+        String solverType = config.getEnum("solver_type", "midpoint",
+                List.of("midpoint", "heun", "logrho", "bh1", "bh2"));
         this.midpoint = !"heun".equals(solverType);
         this.lowerOrderFinal = config.getBoolean("lower_order_final", true);
         this.eulerAtFinal = config.getBoolean("euler_at_final", false);
@@ -81,12 +86,12 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
                     + " 'algorithm_type' = 'dpmsolver'; use 'sigma_min'");
         }
         this.lambdaMinClipped = config.getDouble("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        this.spacing = config.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.stepsOffset = config.getInt("steps_offset", 0);
         this.cosineSchedule = "squaredcos_cap_v2".equals(config.getString("beta_schedule", "linear"));
         for (String key : List.of("thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas",
                 "use_flow_sigmas", "use_dynamic_shifting")) {
-            SchedulerSupport.rejectIfTrue(config, key, "DPMSolverMultistepScheduler");
+            Checks.rejectIfTrue(config, key, "DPMSolverMultistepScheduler");
         }
         if (config.has("variance_type")) {
             throw new IllegalArgumentException("Scheduler config 'variance_type' (learned variance) is not supported by"
@@ -95,18 +100,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     }
 
     @Override
-    public String name() {
-        return "dpmpp_2m";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
         // Clip the smallest lambdas (critical for the cosine schedule): searchsorted on the ascending lambdas.
         int clipped = 0;
         for (int i = numTrain - 1; i >= 0; i--) {
@@ -117,21 +113,21 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             }
         }
         int lastTimestep = numTrain - clipped;
-        double[] timesteps = baseTimesteps(steps, lastTimestep);
+        double[] timesteps = Spacings.multistepTimesteps(spacing, lastTimestep, numTrain, steps, stepsOffset);
         double[] sigmas;
         if (karras) {
-            float[] logSigmas = SchedulerSupport.logOf(trainingSigmas);
-            sigmas = SchedulerSupport.karrasSigmas(trainingSigmas[0], trainingSigmas[numTrain - 1], steps);
+            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
+            sigmas = SigmaMath.karrasSigmas(trainingSigmas[0], trainingSigmas[numTrain - 1], steps);
             timesteps = new double[sigmas.length];
             for (int i = 0; i < sigmas.length; i++) {
-                double t = SchedulerSupport.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
+                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
                 // Rounded except for the cosine schedule; the int64 cast then truncates.
-                timesteps[i] = (double) (long) (cosineSchedule ? t : SchedulerSupport.roundHalfEven(t));
+                timesteps[i] = (double) (long) (cosineSchedule ? t : ArrayMath.roundHalfEven(t));
             }
         } else {
             sigmas = new double[timesteps.length];
             for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+                sigmas[i] = ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
             }
         }
         float[] all = new float[sigmas.length + 1];
@@ -142,40 +138,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         state.reset(timesteps, all, false);
         modelOutputs = new double[solverOrder][];
         lowerOrderNums = 0;
-    }
-
-    private double[] baseTimesteps(int steps, int last) {
-        switch (spacing) {
-            case "linspace": {
-                double[] lin = SchedulerSupport.numpyLinspace(0, last - 1, steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (long) SchedulerSupport.roundHalfEven(lin[steps - i]);
-                }
-                return out;
-            }
-            case "leading": {
-                long ratio = last / (steps + 1);
-                double[] out = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - i) * ratio + stepsOffset;
-                }
-                return out;
-            }
-            default: {
-                double[] ar = SchedulerSupport.numpyArange(last, 0, -((double) numTrain / steps));
-                double[] out = new double[ar.length];
-                for (int i = 0; i < ar.length; i++) {
-                    out[i] = (long) SchedulerSupport.roundHalfEven(ar[i]) - 1;
-                }
-                return out;
-            }
-        }
-    }
-
-    @Override
-    public double[] timesteps() {
-        return state.timesteps();
+        return timesteps;
     }
 
     @Override
@@ -190,7 +153,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
         int len = state.length();
         // Lower-order steps at the end stabilise sampling with few steps (< 15).
@@ -209,12 +172,12 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             double m = modelOutput[i];
             double x0;
             double eps;
-            switch (predictionType) {
-                case "epsilon":
+            switch (prediction) {
+                case EPSILON:
                     eps = m;
                     x0 = (x - sigmaT * m) / alpha;
                     break;
-                case "sample":
+                case SAMPLE:
                     x0 = m;
                     eps = (x - alpha * m) / sigmaT;
                     break;
@@ -231,7 +194,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         }
         modelOutputs[solverOrder - 1] = converted;
 
-        float[] noise = "sde-dpmsolver++".equals(algorithm) ? SchedulerSupport.draw(generator, n, "sde-dpmsolver++")
+        float[] noise = "sde-dpmsolver++".equals(algorithm) ? Checks.draw(generator, n, "sde-dpmsolver++")
                 : null;
         double[] prev;
         if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) {
@@ -385,9 +348,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        SchedulerSupport.checkSameLength(noise, original);
+        Checks.checkSameLength(noise, original);
         state.requireSet();
-        double sigma = state.sigma(SchedulerSupport.indexForTimestep(state.timesteps(), timestep));
+        double sigma = state.sigma(state.noiseIndex(timestep));
         double alpha = alphaOf(sigma);
         double sigmaT = sigma * alpha;
         float[] out = new float[original.length];
@@ -395,6 +358,16 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             out[i] = (float) (alpha * original[i] + sigmaT * noise[i]);
         }
         return out;
+    }
+
+    @Override
+    protected void onBeginIndex(int beginIndex) {
+        state.setBeginIndex(beginIndex);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override

@@ -16,55 +16,41 @@ import java.util.OptionalDouble;
  * {@code rescale_betas_zero_snr} false. diffusers' class has no Karras option, so, as with {@code from_config}, a
  * {@code use_karras_sigmas} key is ignored.
  */
-public final class EulerAncestralDiscreteScheduler implements Scheduler {
+public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] trainingSigmas;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final int stepsOffset;
 
     private final SigmaState state = new SigmaState("euler_a");
 
     public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        float[] alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        super("euler_a", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        float[] alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
         if (config.getBoolean("rescale_betas_zero_snr", false)) {
             // Close to zero without being zero, so the first sigma stays finite (diffusers uses 2^-24).
             alphasCumprod[numTrain - 1] = (float) Math.pow(2, -24);
         }
-        this.trainingSigmas = SchedulerSupport.trainingSigmas(alphasCumprod);
-        this.predictionType = config.getEnum("prediction_type", "epsilon", List.of("epsilon", "v_prediction"));
-        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        this.trainingSigmas = SigmaMath.trainingSigmas(alphasCumprod);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.EPSILON_OR_V);
+        this.spacing = config.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.stepsOffset = config.getInt("steps_offset", 0);
     }
 
     @Override
-    public String name() {
-        return "euler_a";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
-        double[] timesteps = SchedulerSupport.floatTimesteps(spacing, numTrain, steps, stepsOffset);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
+        double[] timesteps = Spacings.floatTimesteps(spacing, numTrain, steps, stepsOffset);
         float[] sigmas = new float[timesteps.length + 1];
         for (int i = 0; i < timesteps.length; i++) {
-            sigmas[i] = (float) SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+            sigmas[i] = (float) ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
         }
         state.reset(timesteps, sigmas, "leading".equals(spacing));
-    }
-
-    @Override
-    public double[] timesteps() {
-        return state.timesteps();
+        return timesteps;
     }
 
     @Override
@@ -79,7 +65,7 @@ public final class EulerAncestralDiscreteScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
         float sigmaFrom = (float) state.sigma(index);
         float sigmaTo = (float) state.sigma(index + 1);
@@ -94,14 +80,14 @@ public final class EulerAncestralDiscreteScheduler implements Scheduler {
         float sigmaSquaredPlusOne = fromSquared + 1f;
         float cOut = -sigmaFrom / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
-        float[] noise = SchedulerSupport.draw(generator, n, "euler_a");
+        float[] noise = Checks.draw(generator, n, "euler_a");
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
         // Like the coefficients, the update repeats diffusers' float32 tensor arithmetic (see EulerDiscreteScheduler).
         for (int i = 0; i < n; i++) {
             float x = sample[i];
             float m = modelOutput[i];
-            float x0 = "epsilon".equals(predictionType)
+            float x0 = prediction == PredictionType.EPSILON
                     ? x - sigmaFrom * m
                     : m * cOut + x / sigmaSquaredPlusOne;
             float derivative = (x - x0) / sigmaFrom;
@@ -116,6 +102,16 @@ public final class EulerAncestralDiscreteScheduler implements Scheduler {
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
         return state.addNoiseVarianceExploding(original, noise, timestep);
+    }
+
+    @Override
+    protected void onBeginIndex(int beginIndex) {
+        state.setBeginIndex(beginIndex);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override

@@ -17,13 +17,12 @@ import java.util.OptionalDouble;
  * false, {@code final_sigmas_type} zero (or sigma_min). {@code use_exponential_sigmas} and {@code use_beta_sigmas}
  * are rejected.
  */
-public final class EulerDiscreteScheduler implements Scheduler {
+public final class EulerDiscreteScheduler extends AbstractScheduler {
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] alphasCumprod;
     private final float[] trainingSigmas;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final String interpolation;
     private final String timestepType;
@@ -34,49 +33,40 @@ public final class EulerDiscreteScheduler implements Scheduler {
     private final SigmaState state = new SigmaState("euler");
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, true);
+        super("euler", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
         if (config.getBoolean("rescale_betas_zero_snr", false)) {
             // Close to zero without being zero, so the first sigma stays finite (diffusers uses 2^-24).
             alphasCumprod[numTrain - 1] = (float) Math.pow(2, -24);
         }
-        this.trainingSigmas = SchedulerSupport.trainingSigmas(alphasCumprod);
-        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
-        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        this.trainingSigmas = SigmaMath.trainingSigmas(alphasCumprod);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
+        this.spacing = config.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.interpolation = config.getEnum("interpolation_type", "linear", List.of("linear", "log_linear"));
         this.timestepType = config.getEnum("timestep_type", "discrete", List.of("discrete", "continuous"));
         this.finalSigmas = config.getEnum("final_sigmas_type", "zero", List.of("zero", "sigma_min"));
         this.karras = config.getBoolean("use_karras_sigmas", false);
         this.stepsOffset = config.getInt("steps_offset", 0);
-        SchedulerSupport.rejectIfTrue(config, "use_exponential_sigmas", "EulerDiscreteScheduler");
-        SchedulerSupport.rejectIfTrue(config, "use_beta_sigmas", "EulerDiscreteScheduler");
+        Checks.rejectIfTrue(config, "use_exponential_sigmas", "EulerDiscreteScheduler");
+        Checks.rejectIfTrue(config, "use_beta_sigmas", "EulerDiscreteScheduler");
     }
 
     @Override
-    public String name() {
-        return "euler";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
-        double[] timesteps = SchedulerSupport.floatTimesteps(spacing, numTrain, steps, stepsOffset);
-        float[] logSigmas = SchedulerSupport.logOf(trainingSigmas);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
+        double[] timesteps = Spacings.floatTimesteps(spacing, numTrain, steps, stepsOffset);
+        float[] logSigmas = ArrayMath.logOf(trainingSigmas);
         double[] sigmas;
         if ("linear".equals(interpolation)) {
             sigmas = new double[timesteps.length];
             for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+                sigmas[i] = ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
             }
         } else {
             // log_linear: torch.linspace in float32 from the largest to the smallest log sigma, steps + 1 values.
-            float[] logs = SchedulerSupport.torchLinspace((float) Math.log(trainingSigmas[numTrain - 1]),
+            float[] logs = ArrayMath.torchLinspace((float) Math.log(trainingSigmas[numTrain - 1]),
                     (float) Math.log(trainingSigmas[0]), steps + 1);
             sigmas = new double[logs.length];
             for (int i = 0; i < logs.length; i++) {
@@ -86,10 +76,10 @@ public final class EulerDiscreteScheduler implements Scheduler {
         if (karras) {
             double sigmaMin = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : sigmas[sigmas.length - 1];
             double sigmaMax = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : sigmas[0];
-            sigmas = SchedulerSupport.karrasSigmas(sigmaMin, sigmaMax, steps);
+            sigmas = SigmaMath.karrasSigmas(sigmaMin, sigmaMax, steps);
             timesteps = new double[sigmas.length];
             for (int i = 0; i < sigmas.length; i++) {
-                timesteps[i] = (float) SchedulerSupport.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
+                timesteps[i] = (float) SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
             }
         }
         float last = "sigma_min".equals(finalSigmas) ? trainingSigmas[0] : 0f;
@@ -98,22 +88,18 @@ public final class EulerDiscreteScheduler implements Scheduler {
             all[i] = (float) sigmas[i];
         }
         all[sigmas.length] = last;
-        if ("continuous".equals(timestepType) && "v_prediction".equals(predictionType)) {
+        if ("continuous".equals(timestepType) && prediction == PredictionType.V_PREDICTION) {
             timesteps = new double[all.length - 1];
             for (int i = 0; i < timesteps.length; i++) {
                 timesteps[i] = (float) (0.25 * (float) Math.log(all[i]));
             }
         }
         state.reset(timesteps, all, leadingInitSigma());
+        return timesteps;
     }
 
     private boolean leadingInitSigma() {
         return "leading".equals(spacing);
-    }
-
-    @Override
-    public double[] timesteps() {
-        return state.timesteps();
     }
 
     @Override
@@ -128,7 +114,7 @@ public final class EulerDiscreteScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
         // The update x + d * dt cancels to O(1) from O(sigma) terms; with zero-SNR schedules sigma reaches 4096 and
         // float32 rounding dominates, so the step repeats diffusers' float32 tensor arithmetic operation by operation.
@@ -143,11 +129,11 @@ public final class EulerDiscreteScheduler implements Scheduler {
             float x = sample[i];
             float m = modelOutput[i];
             float x0;
-            switch (predictionType) {
-                case "epsilon":
+            switch (prediction) {
+                case EPSILON:
                     x0 = x - sigma * m;
                     break;
-                case "sample":
+                case SAMPLE:
                     x0 = m;
                     break;
                 default:
@@ -166,6 +152,16 @@ public final class EulerDiscreteScheduler implements Scheduler {
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
         return state.addNoiseVarianceExploding(original, noise, timestep);
+    }
+
+    @Override
+    protected void onBeginIndex(int beginIndex) {
+        state.setBeginIndex(beginIndex);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.OptionalDouble;
  * epsilon, {@code timestep_spacing} linspace, {@code steps_offset} 0. {@code use_exponential_sigmas} and
  * {@code use_beta_sigmas} are rejected.
  */
-public final class LmsDiscreteScheduler implements Scheduler {
+public final class LmsDiscreteScheduler extends AbstractScheduler {
 
     /** diffusers' default {@code order} argument of {@code step}. */
     static final int LMS_ORDER = 4;
@@ -31,10 +31,9 @@ public final class LmsDiscreteScheduler implements Scheduler {
     private static final double[] GAUSS_WEIGHTS = {
             0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] trainingSigmas;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final boolean karras;
     private final int stepsOffset;
@@ -43,41 +42,32 @@ public final class LmsDiscreteScheduler implements Scheduler {
     private final Deque<double[]> derivatives = new ArrayDeque<>();
 
     public LmsDiscreteScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.trainingSigmas = SchedulerSupport.trainingSigmas(SchedulerSupport.alphasCumprod(config, false, false));
-        this.predictionType = config.getEnum("prediction_type", "epsilon", SchedulerSupport.ALL_PREDICTIONS);
-        this.spacing = config.getEnum("timestep_spacing", "linspace", SchedulerSupport.SPACINGS);
+        super("lms", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.trainingSigmas = SigmaMath.trainingSigmas(BetaSchedules.alphasCumprod(config, false, false));
+        this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
+        this.spacing = config.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.karras = config.getBoolean("use_karras_sigmas", false);
         this.stepsOffset = config.getInt("steps_offset", 0);
-        SchedulerSupport.rejectIfTrue(config, "use_exponential_sigmas", "LMSDiscreteScheduler");
-        SchedulerSupport.rejectIfTrue(config, "use_beta_sigmas", "LMSDiscreteScheduler");
+        Checks.rejectIfTrue(config, "use_exponential_sigmas", "LMSDiscreteScheduler");
+        Checks.rejectIfTrue(config, "use_beta_sigmas", "LMSDiscreteScheduler");
     }
 
     @Override
-    public String name() {
-        return "lms";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
-        double[] timesteps = SchedulerSupport.floatTimesteps(spacing, numTrain, steps, stepsOffset);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
+        double[] timesteps = Spacings.floatTimesteps(spacing, numTrain, steps, stepsOffset);
         double[] sigmas = new double[timesteps.length];
         for (int i = 0; i < sigmas.length; i++) {
-            sigmas[i] = SchedulerSupport.interpOnIndexGrid(timesteps[i], trainingSigmas);
+            sigmas[i] = ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
         }
         if (karras) {
-            float[] logSigmas = SchedulerSupport.logOf(trainingSigmas);
-            sigmas = SchedulerSupport.karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], steps);
+            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
+            sigmas = SigmaMath.karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], steps);
             timesteps = new double[sigmas.length];
             for (int i = 0; i < sigmas.length; i++) {
-                timesteps[i] = (float) SchedulerSupport.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
+                timesteps[i] = (float) SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
             }
         }
         float[] all = new float[sigmas.length + 1];
@@ -86,11 +76,7 @@ public final class LmsDiscreteScheduler implements Scheduler {
         }
         state.reset(timesteps, all, "leading".equals(spacing));
         derivatives.clear();
-    }
-
-    @Override
-    public double[] timesteps() {
-        return state.timesteps();
+        return timesteps;
     }
 
     @Override
@@ -105,7 +91,7 @@ public final class LmsDiscreteScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
         double sigma = state.sigma(index);
         double vScale = 1 / Math.sqrt(sigma * sigma + 1);
@@ -116,11 +102,11 @@ public final class LmsDiscreteScheduler implements Scheduler {
             double x = sample[i];
             double m = modelOutput[i];
             double x0;
-            switch (predictionType) {
-                case "epsilon":
+            switch (prediction) {
+                case EPSILON:
                     x0 = x - sigma * m;
                     break;
-                case "sample":
+                case SAMPLE:
                     x0 = m;
                     break;
                 default:
@@ -186,6 +172,16 @@ public final class LmsDiscreteScheduler implements Scheduler {
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
         return state.addNoiseVarianceExploding(original, noise, timestep);
+    }
+
+    @Override
+    protected void onBeginIndex(int beginIndex) {
+        state.setBeginIndex(beginIndex);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override

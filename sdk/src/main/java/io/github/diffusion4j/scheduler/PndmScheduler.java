@@ -21,16 +21,15 @@ import java.util.List;
  * <p>
  * PNDM does not estimate the clean sample, so {@link StepOutput#predOriginalSample()} is {@code null}.
  */
-public final class PndmScheduler implements Scheduler {
+public final class PndmScheduler extends AbstractScheduler {
 
     private static final int PNDM_ORDER = 4;
 
-    private final SchedulerConfig config;
     private final int numTrain;
     private final float[] alphasCumprod;
     private final double finalAlphaCumprod;
     private final boolean skipPrkSteps;
-    private final String predictionType;
+    private final PredictionType prediction;
     private final String spacing;
     private final int stepsOffset;
 
@@ -43,35 +42,26 @@ public final class PndmScheduler implements Scheduler {
     private float[] curSample;
 
     public PndmScheduler(SchedulerConfig config) {
-        this.config = config;
-        this.numTrain = SchedulerSupport.numTrainTimesteps(config);
-        this.alphasCumprod = SchedulerSupport.alphasCumprod(config, false, false);
+        super("pndm", config);
+        this.numTrain = BetaSchedules.numTrainTimesteps(config);
+        this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, false);
         this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1.0 : alphasCumprod[0];
         this.skipPrkSteps = config.getBoolean("skip_prk_steps", false);
-        this.predictionType = config.getEnum("prediction_type", "epsilon", List.of("epsilon", "v_prediction"));
-        this.spacing = config.getEnum("timestep_spacing", "leading", SchedulerSupport.SPACINGS);
+        this.prediction = PredictionType.fromConfig(config, PredictionType.EPSILON_OR_V);
+        this.spacing = config.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         this.stepsOffset = config.getInt("steps_offset", 0);
     }
 
     @Override
-    public String name() {
-        return "pndm";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public void setTimesteps(int steps) {
-        SchedulerSupport.checkSteps(steps, numTrain);
+    protected double[] schedule(TimestepPlan plan) {
+        int steps = plan.steps();
+        Checks.checkSteps(steps, numTrain);
         if (!skipPrkSteps && steps < PNDM_ORDER) {
             throw new IllegalArgumentException("PNDM with skip_prk_steps = false needs at least " + PNDM_ORDER
                     + " inference steps for its Runge-Kutta warm-up, got " + steps);
         }
         // scheduling_pndm.py keeps the base schedule ascending.
-        double[] descending = SchedulerSupport.integerTimesteps(spacing, numTrain, steps, stepsOffset);
+        double[] descending = Spacings.integerTimesteps(spacing, numTrain, steps, stepsOffset);
         int len = descending.length;
         long[] base = new long[len];
         for (int i = 0; i < len; i++) {
@@ -120,19 +110,13 @@ public final class PndmScheduler implements Scheduler {
         for (int i = 0; i < timesteps.length; i++) {
             timesteps[i] = all.get(i);
         }
+        double[] schedule = timesteps;
         this.numInferenceSteps = steps;
         this.counter = 0;
         this.ets.clear();
         this.curModelOutput = null;
         this.curSample = null;
-    }
-
-    @Override
-    public double[] timesteps() {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("pndm");
-        }
-        return timesteps.clone();
+        return schedule;
     }
 
     @Override
@@ -147,12 +131,10 @@ public final class PndmScheduler implements Scheduler {
 
     @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
-        if (timesteps == null) {
-            throw SchedulerSupport.notSet("pndm");
-        }
-        SchedulerSupport.checkSameLength(modelOutput, sample);
+        requireSet();
+        Checks.checkSameLength(modelOutput, sample);
         // Like diffusers, PNDM follows its own counter; the timestep only has to belong to the schedule.
-        SchedulerSupport.indexForTimestep(timesteps, timestep);
+        SigmaMath.indexForTimestep(timesteps, timestep);
         double[] output = toDouble(modelOutput);
         float[] prev = counter < prkCount && !skipPrkSteps
                 ? stepPrk(output, (long) timestep, sample)
@@ -248,7 +230,7 @@ public final class PndmScheduler implements Scheduler {
         double alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
         double betaProd = 1 - alphaProd;
         double betaProdPrev = 1 - alphaProdPrev;
-        boolean vPrediction = "v_prediction".equals(predictionType);
+        boolean vPrediction = prediction == PredictionType.V_PREDICTION;
         double sampleCoeff = Math.sqrt(alphaProdPrev / alphaProd);
         double denom = alphaProd * Math.sqrt(betaProdPrev) + Math.sqrt(alphaProd * betaProd * alphaProdPrev);
         double outputCoeff = (alphaProdPrev - alphaProd) / denom;
@@ -263,11 +245,16 @@ public final class PndmScheduler implements Scheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        SchedulerSupport.checkSameLength(noise, original);
+        Checks.checkSameLength(noise, original);
         if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
             throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
         }
         return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
+    }
+
+    @Override
+    public PredictionType predictionType() {
+        return prediction;
     }
 
     @Override

@@ -31,14 +31,28 @@ public interface Scheduler {
     void setTimesteps(int numInferenceSteps);
 
     /**
-     * The timesteps the pipeline iterates over, in order. May be longer than the number of inference steps for
-     * multi-stage solvers (PNDM's PLMS warm-up).
+     * Builds the schedule from a {@link TimestepPlan} (custom sigmas or timesteps, dynamic-shifting mu, image-to-image
+     * strength) and resets every piece of state. {@code setTimesteps(n)} is {@code setTimesteps(TimestepPlan.of(n))}.
      *
-     * @throws IllegalStateException when {@link #setTimesteps(int)} has not been called
+     * @throws IllegalArgumentException when the plan has a part this scheduler does not support (the message names
+     *                                  the field) or a step count outside the scheduler's range
+     */
+    void setTimesteps(TimestepPlan plan);
+
+    /**
+     * The timesteps the pipeline iterates over, in order, calling {@link #step} once per entry: already cut for an
+     * image-to-image strength, so {@code timesteps()[0]} is the timestep to noise the initial latents at. May be
+     * longer than the number of inference steps: PNDM's PLMS warm-up, and the second-order schedulers (Heun, KDPM2)
+     * whose entries repeat, one per model evaluation.
+     *
+     * @throws IllegalStateException when {@code setTimesteps} has not been called
      */
     double[] timesteps();
 
-    /** Standard deviation of the initial noise: 1 for DDIM/DDPM/PNDM, {@code max sigma} (or its variant) for sigma-space solvers. */
+    /**
+     * Standard deviation of the initial noise: 1 for DDIM/DDPM/PNDM and flow matching, {@code max sigma} (or its
+     * variant) for sigma-space solvers.
+     */
     double initNoiseSigma();
 
     /**
@@ -58,13 +72,33 @@ public interface Scheduler {
      */
     StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator);
 
-    /** Forward diffusion: noises {@code original} to the level of {@code timestep} (for img2img). */
+    /**
+     * Forward diffusion: noises {@code original} to the level of {@code timestep} (for img2img). For
+     * {@code timesteps()[0]} it uses the begin index of an image-to-image plan, as diffusers does, so schedules with
+     * repeated timesteps noise at the right sigma. Flow-matching schedulers answer with {@link #scaleNoise}.
+     */
     float[] addNoise(float[] original, float[] noise, double timestep);
+
+    /**
+     * Flow matching's forward process {@code sigma * noise + (1 - sigma) * sample} (diffusers'
+     * {@code FlowMatchEulerDiscreteScheduler.scale_noise}).
+     *
+     * @throws UnsupportedOperationException for schedulers that are not flow-matching ones (use {@link #addNoise})
+     */
+    default float[] scaleNoise(float[] sample, float[] noise, double timestep) {
+        throw new UnsupportedOperationException(name() + " is not a flow-matching scheduler; use addNoise");
+    }
+
+    /** The model's prediction type this scheduler was configured for. */
+    PredictionType predictionType();
 
     /** Solver order (diffusers' {@code order}): the number of model evaluations per scheduler step of the loop. */
     int order();
 
-    /** The sigma at position {@code stepIndex} of {@link #timesteps()}, for sigma-space schedulers; empty otherwise. */
+    /**
+     * The sigma at position {@code stepIndex} of {@link #timesteps()} (after any image-to-image cut), for sigma-space
+     * schedulers; empty otherwise.
+     */
     default OptionalDouble sigmaAt(int stepIndex) {
         return OptionalDouble.empty();
     }

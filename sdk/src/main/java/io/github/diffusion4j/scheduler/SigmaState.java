@@ -17,6 +17,7 @@ final class SigmaState {
     private float[] sigmas;
     private boolean leadingInitSigma;
     private int stepIndex = -1;
+    private int beginIndex = -1;
 
     SigmaState(String scheduler) {
         this.scheduler = scheduler;
@@ -27,6 +28,12 @@ final class SigmaState {
         this.sigmas = sigmas;
         this.leadingInitSigma = leadingInitSigma;
         this.stepIndex = -1;
+        this.beginIndex = -1;
+    }
+
+    /** diffusers' set_begin_index: the first step starts here instead of locating its timestep (-1: locate it). */
+    void setBeginIndex(int beginIndex) {
+        this.beginIndex = beginIndex;
     }
 
     boolean isSet() {
@@ -56,7 +63,7 @@ final class SigmaState {
      * {@code setTimesteps} diffusers uses the full training schedule, and so does this.
      */
     double initNoiseSigma(float[] trainingSigmas, boolean leading) {
-        double max = SchedulerSupport.max(sigmas != null ? sigmas : trainingSigmas);
+        double max = ArrayMath.max(sigmas != null ? sigmas : trainingSigmas);
         boolean useLeading = sigmas != null ? leadingInitSigma : leading;
         return useLeading ? Math.sqrt(max * max + 1) : max;
     }
@@ -65,7 +72,8 @@ final class SigmaState {
     int enterStep(double timestep) {
         requireSet();
         if (stepIndex < 0) {
-            stepIndex = SchedulerSupport.indexForTimestep(timesteps, timestep);
+            stepIndex = beginIndex >= 0 ? checkedAt(beginIndex, timestep) : SigmaMath.indexForTimestep(timesteps,
+                    timestep);
         } else if (stepIndex >= timesteps.length) {
             throw new IllegalStateException(scheduler + ": all " + timesteps.length
                     + " steps are done; call setTimesteps again to start a new generation");
@@ -74,6 +82,26 @@ final class SigmaState {
                     + " at step " + stepIndex + ", got " + timestep);
         }
         return stepIndex;
+    }
+
+    private int checkedAt(int index, double timestep) {
+        if (timesteps[index] != timestep) {
+            throw new IllegalArgumentException(scheduler + ": expected timestep " + timesteps[index]
+                    + " at the begin index " + index + ", got " + timestep);
+        }
+        return index;
+    }
+
+    /**
+     * The schedule position add_noise uses for {@code timestep} (scheduling_euler_discrete.py add_noise): looked up
+     * without a begin index, the current step once the loop runs, the begin index before it.
+     */
+    int noiseIndex(double timestep) {
+        requireSet();
+        if (beginIndex < 0) {
+            return SigmaMath.indexForTimestep(timesteps, timestep);
+        }
+        return stepIndex >= 0 ? stepIndex : beginIndex;
     }
 
     int stepIndex() {
@@ -101,9 +129,9 @@ final class SigmaState {
 
     /** scheduling_euler_discrete.py add_noise: x + noise * sigma at the timestep's schedule position. */
     float[] addNoiseVarianceExploding(float[] original, float[] noise, double timestep) {
-        SchedulerSupport.checkSameLength(noise, original);
+        Checks.checkSameLength(noise, original);
         requireSet();
-        double sigma = sigmas[SchedulerSupport.indexForTimestep(timesteps, timestep)];
+        double sigma = sigmas[noiseIndex(timestep)];
         float[] out = new float[original.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) (original[i] + noise[i] * sigma);
@@ -111,8 +139,10 @@ final class SigmaState {
         return out;
     }
 
-    OptionalDouble sigmaAt(int index) {
-        if (sigmas == null || index < 0 || index >= sigmas.length) {
+    /** The sigma at {@code offset} positions past the begin index (the pipeline counts from its first step). */
+    OptionalDouble sigmaAt(int offset) {
+        int index = offset + Math.max(beginIndex, 0);
+        if (sigmas == null || offset < 0 || index >= sigmas.length) {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(sigmas[index]);
@@ -120,7 +150,7 @@ final class SigmaState {
 
     void requireSet() {
         if (timesteps == null) {
-            throw SchedulerSupport.notSet(scheduler);
+            throw Checks.notSet(scheduler);
         }
     }
 }

@@ -151,6 +151,28 @@ public final class ClipTokenizer {
         return new Tokenization(ids, tokenCount, dropped);
     }
 
+    /**
+     * The token ids of {@code text} without start, end or padding and without truncation: what A1111's prompt
+     * chunking ({@code sd_hijack_clip.py} {@code tokenize}) works on.
+     */
+    public int[] tokenize(String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String word : cleanWords(text)) {
+            Matcher matcher = PIECE.matcher(lowerCase ? word.toLowerCase(Locale.ROOT) : word);
+            while (matcher.find()) {
+                for (String token : bpe(byteEncode(matcher.group()))) {
+                    out.add(encoder.getOrDefault(token, unkTokenId));
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The id of {@code ,} (A1111 breaks long prompts after the last comma of a chunk), or -1 when absent. */
+    public int commaTokenId() {
+        return encoder.getOrDefault(",</w>", -1);
+    }
+
     /** The length every encoding is padded or truncated to ({@code model_max_length}). */
     public int maxLength() {
         return maxLength;

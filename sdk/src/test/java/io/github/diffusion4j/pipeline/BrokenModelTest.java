@@ -1,5 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ModelLoadException;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.DirectTensor;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,7 @@ class BrokenModelTest {
         assertThatThrownBy(() -> TestModels.pipeline("broken-missing-unet"))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage("Model folder " + folder.toAbsolutePath().normalize()
-                        + " is not a usable Stable Diffusion ONNX export: missing unet/model.onnx (expected the Hugging Face"
+                        + " is not a usable diffusion ONNX export: missing unet/model.onnx (expected the Hugging Face"
                         + " / Optimum layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/)");
     }
 

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.DiffusionException;
 import io.github.diffusion4j.model.DirectTensor;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.DirectTensor;
 import io.github.diffusion4j.noise.NoiseSource;
 import io.smallrye.mutiny.Multi;
@@ -111,17 +112,22 @@ class GenerationTest {
         assertThat(started.scheduler()).isEqualTo("pndm");
         List<GenerationEvent.Step> steps = items.stream().filter(GenerationEvent.Step.class::isInstance)
                 .map(GenerationEvent.Step.class::cast).toList();
-        // PNDM's PLMS warm-up repeats one timestep: 4 inference steps are 5 model evaluations in diffusers.
-        assertThat(steps).hasSize(5);
+        // PNDM's PLMS warm-up repeats one timestep: 4 inference steps are 5 model evaluations in diffusers, and its
+        // progress bar counts 4 steps (the warm-up evaluation completes none).
+        assertThat(started.modelEvaluations()).isEqualTo(5);
+        assertThat(started.family()).isEqualTo("sd");
+        assertThat(started.noiseSource()).isEqualTo("torch");
+        assertThat(steps).hasSize(4);
+        assertThat(steps).extracting(GenerationEvent.Step::evaluations).containsExactly(2, 3, 4, 5);
         for (int i = 0; i < steps.size(); i++) {
             assertThat(steps.get(i).index()).isEqualTo(i + 1);
-            assertThat(steps.get(i).total()).isEqualTo(5);
+            assertThat(steps.get(i).total()).isEqualTo(4);
             assertThat(steps.get(i).preview()).isNotNull();
             assertThat(steps.get(i).preview().width()).isEqualTo(8);
         }
-        assertThat(steps.get(4).progress()).isEqualTo(1.0);
+        assertThat(steps.get(3).progress()).isEqualTo(1.0);
         assertThat(items.get(items.size() - 1)).isInstanceOf(GenerationEvent.Completed.class);
-        assertThat(items).hasSize(1 + 5 + 1);
+        assertThat(items).hasSize(1 + 4 + 1);
     }
 
     @Test
@@ -180,11 +186,16 @@ class GenerationTest {
     @Test
     void truncatedPromptWordsAreReported() {
         String longPrompt = "red ".repeat(70) + "circle square triangle on the left of a blue background";
-        List<GenerationEvent> events = pipeline.generate(request().prompt(longPrompt).steps(1).build())
+        // diffusers' truncation (long prompts off) reports what it cut
+        List<GenerationEvent> events = pipeline.generate(request().prompt(longPrompt).steps(1).longPrompts(false).build())
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
         GenerationEvent.Started started = (GenerationEvent.Started) events.get(0);
         assertThat(started.promptDroppedWords()).isNotEmpty().endsWith("background");
         assertThat(started.negativeDroppedWords()).isEmpty();
+        // A1111 chunking (the default) cuts nothing, and says so
+        GenerationEvent.Started chunked = (GenerationEvent.Started) pipeline.generate(request().prompt(longPrompt)
+                .steps(1).build()).collect().asList().await().atMost(Duration.ofSeconds(30)).get(0);
+        assertThat(chunked.promptDroppedWords()).isEmpty();
     }
 
     @Test
@@ -227,5 +238,30 @@ class GenerationTest {
 
     static int[] pixels(BufferedImage image) {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    @Test
+    void stepLatentsAreAttachedOnlyWhenAsked() {
+        List<GenerationEvent.Step> plain = steps(pipeline.generate(request().scheduler("euler").build()));
+        assertThat(plain).allSatisfy(st -> {
+            assertThat(st.latents()).isNull();
+            assertThat(st.predictedOriginal()).isNull();
+        });
+        List<GenerationEvent.Step> withLatents = steps(pipeline.generate(request().scheduler("euler").batchSize(2)
+                .includeLatents(true).build()));
+        assertThat(withLatents).hasSize(4).allSatisfy(st -> {
+            assertThat(st.latents()).hasSize(2 * 4 * 8 * 8);
+            assertThat(st.predictedOriginal()).hasSize(2 * 4 * 8 * 8);
+        });
+        // copies, one per step: the trajectory moves
+        assertThat(withLatents.get(0).latents()).isNotEqualTo(withLatents.get(3).latents());
+        // PNDM keeps no x0 estimate (diffusers' PNDMSchedulerOutput has none)
+        assertThat(steps(pipeline.generate(request().includeLatents(true).build())))
+                .allSatisfy(st -> assertThat(st.predictedOriginal()).isNull());
+    }
+
+    private static List<GenerationEvent.Step> steps(io.smallrye.mutiny.Multi<GenerationEvent> events) {
+        return events.filter(GenerationEvent.Step.class::isInstance).map(GenerationEvent.Step.class::cast)
+                .collect().asList().await().atMost(Duration.ofSeconds(30));
     }
 }

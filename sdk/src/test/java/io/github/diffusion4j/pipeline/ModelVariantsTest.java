@@ -1,5 +1,6 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.image.A1111Samplers;
 import io.github.diffusion4j.image.Images;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,7 +49,7 @@ class ModelVariantsTest {
             BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
             assertThat(decoded.getWidth()).isEqualTo(64);
             assertThat(Images.readParameters(png))
-                    .startsWith("a red circle\nNegative prompt: blurry\nSteps: 3, Sampler: " + scheduler + ", CFG scale: 5, Seed: 7, Size: 64x64, Model: " + folder);
+                    .startsWith("a red circle\nNegative prompt: blurry\nSteps: 3, Sampler: " + A1111Samplers.toA1111(scheduler) + ", CFG scale: 5, Seed: 7, Size: 64x64, Model: " + folder);
 
             float[] latents = pipeline.encodeImage(image.image());
             assertThat(latents).hasSize(4 * 8 * 8);

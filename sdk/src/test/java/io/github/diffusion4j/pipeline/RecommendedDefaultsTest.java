@@ -1,5 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ModelLoadException;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.DirectTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

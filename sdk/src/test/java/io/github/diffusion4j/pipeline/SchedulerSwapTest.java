@@ -32,8 +32,19 @@ class SchedulerSwapTest {
         sd2.close();
     }
 
+    /** Every scheduler an SD model accepts: all but the flow-matching ones (diffusers' _compatibles). */
     static List<String> schedulers() {
-        return Schedulers.names();
+        return Schedulers.descriptors().stream().filter(d -> !d.flowMatching()).map(d -> d.name()).toList();
+    }
+
+    @org.junit.jupiter.api.Test
+    void flowMatchingSchedulersAreRefusedOnEpsilonModelsListingTheValidOnes() {
+        assertThat(sd15.descriptor().schedulers()).isEqualTo(schedulers()).doesNotContain("flow_match_euler");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sd15.generate(GenerationRequest.builder("x")
+                        .scheduler("flow_match_euler").build()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("scheduler 'flow_match_euler' does not apply to Stable Diffusion 1.x/2.x models;"
+                        + " valid: ddim, ddpm, pndm");
     }
 
     @ParameterizedTest(name = "{0}")

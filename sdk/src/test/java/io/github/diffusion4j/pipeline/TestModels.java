@@ -1,5 +1,6 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ExecutionProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

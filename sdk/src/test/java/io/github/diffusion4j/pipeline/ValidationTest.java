@@ -1,10 +1,14 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.noise.NoiseSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad input fails at call time with IllegalArgumentException naming the field and the allowed range. */
@@ -47,10 +51,10 @@ class ValidationTest {
     void pipelineLimitsAreCheckedWhenGenerateIsCalled() {
         assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").width(512).build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("width must be a multiple of 8 between 8 and 256, got 512");
-        assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").height(136).build()))
+                .hasMessage("width must be a multiple of 16 between 16 and 256, got 512");
+        assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").height(144).build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("height must be a multiple of 8 between 8 and 128, got 136");
+                .hasMessage("height must be a multiple of 16 between 16 and 128, got 144");
         assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").steps(101).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("steps must be between 1 and 100, got 101");
         assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").batchSize(5).build()))
@@ -65,6 +69,43 @@ class ValidationTest {
         assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").initialLatents(new float[10]).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("initialLatents must have 256 values ([1, 4, 8, 8]), got 10");
+    }
+
+    @Test
+    void sizesTheUnetCannotTakeAreRefusedUpFront() {
+        // the tiny UNet has two blocks (one down-sampling): latents must halve exactly, so 8 px multiples are not enough
+        assertThat(pipeline.descriptor().sizeMultiple()).isEqualTo(16);
+        assertThatThrownBy(() -> pipeline.generate(GenerationRequest.builder("x").size(24, 64).build()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("width must be a multiple of 16 between 16 and 256, got 24");
+    }
+
+    @Test
+    void everyViolationIsReportedAtOnce() {
+        GenerationRequest bad = GenerationRequest.builder("y".repeat(51)).size(40, 144).steps(101).batchSize(5)
+                .scheduler("warp-drive").build();
+        assertThatThrownBy(() -> pipeline.generate(bad))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("6 fields are invalid: width must be a multiple of 16");
+        List<Violation> violations = pipeline.validate(bad);
+        assertThat(violations).extracting(Violation::field)
+                .containsExactly("width", "height", "steps", "batchSize", "prompt", "scheduler");
+        assertThat(violations.get(0).value()).isEqualTo("40");
+        assertThatThrownBy(() -> GenerationRequest.builder("x").steps(0).batchSize(0).eta(2).build())
+                .isInstanceOf(InvalidRequestException.class)
+                .satisfies(e -> assertThat(((InvalidRequestException) e).violations()).extracting(Violation::field)
+                        .containsExactly("steps", "batchSize", "eta"));
+    }
+
+    @Test
+    void validationNeedsNoSessions() {
+        // a descriptor published by a worker is all an API-only node has: same verdicts, nothing loaded
+        ModelDescriptor published = pipeline.descriptor();
+        assertThat(RequestValidator.validate(GenerationRequest.builder("x").size(32, 48).build(), published)).isEmpty();
+        assertThat(RequestValidator.validate(GenerationRequest.builder("x").size(40, 48).build(), published))
+                .extracting(Violation::field).containsExactly("width");
+        assertThat(published.family()).isEqualTo("sd");
+        assertThat(published.defaultNoise()).isEqualTo(NoiseSource.TORCH);
     }
 
     @Test

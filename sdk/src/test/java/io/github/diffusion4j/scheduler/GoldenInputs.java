@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deterministic inputs tools/goldens/scheduler_reference.py uses: latents, fake model and noise stream. Both sides
+ * The deterministic inputs tools/goldens/diffusers_schedulers.py uses: latents, fake model and noise stream. Both sides
  * compute them in float64 and round to float32, so they agree exactly.
  */
 final class GoldenInputs {
@@ -61,32 +61,6 @@ final class GoldenInputs {
             position += count;
             draws.add(count);
             return out;
-        }
-    }
-
-    /** Replays noise stored in a golden file, draw by draw. */
-    static final class ReplayNoise implements NoiseGenerator {
-        private final List<float[]> values;
-        private int next;
-        final List<Integer> draws = new ArrayList<>();
-
-        ReplayNoise(List<float[]> values) {
-            this.values = values;
-        }
-
-        @Override
-        public long seed() {
-            return 1234;
-        }
-
-        @Override
-        public float[] randn(int count) {
-            float[] v = values.get(next++);
-            if (v.length != count) {
-                throw new AssertionError("draw of " + count + " values, golden has " + v.length);
-            }
-            draws.add(count);
-            return v.clone();
         }
     }
 }

@@ -2,6 +2,8 @@ package io.github.diffusion4j.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.noise.NoiseGenerator;
+import io.github.diffusion4j.noise.TorchGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,16 +26,20 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.data.Offset.offset;
 
 /**
- * Replays the trajectories of tools/goldens/scheduler_reference.py (a transcription of diffusers' schedulers) and
- * compares every quantity: timesteps, sigmas, init_noise_sigma, scaled inputs, prev_sample and pred_original_sample at
- * every step, the noise draws, the final latent and add_noise.
+ * Replays the trajectories tools/goldens/diffusers_schedulers.py recorded by running diffusers' own scheduler modules
+ * (the commit is in each file's {@code source}) and compares every quantity: timesteps (after the timestep plan:
+ * custom sigmas, mu, image-to-image strength), sigmas, init_noise_sigma, scaled inputs, prev_sample and
+ * pred_original_sample at every step, the noise draws (torch generator noise, replayed by {@link TorchGenerator}) and
+ * add_noise / scale_noise at the first timestep.
  */
 class SchedulerGoldenTest {
 
     /** The acceptance bound: |actual - expected| <= TOLERANCE * (1 + |expected|). */
     private static final double TOLERANCE = 1e-4;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> FILES = List.of("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m");
+    private static final List<String> FILES = List.of("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m",
+            "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler",
+            "flow_match_heun");
     private static final Map<String, double[]> MAX_ERROR = new TreeMap<>();
 
     static Stream<Arguments> cases() {
@@ -69,8 +75,9 @@ class SchedulerGoldenTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> raw = JSON.convertValue(c.get("config"), Map.class);
         SchedulerConfig config = SchedulerConfig.of(raw);
+        TimestepPlan plan = plan(c);
         Scheduler scheduler = Schedulers.create(name, config);
-        scheduler.setTimesteps(c.get("steps").asInt());
+        scheduler.setTimesteps(plan);
         Errors errors = new Errors(label);
 
         double[] timesteps = scheduler.timesteps();
@@ -87,9 +94,7 @@ class SchedulerGoldenTest {
             }
         }
 
-        GoldenInputs.StreamNoise stream = new GoldenInputs.StreamNoise();
-        GoldenInputs.ReplayNoise replay = c.has("noise") ? new GoldenInputs.ReplayNoise(floatLists(c.get("noise")))
-                : null;
+        RecordingNoise noise = new RecordingNoise(new TorchGenerator(c.get("seed").asLong()));
         float[] sample = GoldenInputs.initialLatents(scheduler.initNoiseSigma());
         JsonNode records = c.get("records");
         for (int s = 0; s < timesteps.length; s++) {
@@ -97,35 +102,16 @@ class SchedulerGoldenTest {
             double t = timesteps[s];
             float[] scaled = scheduler.scaleModelInput(sample, t);
             errors.checkProbe("step " + s + " scaled", scaled, probe, rec.get("scaled"));
-            StepOutput out = scheduler.step(GoldenInputs.fakeModel(scaled, t), t, sample,
-                    replay != null ? replay : stream);
+            StepOutput out = scheduler.step(GoldenInputs.fakeModel(scaled, t), t, sample, noise);
             errors.checkProbe("step " + s + " prev_sample", out.prevSample(), probe, rec.get("prev"));
-            if (rec.get("pred").isNull()) {
-                assertThat(out.predOriginalSample()).as(label + " pred_original_sample").isNull();
-            } else {
+            if (!rec.get("pred").isNull()) {
                 errors.checkProbe("step " + s + " pred_original_sample", out.predOriginalSample(), probe,
                         rec.get("pred"));
             }
             sample = out.prevSample();
         }
-        List<Integer> draws = replay != null ? replay.draws : stream.draws;
-        assertThat(draws).as(label + " noise draws").containsExactlyElementsOf(integers(c.get("noise_draws")));
-        if (!c.get("final").isNull()) {
-            double[] expected = doubles(c.get("final"));
-            for (int i = 0; i < expected.length; i++) {
-                errors.check("final[" + i + "]", sample[i], expected[i]);
-            }
-        }
-        if (c.has("add_noise")) {
-            Scheduler fresh = Schedulers.create(name, config);
-            fresh.setTimesteps(c.get("steps").asInt());
-            float[] noisy = fresh.addNoise(GoldenInputs.baseLatents(),
-                    new GoldenInputs.StreamNoise().randn(GoldenInputs.NUMEL), timesteps[0]);
-            double[] expected = doubles(c.get("add_noise").get("result"));
-            for (int i = 0; i < expected.length; i++) {
-                errors.check("add_noise[" + i + "]", noisy[i], expected[i]);
-            }
-        }
+        assertThat(noise.draws).as(label + " noise draws").containsExactlyElementsOf(integers(c.get("noise_draws")));
+        checkForwardProcess(c, name, config, plan, probe, errors);
         synchronized (MAX_ERROR) {
             double[] worst = MAX_ERROR.computeIfAbsent(name, k -> new double[2]);
             worst[0] = Math.max(worst[0], errors.max);
@@ -134,13 +120,65 @@ class SchedulerGoldenTest {
         errors.assertWithin();
     }
 
+    /** add_noise (or scale_noise for flow matching) at the first timestep, on a fresh scheduler with the same plan. */
+    private static void checkForwardProcess(JsonNode c, String name, SchedulerConfig config, TimestepPlan plan,
+                                            int[] probe, Errors errors) {
+        String key = c.has("scale_noise") ? "scale_noise" : c.has("add_noise") ? "add_noise" : null;
+        if (key == null) {
+            return;
+        }
+        Scheduler fresh = Schedulers.create(name, config);
+        fresh.setTimesteps(plan);
+        float[] noise = new GoldenInputs.StreamNoise().randn(GoldenInputs.NUMEL);
+        double t0 = fresh.timesteps()[0];
+        float[] noisy = key.equals("scale_noise") ? fresh.scaleNoise(GoldenInputs.baseLatents(), noise, t0)
+                : fresh.addNoise(GoldenInputs.baseLatents(), noise, t0);
+        errors.checkProbe(key, noisy, probe, c.get(key));
+    }
+
+    /** The case's timestep plan, as the driver passed it to retrieve_timesteps / get_timesteps. */
+    static TimestepPlan plan(JsonNode c) {
+        JsonNode p = c.get("plan");
+        TimestepPlan plan = p.has("sigmas") ? TimestepPlan.ofSigmas(doubles(p.get("sigmas")))
+                : p.has("timesteps") ? TimestepPlan.ofTimesteps(doubles(p.get("timesteps")))
+                : TimestepPlan.of(c.get("steps").asInt());
+        if (p.has("mu")) {
+            plan = plan.withMu(p.get("mu").asDouble());
+        }
+        if (p.has("strength")) {
+            plan = plan.withStrength(p.get("strength").asDouble());
+        }
+        return plan;
+    }
+
+    /** Passes a generator's draws through, recording their sizes. */
+    private static final class RecordingNoise implements NoiseGenerator {
+        private final NoiseGenerator delegate;
+        final List<Integer> draws = new ArrayList<>();
+
+        RecordingNoise(NoiseGenerator delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long seed() {
+            return delegate.seed();
+        }
+
+        @Override
+        public float[] randn(int count) {
+            draws.add(count);
+            return delegate.randn(count);
+        }
+    }
+
     @Test
     void alphasCumprodMatchesTorch() {
         JsonNode root = read("alphas_cumprod.json");
-        for (JsonNode c : root) {
+        for (JsonNode c : root.get("cases")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> raw = JSON.convertValue(c.get("config"), Map.class);
-            float[] actual = SchedulerSupport.alphasCumprod(SchedulerConfig.of(raw), false, true);
+            float[] actual = BetaSchedules.alphasCumprod(SchedulerConfig.of(raw), false, true);
             double[] expected = doubles(c.get("alphas_cumprod"));
             assertThat(actual).hasSize(expected.length);
             int exact = 0;
@@ -161,6 +199,9 @@ class SchedulerGoldenTest {
     void timestepsMatchForEveryStepCount() {
         JsonNode root = read("timestep_fingerprints.json");
         root.fields().forEachRemaining(entry -> {
+            if (entry.getKey().equals("source")) {
+                return;
+            }
             String name = entry.getKey().substring(0, entry.getKey().indexOf(':')).replace("_skip_prk", "");
             @SuppressWarnings("unchecked")
             Map<String, Object> raw = JSON.convertValue(entry.getValue().get("config"), Map.class);
@@ -271,22 +312,10 @@ class SchedulerGoldenTest {
         return out;
     }
 
-    private static double[] doubles(JsonNode node) {
+    static double[] doubles(JsonNode node) {
         double[] out = new double[node.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = node.get(i).asDouble();
-        }
-        return out;
-    }
-
-    private static List<float[]> floatLists(JsonNode node) {
-        List<float[]> out = new ArrayList<>();
-        for (JsonNode row : node) {
-            float[] values = new float[row.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) row.get(i).asDouble();
-            }
-            out.add(values);
         }
         return out;
     }

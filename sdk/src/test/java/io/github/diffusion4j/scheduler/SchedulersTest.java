@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SchedulersTest {
 
     @Test
-    void namesAreTheSevenRegistryNames() {
-        assertThat(Schedulers.names())
-                .containsExactly("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m");
+    void namesAreTheRegistryNames() {
+        assertThat(Schedulers.names()).containsExactly("ddim", "ddpm", "pndm", "euler", "euler_a", "lms", "dpmpp_2m",
+                "dpmpp_2m_sde", "dpmpp_2s", "unipc", "deis", "heun", "dpm2", "dpm2_a", "lcm", "tcd", "flow_match_euler",
+                "flow_match_heun");
     }
 
     @ParameterizedTest
@@ -71,9 +72,9 @@ class SchedulersTest {
 
     @Test
     void unknownNameListsValidNames() {
-        assertThatThrownBy(() -> Schedulers.create("heun", SchedulerConfig.empty()))
+        assertThatThrownBy(() -> Schedulers.create("restart", SchedulerConfig.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("heun")
+                .hasMessageContaining("restart")
                 .hasMessageContaining("ddim, ddpm, pndm, euler, euler_a, lms, dpmpp_2m")
                 .hasMessageContaining("DPMSolverMultistepScheduler");
         assertThatThrownBy(() -> Schedulers.create(null, SchedulerConfig.empty()))
@@ -94,7 +95,9 @@ class SchedulersTest {
         assertThat(Schedulers.nameForClass("PNDMScheduler")).contains("pndm");
         assertThat(Schedulers.nameForClass("EulerAncestralDiscreteScheduler")).contains("euler_a");
         assertThat(Schedulers.nameForClass("dpmsolvermultistepscheduler")).contains("dpmpp_2m");
-        assertThat(Schedulers.nameForClass("UniPCMultistepScheduler")).isEmpty();
+        assertThat(Schedulers.nameForClass("UniPCMultistepScheduler")).contains("unipc");
+        assertThat(Schedulers.nameForClass("FlowMatchEulerDiscreteScheduler")).contains("flow_match_euler");
+        assertThat(Schedulers.nameForClass("EDMEulerScheduler")).isEmpty();
         assertThat(Schedulers.nameForClass(null)).isEmpty();
     }
 
@@ -115,10 +118,10 @@ class SchedulersTest {
 
     @Test
     void fromConfigRejectsUnsupportedClass() {
-        SchedulerConfig config = SchedulerConfig.of(Map.of("_class_name", "UniPCMultistepScheduler"));
+        SchedulerConfig config = SchedulerConfig.of(Map.of("_class_name", "EDMEulerScheduler"));
         assertThatThrownBy(() -> Schedulers.fromConfig(config))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("UniPCMultistepScheduler")
+                .hasMessageContaining("EDMEulerScheduler")
                 .hasMessageContaining("PNDMScheduler");
     }
 }

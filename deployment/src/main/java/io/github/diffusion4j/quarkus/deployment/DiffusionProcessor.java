@@ -2,7 +2,7 @@ package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.quarkus.runtime.ConfigNames;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.DiffusionRecorder;
@@ -254,7 +254,8 @@ class DiffusionProcessor {
                     .scope(Singleton.class)
                     .setRuntimeInit()
                     .unremovable()
-                    .startup()
+                    // not eager: DiffusionModels loads every model at start-up already, and an API-only node of the
+                    // Redis queue (queue.worker=false) loads none, so its pipeline beans must not be created there
                     .addInjectionPoint(ClassType.create(DotName.createSimple(DiffusionModels.class.getName())))
                     .addQualifier(AnnotationInstance.builder(ModelName.class).add("value", spec.getName()).build())
                     .createWith(recorder.pipeline(spec.getName()));

@@ -5,8 +5,10 @@ import io.github.diffusion4j.quarkus.runtime.config.DiffusionBuildTimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.CancelledEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.CompletedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
-import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.ClientKeys;
+import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueues;
 import io.github.diffusion4j.quarkus.runtime.queue.QueuedEvent;
+import io.github.diffusion4j.quarkus.runtime.queue.RestartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.TimingsData;
@@ -72,15 +74,26 @@ class RestProcessor {
             ImagesResponse.Image.class, JobStatus.class, ModelDescription.class, ModelDescription.Defaults.class,
             ModelDescription.LimitsData.class, SchedulersResponse.class, Problem.class, FieldError.class,
             QueuedEvent.class, StartedEvent.class, StepEvent.class, CompletedEvent.class, CompletedEvent.Image.class,
-            FailedEvent.class, CancelledEvent.class, TimingsData.class, ImageMetadata.class);
+            FailedEvent.class, CancelledEvent.class, RestartedEvent.class, TimingsData.class, ImageMetadata.class);
     private static final List<Class<?>> OPENAI_CLASSES = List.of(OpenAiImageRequest.class, OpenAiImagesResponse.class,
             OpenAiImagesResponse.Data.class, OpenAiStreamEvent.class, OpenAiStreamEvent.Usage.class,
             OpenAiStreamEvent.Usage.InputTokensDetails.class);
 
+    /**
+     * The queue producer (the backend {@code quarkus.diffusion4j.queue.backend} names: the built-in memory one, or a
+     * backend extension's, see {@link QueueBackendBuildItem}) and the client keys. The produced queue replaces the
+     * extension's zero GenerationStats default bean; shared by REST and application code.
+     */
     @BuildStep
-    AdditionalBeanBuildItem queue() {
-        // Replaces the extension's zero GenerationStats default bean; shared by REST and application code.
-        return AdditionalBeanBuildItem.unremovableOf(GenerationQueue.class);
+    void queue(List<QueueBackendBuildItem> backends, BuildProducer<AdditionalBeanBuildItem> beans) {
+        AdditionalBeanBuildItem.Builder builder = AdditionalBeanBuildItem.builder()
+                .addBeanClasses(GenerationQueues.class, ClientKeys.class)
+                .setUnremovable();
+        for (QueueBackendBuildItem backend : backends) {
+            LOG.debugf("Diffusion4j queue backend available: %s (%s)", backend.name(), backend.beanClass());
+            builder.addBeanClass(backend.beanClass());
+        }
+        beans.produce(builder.build());
     }
 
     @BuildStep

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code steps} and {@code guidance-scale} left unset: the model folder's recommendation ({@code _diffusion4j} in
- * model_index.json; the tiny sd-turbo says 1 step, guidance 0), else 25 / 7.5; set, they win.
+ * model_index.json; the tiny sd-turbo says 1 step, guidance 0), else the family default 50 / 7.5; set, they win.
  */
 class RecommendedDefaultsConfigTest {
 
@@ -42,7 +42,8 @@ class RecommendedDefaultsConfigTest {
 
     @Test
     void withoutRecommendationTheExtensionDefaultsApply() {
-        assertThat(plain.info().defaultSteps()).isEqualTo(25);
+        // the SDK's rule: no configuration, no recommendation → the SD family's diffusers default, as the SDK and CLI use
+        assertThat(plain.info().defaultSteps()).isEqualTo(50);
         assertThat(plain.info().defaultGuidance()).isEqualTo(7.5);
     }
 

@@ -29,6 +29,11 @@ public class DiffusionRecorder {
             String defaultName) {
         return context -> {
             Map<String, DiffusionPipeline> loaded = new LinkedHashMap<>();
+            if (!config.getValue().queue().worker()) {
+                // an API-only node of a shared queue backend: workers run the models, requests are validated
+                // against what they publish
+                return new DiffusionModels(loaded, defaultName);
+            }
             try {
                 for (ModelSpec spec : specs) {
                     DiffusionRuntimeConfig.ModelRuntimeConfig modelConfig = config.getValue().models().get(spec.getConfigKey());
@@ -50,7 +55,9 @@ public class DiffusionRecorder {
     /** Creates one pipeline bean: the model {@code name} of the {@link DiffusionModels} bean, which owns and closes it. */
     public Function<SyntheticCreationalContext<DiffusionPipeline>, DiffusionPipeline> pipeline(String name) {
         return context -> context.getInjectedReference(DiffusionModels.class).get(name)
-                .orElseThrow(() -> new IllegalStateException("Model '" + name + "' is not loaded"));
+                .orElseThrow(() -> new IllegalStateException("Model '" + name + "' is not loaded"
+                        + (config.getValue().queue().worker() ? "" : ": this is an API-only node "
+                        + "(quarkus.diffusion4j.queue.worker=false), its models run on the workers")));
     }
 
     /** Fails start-up with a message naming the queue and job properties when they are out of range. */
@@ -59,6 +66,7 @@ public class DiffusionRecorder {
         positive("quarkus.diffusion4j.queue.capacity", c.queue().capacity(), 0);
         positive("quarkus.diffusion4j.queue.concurrency", c.queue().concurrency(), 1);
         positive("quarkus.diffusion4j.jobs.history-size", c.jobs().historySize(), 1);
+        positive("quarkus.diffusion4j.queue.max-jobs-per-client", c.queue().maxJobsPerClient(), 1);
         if (c.jobs().expireAfter().isNegative() || c.jobs().expireAfter().isZero()) {
             throw new ConfigurationException(
                     "quarkus.diffusion4j.jobs.expire-after must be positive, got " + c.jobs().expireAfter(),

@@ -2,9 +2,9 @@ package io.github.diffusion4j.quarkus.runtime;
 
 import io.github.diffusion4j.model.ModelFolder;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.pipeline.Limits;
-import io.github.diffusion4j.pipeline.ModelLoadException;
+import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig.LimitsConfig;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig.ModelRuntimeConfig;
 import io.quarkus.runtime.LaunchMode;
@@ -33,8 +33,6 @@ public final class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger("io.github.diffusion4j");
     /** Steps and guidance when neither the configuration nor the model folder says: a fair speed/quality trade. */
-    static final int DEFAULT_STEPS = 25;
-    static final double DEFAULT_GUIDANCE = 7.5;
 
     private ModelLoader() {
     }
@@ -59,19 +57,25 @@ public final class ModelLoader {
         }
         DiffusionPipeline pipeline;
         try {
-            // configured value, else the model folder's recommendation, else the extension's defaults
+            // the SDK's one rule: configured value, else the model folder's recommendation, else the family's default
             ModelFolder modelFolder = ModelFolder.open(folder);
-            int steps = config.steps().orElse(modelFolder.recommendedSteps().orElse(DEFAULT_STEPS));
+            int steps = config.steps().orElse(modelFolder.recommendedSteps().orElse(1));
             if (steps > config.limits().maxSteps()) {
                 // only a recommendation can get here (a configured value was checked by validate): before any session
                 throw invalid(spec, "steps", "(the model's recommended steps) must not exceed "
                         + spec.property("limits.max-steps") + " (" + config.limits().maxSteps() + "): set "
                         + spec.property("steps") + " or raise the limit", steps);
             }
-            builder.defaultSteps(steps);
-            builder.defaultGuidance(config.guidanceScale()
-                    .orElse(modelFolder.recommendedGuidanceScale().orElse(DEFAULT_GUIDANCE)));
+            config.steps().ifPresent(builder::defaultSteps);
+            config.guidanceScale().ifPresent(builder::defaultGuidance);
             pipeline = builder.build();
+            int effective = pipeline.descriptor().defaultSteps();
+            if (effective > config.limits().maxSteps()) {
+                pipeline.close();
+                throw invalid(spec, "steps", "(the " + pipeline.descriptor().familyName() + " default) must not exceed "
+                        + spec.property("limits.max-steps") + " (" + config.limits().maxSteps() + "): set "
+                        + spec.property("steps") + " or raise the limit", effective);
+            }
         } catch (ModelLoadException e) {
             throw new ConfigurationException(loadFailure(spec, folder, e), Set.of(spec.property("path")));
         } catch (IllegalArgumentException e) {
@@ -81,9 +85,9 @@ public final class ModelLoader {
                     + spec.property("height") + ")", Set.of(spec.property("scheduler")));
         }
         var info = pipeline.info();
-        LOG.infof("Diffusion4j model '%s' loaded in %d ms on %s (%s, %s, %dx%d, %s)", spec.getName(),
-                info.loadTime().toMillis(), info.provider(), info.layout(), info.precision(), info.defaultWidth(),
-                info.defaultHeight(), info.defaultScheduler());
+        LOG.infof("Diffusion4j model '%s' loaded in %d ms on %s (%s, %s, %s, %dx%d, %s)", spec.getName(),
+                info.loadTime().toMillis(), info.provider(), info.familyName(), info.layout(), info.precision(),
+                info.defaultWidth(), info.defaultHeight(), info.defaultScheduler());
         return pipeline;
     }
 

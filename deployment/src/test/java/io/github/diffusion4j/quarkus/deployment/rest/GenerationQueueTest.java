@@ -2,7 +2,7 @@ package io.github.diffusion4j.quarkus.deployment.rest;
 
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
-import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.MemoryGenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.JobState;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class GenerationQueueTest {
 
-    private final GenerationQueue queue = new GenerationQueue(new QueueSettings(2, 1, Duration.ofMinutes(1), 512));
+    private final MemoryGenerationQueue queue = new MemoryGenerationQueue(new QueueSettings(2, 1, Duration.ofMinutes(1), 512));
 
     @AfterEach
     void close() {

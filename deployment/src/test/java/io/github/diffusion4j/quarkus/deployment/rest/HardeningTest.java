@@ -45,7 +45,7 @@ class HardeningTest {
             .overrideConfigKey("quarkus.diffusion4j.\"slow\".cpu-threads", "1")
             .overrideConfigKey("quarkus.diffusion4j.rest.max-body-size", Integer.toString(MAX_BODY))
             .overrideConfigKey("quarkus.diffusion4j.rest.body-timeout", "1S")
-            .overrideConfigKey("quarkus.diffusion4j.rest.sse-heartbeat", "200MS");
+            .overrideConfigKey("quarkus.diffusion4j.jobs.sse-heartbeat", "200MS");
 
     @TestHTTPResource("/")
     URI base;

@@ -50,7 +50,7 @@ class RestDisabledTest {
         String openapi = send(HttpRequest.newBuilder(uri(base, "/q/openapi?format=json")).build()).body();
         assertThat(openapi).doesNotContain("/diffusion/v1");
 
-        Job job = queue.submit("default", models.getDefault(), GenerationRequest.builder("plain java").seed(5L).build());
+        Job job = queue.submit("default", GenerationRequest.builder("plain java").seed(5L).build());
         Job done = job.whenFinished().await().atMost(Duration.ofSeconds(30));
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.result().orElseThrow().seed()).isEqualTo(5L);

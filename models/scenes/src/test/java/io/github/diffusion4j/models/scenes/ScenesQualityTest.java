@@ -1,8 +1,9 @@
 package io.github.diffusion4j.models.scenes;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.GuidanceInterval;
 import io.github.diffusion4j.pipeline.GenerationResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,8 @@ class ScenesQualityTest {
     /** Overridable to compare settings: -Dscenes.cfg=6 -Dscenes.scheduler=dpmpp_2m. */
     private static final double CFG = Double.parseDouble(System.getProperty("scenes.cfg", "5"));
     private static final String SCHEDULER = System.getProperty("scenes.scheduler");
+    /** -Dscenes.guidanceInterval=0.2,0.8: classifier-free guidance on that fraction of the steps only. */
+    private static final GuidanceInterval INTERVAL = interval(System.getProperty("scenes.guidanceInterval"));
 
     @TempDir
     static Path modelDir;
@@ -97,6 +100,7 @@ class ScenesQualityTest {
         int shapePositionOk = 0;
         int sizeOk = 0;
         int total = 0;
+        long denoiserRows = 0;
         BufferedImage sheet = new BufferedImage(8 * 132 + 4, 6 * 132 + 4, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         g.setColor(new Color(0x20, 0x22, 0x28));
@@ -107,7 +111,9 @@ class ScenesQualityTest {
             legend.append(String.format(Locale.ROOT, "%2d. %s%n", p + 1, spec.prompt()));
             for (int seed = 0; seed < SEEDS; seed++) {
                 GenerationResult result = pipeline.generateBlocking(GenerationRequest.builder(spec.prompt())
-                        .steps(STEPS).guidanceScale(CFG).scheduler(SCHEDULER).seed((long) seed).build());
+                        .steps(STEPS).guidanceScale(CFG).scheduler(SCHEDULER).guidanceInterval(INTERVAL)
+                        .seed((long) seed).build());
+                denoiserRows += result.denoiserRows();
                 BufferedImage image = result.image().image();
                 SceneChecker.Result r = SceneChecker.check(image, spec);
                 total++;
@@ -127,7 +133,8 @@ class ScenesQualityTest {
                         + " colour+background %.1f%%, shape+position %.1f%%, size %.1f%%",
                 PROMPTS, SEEDS, STEPS, CFG, SCHEDULER != null ? SCHEDULER : pipeline.info().defaultScheduler(), 100 * colourRate, 100 * shapePositionRate,
                 100 * sizeRate);
-        System.out.println(report);
+        System.out.println(report + String.format(Locale.ROOT, " guidance interval %s, %d denoiser rows", INTERVAL,
+                denoiserRows));
         Path target = Paths.get("target");
         Files.createDirectories(target);
         ImageIO.write(sheet, "png", target.resolve("scenes-contact-sheet.png").toFile());
@@ -151,5 +158,13 @@ class ScenesQualityTest {
             GenerationResult result = pipeline.generateBlocking(GenerationRequest.builder(prompt).steps(4).seed(1L).build());
             assertThat(result.image().image().getWidth()).as(prompt).isEqualTo(64);
         }
+    }
+
+    private static GuidanceInterval interval(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return GuidanceInterval.ALWAYS;
+        }
+        String[] parts = spec.split(",");
+        return new GuidanceInterval(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
     }
 }

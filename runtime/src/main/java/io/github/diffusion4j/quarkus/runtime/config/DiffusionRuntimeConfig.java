@@ -12,6 +12,7 @@ import io.smallrye.config.WithParentName;
 import io.smallrye.config.WithUnnamedKey;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -56,7 +57,8 @@ public interface DiffusionRuntimeConfig {
         Optional<String> path();
 
         /**
-         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU with one warning),
+         * Execution provider: {@code auto} (CUDA when its libraries load, otherwise CPU: one INFO line without
+         * an NVIDIA driver, a warning when the driver is there but CUDA does not load),
          * {@code cuda} (failing to load CUDA is a start-up error) or {@code cpu}.
          */
         @WithDefault("auto")
@@ -79,14 +81,16 @@ public interface DiffusionRuntimeConfig {
         /**
          * Denoising steps used when a request gives none. Default: what the model folder recommends (key
          * {@code _diffusion4j.recommended_steps} of its {@code model_index.json}; the embedded scenes model says 20,
-         * SD-Turbo would say 1), else 25.
+         * SD-Turbo would say 1), else the family's diffusers default (50 for SD 1.x/2.x and SDXL, 4 for LCM) — the
+         * same rule as the SDK.
          */
         OptionalInt steps();
 
         /**
          * Classifier-free guidance scale used when a request gives none; {@code 1} or less disables guidance. Default:
          * what the model folder recommends (key {@code _diffusion4j.recommended_guidance_scale} of its
-         * {@code model_index.json}; the embedded scenes model says 5), else 7.5.
+         * {@code model_index.json}; the embedded scenes model says 5), else the family's diffusers default (7.5 for
+         * SD 1.x/2.x, 5.0 for SDXL, 8.5 for LCM).
          */
         OptionalDouble guidanceScale();
 
@@ -141,6 +145,56 @@ public interface DiffusionRuntimeConfig {
         /** Generations running at once per device (each GPU, or the CPU). More than 1 rarely helps throughput. */
         @WithDefault("1")
         int concurrency();
+
+        /**
+         * Where jobs wait and run: {@code memory} (in this JVM, nothing to install; jobs are lost when it stops) or
+         * {@code redis} (any number of API and worker nodes share one Redis, jobs survive a dead worker; needs the
+         * {@code io.github.diffusion4j:quarkus-diffusion4j-redis} extension and {@code quarkus.redis.hosts}).
+         */
+        @WithDefault("memory")
+        String backend();
+
+        /**
+         * Whether this node runs generations. {@code false} makes an API-only node of the {@code redis} backend: it
+         * loads no model and validates requests against the models the workers publish.
+         */
+        @WithDefault("true")
+        boolean worker();
+
+        /**
+         * Most queued plus running jobs of one client, so that one client cannot take every slot; more get HTTP 429
+         * with {@code Retry-After}. Over the whole cluster with the {@code redis} backend.
+         */
+        @WithDefault("8")
+        int maxJobsPerClient();
+
+        /** How the client of a request is told apart, for the per-client cap and round-robin between clients. */
+        ClientConfig client();
+    }
+
+    /** How the client of a request is told apart. */
+    interface ClientConfig {
+
+        /**
+         * Where the client key comes from, first match wins: {@code principal} (the authenticated user),
+         * {@code api-key} (the {@code api-key-header} header, hashed), {@code address} (the remote address).
+         */
+        @WithDefault("principal,api-key,address")
+        List<ClientKeySource> identity();
+
+        /** Header carrying the client's API key. */
+        @WithDefault("X-API-Key")
+        String apiKeyHeader();
+    }
+
+    /** Sources of a client key. */
+    enum ClientKeySource {
+        /** The authenticated principal's name. */
+        PRINCIPAL,
+        /** The API-key header (its SHA-256, never the key itself). */
+        API_KEY,
+        /** The remote address (the proxy-forwarded one when {@code quarkus.http.proxy.*} says so). */
+        ADDRESS
     }
 
     /** Jobs submitted through the REST API. */
@@ -153,6 +207,21 @@ public interface DiffusionRuntimeConfig {
         /** Events kept per job, replayed to a client that reconnects with {@code Last-Event-ID}. */
         @WithDefault("512")
         int historySize();
+
+        /**
+         * Most memory the kept finished jobs hold together (their PNGs, previews and events); past it the oldest are
+         * forgotten before their expiry.
+         */
+        @WithDefault("256M")
+        MemorySize maxFinishedBytes();
+
+        /**
+         * Interval of SSE comment lines ({@code : keep-alive}) sent on an event stream (a job's, or the OpenAI stream)
+         * that has been silent this long, e.g. while its job waits in the queue behind a long one, so that proxies and
+         * browsers keep the connection open. {@code 0} (or a negative value) sends none.
+         */
+        @WithDefault("15S")
+        Duration sseHeartbeat();
     }
 
     /** Run-time settings of the REST API. */
@@ -172,14 +241,6 @@ public interface DiffusionRuntimeConfig {
          */
         @WithDefault("30S")
         Duration bodyTimeout();
-
-        /**
-         * Interval of SSE comment lines ({@code : keep-alive}) sent on an event stream that has been silent this
-         * long, e.g. while its job waits in the queue behind a long one, so that proxies and browsers keep the
-         * connection open. {@code 0} sends none.
-         */
-        @WithDefault("15S")
-        Duration sseHeartbeat();
 
         /**
          * Origin (scheme, host and port, e.g. {@code https://images.example.com}) written in front of the job path in

@@ -1,9 +1,11 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.diffusion4j.pipeline.ImageMetadata;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -34,19 +36,47 @@ public record CompletedEvent(String jobId, @Schema(example = "42") long seed, Li
     }
 
     /**
-     * One image.
-     *
-     * @param image    PNG (with the A1111 {@code parameters} text chunk) as a {@code data:image/png;base64,...} URI
-     * @param seed     its seed
-     * @param width    width in pixels
-     * @param height   height in pixels
-     * @param metadata the parameters that made it
+     * One image. Holds the job's PNG bytes, not a copy: the data URI is written when the event is serialised, so a kept
+     * job holds its image once.
      */
     @Schema(name = "CompletedImage")
-    public record Image(@Schema(example = "data:image/png;base64,iVBORw0KGgo...") String image,
-                        @Schema(example = "42") long seed,
-                        @Schema(example = "512") int width,
-                        @Schema(example = "512") int height,
-                        ImageMetadata metadata) {
+    public static final class Image {
+
+        private final JobResult.JobImage image;
+
+        public Image(JobResult.JobImage image) {
+            this.image = image;
+        }
+
+        /** PNG (with the A1111 {@code parameters} text chunk) as a {@code data:image/png;base64,...} URI. */
+        @JsonProperty("image")
+        @Schema(example = "data:image/png;base64,iVBORw0KGgo...")
+        public String image() {
+            return "data:image/png;base64," + Base64.getEncoder().encodeToString(image.png());
+        }
+
+        @JsonProperty("seed")
+        @Schema(example = "42")
+        public long seed() {
+            return image.seed();
+        }
+
+        @JsonProperty("width")
+        @Schema(example = "512")
+        public int width() {
+            return image.width();
+        }
+
+        @JsonProperty("height")
+        @Schema(example = "512")
+        public int height() {
+            return image.height();
+        }
+
+        /** The parameters that made it. */
+        @JsonProperty("metadata")
+        public ImageMetadata metadata() {
+            return image.metadata();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.queue;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.diffusion4j.pipeline.GenerationEvent;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -34,6 +35,12 @@ public record StartedEvent(
         implements JobEventData {
 
     public static final String NAME = "started";
+
+    /** The event of the SDK's {@code Started} for job {@code jobId} on {@code model}. */
+    public static StartedEvent of(String jobId, String model, GenerationEvent.Started s) {
+        return new StartedEvent(jobId, model, s.seed(), s.steps(), s.width(), s.height(), s.batchSize(), s.scheduler(),
+                s.guided(), s.promptDroppedWords());
+    }
 
     @Override
     @JsonIgnore

@@ -2,7 +2,10 @@ package io.github.diffusion4j.quarkus.runtime.queue;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.diffusion4j.pipeline.GenerationEvent;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.Base64;
 
 /**
  * One denoising step finished.
@@ -35,6 +38,17 @@ public record StepEvent(
         implements JobEventData {
 
     public static final String NAME = "step";
+
+    /**
+     * The event of the SDK's {@code Step} for job {@code jobId}; the preview is encoded here, on the generation
+     * thread, never on the event loop.
+     */
+    public static StepEvent of(String jobId, GenerationEvent.Step s) {
+        String preview = s.preview() != null
+                ? "data:image/png;base64," + Base64.getEncoder().encodeToString(s.preview().png()) : null;
+        return new StepEvent(jobId, s.index(), s.total(), s.progress(), s.eta().toMillis(), s.elapsed().toMillis(),
+                s.stepDuration().toMillis(), s.timestep(), preview);
+    }
 
     @Override
     @JsonIgnore

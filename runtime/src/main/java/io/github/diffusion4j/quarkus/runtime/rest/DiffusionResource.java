@@ -2,8 +2,6 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.CancelledEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.CompletedEvent;
@@ -12,9 +10,13 @@ import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
 import io.github.diffusion4j.quarkus.runtime.queue.JobState;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import io.github.diffusion4j.quarkus.runtime.queue.QueuedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -76,7 +78,6 @@ public class DiffusionResource {
             + "id: 22\nevent: completed\ndata: {\"jobId\":\"3f1c...\",\"seed\":42,\"images\":[{\"image\":\"data:image/png;base64,...\",...}],...}\n\n";
 
     private GenerationQueue queue;
-    private DiffusionModels models;
     private DiffusionRuntimeConfig config;
     private ObjectMapper mapper;
 
@@ -88,9 +89,8 @@ public class DiffusionResource {
      * package-private fields of this class are out of reach.
      */
     @Inject
-    public void init(GenerationQueue queue, DiffusionModels models, DiffusionRuntimeConfig config, ObjectMapper mapper) {
+    public void init(GenerationQueue queue, DiffusionRuntimeConfig config, ObjectMapper mapper) {
         this.queue = queue;
-        this.models = models;
         this.config = config;
         this.mapper = mapper;
     }
@@ -127,10 +127,12 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // submitting may talk to a distributed queue backend
     public Uni<Response> generate(byte[] body, @Context HttpHeaders headers, @Context RoutingContext routing,
                                   @Context SecurityContext security) {
-        Job job = submit(body, routing, security);
         boolean json = wantsJson(headers);
+        // a PNG answer never tells the client the job id: such a job is not kept once answered
+        Job job = submit(body, routing, security, json ? SubmitOptions.DEFAULT : SubmitOptions.TRANSIENT);
         return job.whenFinished()
                 // runs on the thread that finished the job (the generation thread): encoding stays off the event loop
                 .map(j -> imagesResponse(j, json))
@@ -158,10 +160,11 @@ public class DiffusionResource {
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // submitting may talk to a distributed queue backend
     public Multi<OutboundSseEvent> stream(byte[] body, @Context Sse sse, @Context RoutingContext routing,
                                           @Context SecurityContext security) {
-        Job job = submit(body, routing, security);
-        return SseSupport.withHeartbeat(SseSupport.toSse(job.events(0), sse, mapper), sse, config.rest().sseHeartbeat())
+        Job job = submit(body, routing, security, SubmitOptions.DEFAULT);
+        return SseSupport.toSse(job.events(0), sse, mapper, config.jobs().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
                         job.cancel("disconnected"); // the client went away: stop generating for nobody
@@ -191,7 +194,7 @@ public class DiffusionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submitJob(byte[] body, @Context UriInfo uri, @Context RoutingContext routing,
                               @Context SecurityContext security) {
-        Job job = submit(body, routing, security);
+        Job job = submit(body, routing, security, SubmitOptions.DEFAULT);
         // the path alone (or behind the configured origin): never the client's Host header
         String location = config.rest().publicOrigin().map(RestPaths::normaliseOrigin).orElse("")
                 + uri.getRequestUri().getRawPath() + "/" + job.id();
@@ -232,6 +235,7 @@ public class DiffusionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown or expired job",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // finding the job may talk to a distributed queue backend
     public Multi<OutboundSseEvent> jobEvents(@PathParam("id") String id,
                                              @Parameter(description = "Resume after this event id")
                                              @HeaderParam("Last-Event-ID") String lastEventIdHeader,
@@ -252,7 +256,7 @@ public class DiffusionResource {
                         "must be an event id (a non-negative integer), got '" + Problems.shorten(raw) + "'");
             }
         }
-        return SseSupport.withHeartbeat(SseSupport.toSse(job.events(after), sse, mapper), sse, config.rest().sseHeartbeat());
+        return SseSupport.toSse(job.events(Math.max(0, after)), sse, mapper, config.jobs().sseHeartbeat());
     }
 
     @GET
@@ -310,9 +314,10 @@ public class DiffusionResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = ModelDescription.class)))
     public List<ModelDescription> models() {
+        ModelCatalog models = queue.models();
         List<ModelDescription> list = new ArrayList<>();
         for (String name : models.names()) {
-            models.get(name).ifPresent(p -> list.add(ModelDescription.of(name, name.equals(models.defaultName()), p)));
+            models.get(name).ifPresent(m -> list.add(ModelDescription.of(name.equals(models.defaultName()), m)));
         }
         return list;
     }
@@ -327,11 +332,12 @@ public class DiffusionResource {
     public SchedulersResponse schedulers() {
         Map<String, String> defaults = new LinkedHashMap<>();
         List<String> names = List.of();
+        ModelCatalog models = queue.models();
         for (String name : models.names()) {
-            DiffusionPipeline p = models.get(name).orElse(null);
-            if (p != null) {
-                defaults.put(name, p.info().defaultScheduler());
-                names = p.schedulers();
+            ModelDescriptor m = models.get(name).orElse(null);
+            if (m != null) {
+                defaults.put(name, m.defaultScheduler());
+                names = m.schedulers();
             }
         }
         return new SchedulersResponse(names, defaults);
@@ -347,11 +353,11 @@ public class DiffusionResource {
 
     // ---------------------------------------------------------------- helpers
 
-    private Job submit(byte[] body, RoutingContext routing, SecurityContext security) {
+    private Job submit(byte[] body, RoutingContext routing, SecurityContext security, SubmitOptions options) {
         ImageRequest request = bodies.read(mapper, RequestGuard.body(body, routing), config.rest().maxBodySize().asLongValue());
-        ImageRequests.Resolved resolved = ImageRequests.resolve(models, request);
-        Job job = Problems.submit(queue, resolved);
-        owners.record(job, security);
+        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request);
+        Job job = Problems.submit(queue, resolved, options);
+        owners.record(job, security, queue);
         return job;
     }
 
@@ -388,7 +394,7 @@ public class DiffusionResource {
             for (int i = 0; i < result.size(); i++) {
                 var image = result.image(i);
                 images.add(new ImagesResponse.Image(Base64.getEncoder().encodeToString(result.png(i)),
-                        image.metadata().seed(), image.image().getWidth(), image.image().getHeight(), image.metadata()));
+                        image.metadata().seed(), image.width(), image.height(), image.metadata()));
             }
             try {
                 byte[] bytes = mapper.writeValueAsBytes(new ImagesResponse(job.id(), job.model(), images, result.timings()));

@@ -1,10 +1,10 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import io.github.diffusion4j.noise.NoiseSource;
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GenerationRequest;
-import io.github.diffusion4j.pipeline.Limits;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
+import io.github.diffusion4j.scheduler.Schedulers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Checks an {@link ImageRequest} against the configured models and their limits, collecting every invalid field
+ * Checks an {@link ImageRequest} against the known models (local, or published by workers) and their limits, collecting every invalid field
  * (the SDK stops at the first), then builds the SDK request. Model names are only looked up among configured
  * names: a request's name never reaches the file system.
  */
@@ -25,13 +25,13 @@ final class ImageRequests {
     static final int MAX_SCHEDULER_NAME = 64;
 
     /** A checked request: which model runs it and the SDK request. */
-    record Resolved(String model, DiffusionPipeline pipeline, GenerationRequest request) {
+    record Resolved(String model, GenerationRequest request) {
     }
 
     private ImageRequests() {
     }
 
-    static Resolved resolve(DiffusionModels models, ImageRequest r) {
+    static Resolved resolve(ModelCatalog models, ImageRequest r) {
         if (r == null) {
             throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
         }
@@ -40,18 +40,17 @@ final class ImageRequests {
             errors.add(new FieldError(Problems.shorten(unknown), "unknown field; known fields: " + ImageRequest.FIELDS));
         }
         String modelName = r.model != null ? r.model : models.defaultName();
-        Optional<DiffusionPipeline> selected = models.get(modelName);
+        Optional<ModelDescriptor> selected = models.get(modelName);
         if (selected.isEmpty()) {
             errors.add(new FieldError("model", "unknown model '" + Problems.shorten(modelName) + "'; valid names: "
                     + models.names()));
         }
         // Check the other fields against the default model's limits when the name is wrong, to report them all.
-        DiffusionPipeline pipeline = selected.orElseGet(() -> models.get(models.defaultName()).orElse(null));
-        if (pipeline == null) {
+        ModelDescriptor limits = selected.orElseGet(() -> models.get(models.defaultName()).orElse(null));
+        if (limits == null) {
             throw new InvalidRequestException(errors);
         }
-        Limits limits = pipeline.limits();
-        int scale = pipeline.model().vaeDecoder().scaleFactor();
+        int scale = limits.sizeMultiple();
         if (r.prompt == null) {
             errors.add(new FieldError("prompt", "is required (a string, may be empty)"));
         } else if (r.prompt.length() > limits.maxPromptLength()) {
@@ -81,7 +80,7 @@ final class ImageRequests {
         }
         String scheduler = r.scheduler != null && !r.scheduler.isBlank() ? r.scheduler.trim() : null;
         if (scheduler != null) {
-            checkScheduler(errors, pipeline, scheduler);
+            checkScheduler(errors, limits, scheduler);
         }
         NoiseSource noise = NoiseSource.TORCH;
         if (r.noise != null) {
@@ -116,26 +115,33 @@ final class ImageRequests {
                 .batchSize(r.batch != null ? r.batch : 1)
                 .previewInterval(r.previewInterval)
                 .build();
-        return new Resolved(modelName, pipeline, request);
+        return new Resolved(modelName, request);
     }
 
     /**
      * Whatever the SDK accepts is accepted: registry names, aliases ({@code dpmpp_2m_karras}) and diffusers class names
-     * ({@code DDIMScheduler}), in any case, as {@code Schedulers.create} resolves them with this model's config.
+     * ({@code DDIMScheduler}), in any case, as {@code Schedulers.canonicalName} resolves them, as long as the scheduler
+     * it names is one of the model's (the descriptor lists its family's schedulers, also on an API-only node).
      */
-    private static void checkScheduler(List<FieldError> errors, DiffusionPipeline pipeline, String scheduler) {
+    private static void checkScheduler(List<FieldError> errors, ModelDescriptor model, String scheduler) {
         if (scheduler.length() > MAX_SCHEDULER_NAME) {
             errors.add(new FieldError("scheduler", "must be at most " + MAX_SCHEDULER_NAME + " characters; valid "
-                    + "names: " + pipeline.schedulers()));
+                    + "names: " + model.schedulers()));
             return;
         }
+        String canonical;
         try {
-            pipeline.newScheduler(scheduler, 0);
+            canonical = Schedulers.canonicalName(scheduler);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() != null ? e.getMessage() : "is unknown";
             // the SDK's message starts with the field name, as every request validation message does
             errors.add(new FieldError("scheduler", message.startsWith("scheduler ")
                     ? message.substring("scheduler ".length()) : message));
+            return;
+        }
+        if (!model.schedulers().contains(canonical)) {
+            errors.add(new FieldError("scheduler", "'" + Problems.shorten(scheduler) + "' (" + canonical
+                    + ") does not run on model '" + model.name() + "'; valid names: " + model.schedulers()));
         }
     }
 

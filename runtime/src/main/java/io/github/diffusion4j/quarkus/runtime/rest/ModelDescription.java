@@ -1,9 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.Limits;
-import io.github.diffusion4j.pipeline.ModelInfo;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -44,13 +42,10 @@ public record ModelDescription(@Schema(example = "default") String name,
                              @Schema(example = "1000") int maxPromptLength) {
     }
 
-    static ModelDescription of(String name, boolean isDefault, DiffusionPipeline pipeline) {
-        ModelInfo info = pipeline.info();
-        Limits l = pipeline.limits();
-        return new ModelDescription(name, isDefault, info.layout(), info.precision(), info.provider(),
-                info.pipelineClass(), info.loadTime().toMillis(),
-                new Defaults(info.defaultScheduler(), info.defaultSteps(), info.defaultGuidance(), info.defaultWidth(),
-                        info.defaultHeight()),
-                new LimitsData(l.maxWidth(), l.maxHeight(), l.maxSteps(), l.maxBatch(), l.maxPromptLength()));
+    static ModelDescription of(boolean isDefault, ModelDescriptor m) {
+        return new ModelDescription(m.name(), isDefault, m.layout(), m.precision(), m.provider(), m.pipelineClass(),
+                m.loadTimeMillis(), new Defaults(m.defaultScheduler(), m.defaultSteps(), m.defaultGuidance(),
+                        m.defaultWidth(), m.defaultHeight()),
+                new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength()));
     }
 }

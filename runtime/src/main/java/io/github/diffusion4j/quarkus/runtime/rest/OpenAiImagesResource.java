@@ -2,8 +2,7 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
-import io.github.diffusion4j.quarkus.runtime.GenerationObserver;
+import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionRuntimeConfig;
 import io.github.diffusion4j.quarkus.runtime.queue.CompletedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
@@ -12,7 +11,12 @@ import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
 import io.github.diffusion4j.quarkus.runtime.queue.JobState;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -37,7 +41,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,16 +70,10 @@ public class OpenAiImagesResource {
     GenerationQueue queue;
 
     @Inject
-    DiffusionModels models;
-
-    @Inject
     DiffusionRuntimeConfig config;
 
     @Inject
     ObjectMapper mapper;
-
-    @Inject
-    GenerationObserver observer;
 
     private final RequestBodies<OpenAiImageRequest> bodies = new RequestBodies<>(OpenAiImageRequest.class);
 
@@ -95,6 +96,7 @@ public class OpenAiImagesResource {
                     @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = OpenAiStreamEvent.class))})
     @APIResponse(responseCode = "400", description = "Invalid request (also `response_format: url`, `output_format: webp`)")
     @APIResponse(responseCode = "503", description = "Queue full; retry after `Retry-After` seconds")
+    @Blocking // submitting may talk to a distributed queue backend
     public Uni<Response> generations(byte[] body, @Context RoutingContext routing) {
         Submitted s = submit(body, routing);
         return s.job.whenFinished()
@@ -109,10 +111,14 @@ public class OpenAiImagesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(hidden = true)
+    @Blocking // submitting may talk to a distributed queue backend
     public Multi<OutboundSseEvent> stream(byte[] body, @Context RoutingContext routing, @Context Sse sse) {
         Submitted s = submit(body, routing);
-        Multi<OutboundSseEvent> events = s.job.events(0).onItem().transformToIterable(e -> toOpenAi(e, s, sse));
-        return SseSupport.withHeartbeat(events, sse, config.rest().sseHeartbeat())
+        // decoding, scaling and encoding images on a worker thread: a distributed backend may deliver events on an
+        // event loop
+        Multi<OutboundSseEvent> events = s.job.events(0).emitOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToIterable(e -> toOpenAi(e, s, sse));
+        return SseSupport.withHeartbeat(events, sse, config.jobs().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
                         s.job.cancel("disconnected");
@@ -128,7 +134,7 @@ public class OpenAiImagesResource {
         return Problems.toResponse(failure, uri.getRequestUri().getRawPath());
     }
 
-    /** A queued request, with the partial images captured from its generation. */
+    /** A queued request, with the partial images its stream takes from the job's step previews. */
     private record Submitted(Job job, OpenAiRequests.Parsed parsed, PartialImages partials) {
     }
 
@@ -136,25 +142,26 @@ public class OpenAiImagesResource {
         if (!RoutingProblems.openAiEnabled()) {
             throw new jakarta.ws.rs.NotFoundException();
         }
+        ModelCatalog models = queue.models();
         OpenAiRequests.Parsed parsed = OpenAiRequests.parse(models,
                 bodies.read(mapper, RequestGuard.body(body, routing), config.rest().maxBodySize().asLongValue()));
         ImageRequests.Resolved resolved = ImageRequests.resolve(models, parsed.request());
+        // the client never learns the job id: the job is not kept once answered
+        Job job = Problems.submit(queue, resolved, SubmitOptions.TRANSIENT);
         if (parsed.partials() == 0) {
-            return new Submitted(Problems.submit(queue, resolved), parsed, null);
+            return new Submitted(job, parsed, null);
         }
-        var request = resolved.request();
-        var info = resolved.pipeline().info();
-        PartialImages partials = new PartialImages(parsed, request.width() != null ? request.width() : info.defaultWidth(),
-                request.height() != null ? request.height() : info.defaultHeight());
-        // the previews are taken from the SDK's events as they pass, rendered (lazily) only at the chosen steps
-        Job job = Problems.submit(() -> queue.submit(resolved.model(), info.provider(), request,
-                observer.observe(resolved.model(), resolved.pipeline().generate(request).invoke(partials::capture))));
+        GenerationRequest request = resolved.request();
+        ModelDescriptor model = models.get(resolved.model()).orElseThrow();
+        PartialImages partials = new PartialImages(parsed,
+                request.width() != null ? request.width() : model.defaultWidth(),
+                request.height() != null ? request.height() : model.defaultHeight());
         return new Submitted(job, parsed, partials);
     }
 
     private List<OutboundSseEvent> toOpenAi(JobEvent event, Submitted s, Sse sse) {
         if (event.data() instanceof StepEvent step) {
-            PartialImages.Partial partial = s.partials != null ? s.partials.take(step.index()) : null;
+            PartialImages.Partial partial = s.partials != null ? s.partials.take(step) : null;
             return partial == null ? List.of() : List.of(event(sse, OpenAiStreamEvent.PARTIAL, OpenAiStreamEvent.partial(
                     partial.b64(), s.parsed.format(), partial.size(), partial.index())));
         }
@@ -162,9 +169,9 @@ public class OpenAiImagesResource {
             JobResult result = s.job.result().orElseThrow();
             List<OutboundSseEvent> completed = new ArrayList<>(result.size());
             for (int i = 0; i < result.size(); i++) {
-                BufferedImage image = result.image(i).image();
+                JobResult.JobImage image = result.image(i);
                 completed.add(event(sse, OpenAiStreamEvent.COMPLETED, OpenAiStreamEvent.completed(
-                        encoded(result, i, s.parsed), s.parsed.format(), image.getWidth() + "x" + image.getHeight())));
+                        encoded(result, i, s.parsed), s.parsed.format(), image.width() + "x" + image.height())));
             }
             return completed;
         }
@@ -183,12 +190,18 @@ public class OpenAiImagesResource {
         }
     }
 
-    /** The PNG as the job encoded it (with its parameters chunk), or a JPEG. */
+    /** The PNG as the job encoded it (with its parameters chunk), or a JPEG of it. */
     private static String encoded(JobResult result, int i, OpenAiRequests.Parsed parsed) {
         if (parsed.format().equals("png")) {
             return Base64.getEncoder().encodeToString(result.png(i));
         }
-        return OpenAiImages.base64(result.image(i).image(), parsed.format(), parsed.quality());
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(result.png(i)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return OpenAiImages.base64(image, parsed.format(), parsed.quality());
     }
 
     /** Why a job ended without images, as the problem the client gets. */

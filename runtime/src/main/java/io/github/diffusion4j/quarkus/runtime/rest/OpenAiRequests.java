@@ -1,7 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
-import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
+import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class OpenAiRequests {
     private OpenAiRequests() {
     }
 
-    static Parsed parse(DiffusionModels models, OpenAiImageRequest r) {
+    static Parsed parse(ModelCatalog models, OpenAiImageRequest r) {
         if (r == null) {
             throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
         }
@@ -58,7 +58,7 @@ final class OpenAiRequests {
         request.model = r.model != null && models.get(r.model).isPresent() ? r.model : null;
         size(models, r, request, errors);
         if (r.streaming()) {
-            // every step carries a lazily rendered preview; the stream encodes only the few it sends
+            // every step carries a preview (latent resolution, small); the stream re-encodes only the few it sends
             request.previewInterval = 1;
         }
         try {
@@ -122,7 +122,7 @@ final class OpenAiRequests {
         return r.partialImages;
     }
 
-    private static void size(DiffusionModels models, OpenAiImageRequest r, ImageRequest request, List<FieldError> errors) {
+    private static void size(ModelCatalog models, OpenAiImageRequest r, ImageRequest request, List<FieldError> errors) {
         if (r.size == null) {
             return;
         }
@@ -145,14 +145,13 @@ final class OpenAiRequests {
         }
     }
 
-    /** The size the model was trained at: UNet sample size × VAE scale factor, else its default size. */
-    static int[] nativeSize(DiffusionPipeline pipeline) {
-        Integer sample = pipeline.model().unet().sampleSize();
-        if (sample != null && sample > 0) {
-            int side = sample * pipeline.model().vaeDecoder().scaleFactor();
-            return new int[] {side, side};
-        }
-        return new int[] {pipeline.info().defaultWidth(), pipeline.info().defaultHeight()};
+    /**
+     * The size the model was trained at: the descriptor's default size, which the SDK takes from the denoiser's sample
+     * size × the VAE scale factor ({@code DiffusionPipeline.info().defaultWidth()/defaultHeight()}). The catalog
+     * has it on an API-only node too, where no pipeline is loaded.
+     */
+    static int[] nativeSize(ModelDescriptor model) {
+        return new int[] {model.defaultWidth(), model.defaultHeight()};
     }
 
     /** A native field error under its OpenAI name: width and height are both {@code size}, batch is {@code n}. */

@@ -1,18 +1,24 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
-import io.github.diffusion4j.pipeline.GenerationEvent;
+import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The partial images of one streamed OpenAI request, taken from the SDK's step events as they pass (on the generation
- * thread, before the job publishes the step): each step preview is rendered only when its step is one of the chosen
- * ones ({@link OpenAiImages#partialSteps}), scaled to the image size and encoded in the requested format, and waits here
- * until the stream sends it with that step.
+ * The partial images of one streamed OpenAI request, taken from the job's {@link StepEvent} previews (data URIs) as
+ * the stream passes them, so that it works whichever node runs the job: at each chosen step
+ * ({@link OpenAiImages#partialSteps}) the preview is decoded, scaled to the image size and encoded in the requested
+ * format. A chosen step whose event came without its preview (a slow reader loses previews first) is made up by the
+ * next step that has one, before the last step.
  */
 final class PartialImages {
+
+    private static final String DATA_URI_PREFIX = "base64,";
 
     /**
      * One encoded partial image.
@@ -27,7 +33,8 @@ final class PartialImages {
     private final OpenAiRequests.Parsed parsed;
     private final int width;
     private final int height;
-    private final Map<Integer, Partial> byStep = new ConcurrentHashMap<>();
+    /** Partial images sent so far: the index of the next one. */
+    private int sent;
 
     PartialImages(OpenAiRequests.Parsed parsed, int width, int height) {
         this.parsed = parsed;
@@ -35,23 +42,38 @@ final class PartialImages {
         this.height = height;
     }
 
-    /** Called for every SDK event of the generation. */
-    void capture(GenerationEvent event) {
-        if (!(event instanceof GenerationEvent.Step step) || step.preview() == null) {
-            return;
-        }
+    /**
+     * The partial image due at {@code step}, or null: the step is before the next chosen one, past the last partial,
+     * the last step itself, or carries no preview. Called in event order by one stream.
+     */
+    synchronized Partial take(StepEvent step) {
         List<Integer> chosen = OpenAiImages.partialSteps(step.total(), parsed.partials());
-        int index = chosen.indexOf(step.index());
-        if (index < 0) {
-            return;
+        if (sent >= chosen.size() || step.index() < chosen.get(sent) || step.index() >= step.total()
+                || step.preview() == null) {
+            return null;
         }
-        var image = OpenAiImages.scaled(step.preview().image(), width, height);
-        byStep.put(step.index(), new Partial(index, OpenAiImages.base64(image, parsed.format(), parsed.quality()),
-                width + "x" + height));
+        BufferedImage preview = decode(step.preview());
+        if (preview == null) {
+            return null;
+        }
+        BufferedImage image = OpenAiImages.scaled(preview, width, height);
+        Partial partial = new Partial(sent, OpenAiImages.base64(image, parsed.format(), parsed.quality()),
+                width + "x" + height);
+        sent++;
+        return partial;
     }
 
-    /** The partial image of {@code step}, once; null when the step is not a chosen one. */
-    Partial take(int step) {
-        return byStep.remove(step);
+    /** The image of a {@code data:image/png;base64,...} URI; null when it is not one. */
+    static BufferedImage decode(String dataUri) {
+        int start = dataUri.indexOf(DATA_URI_PREFIX);
+        if (!dataUri.startsWith("data:image/") || start < 0) {
+            return null;
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(dataUri.substring(start + DATA_URI_PREFIX.length()));
+            return ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
+        }
     }
 }

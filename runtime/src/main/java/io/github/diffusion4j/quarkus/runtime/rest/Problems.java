@@ -8,12 +8,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.github.diffusion4j.pipeline.Violation;
+import io.github.diffusion4j.quarkus.runtime.queue.ClientLimitException;
+import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.QueueFullException;
+import io.github.diffusion4j.quarkus.runtime.queue.SubmitOptions;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +41,7 @@ public final class Problems {
     public static final String TYPE_JOB_CANCELLED = "urn:diffusion4j:problem:job-cancelled";
     public static final String TYPE_BODY_TOO_LARGE = "urn:diffusion4j:problem:body-too-large";
     public static final String TYPE_QUEUE_FULL = "urn:diffusion4j:problem:queue-full";
+    public static final String TYPE_CLIENT_LIMIT = "urn:diffusion4j:problem:client-limit";
     public static final String TYPE_INTERNAL = "urn:diffusion4j:problem:internal-error";
     public static final String TYPE_REQUEST_TIMEOUT = "urn:diffusion4j:problem:request-timeout";
     public static final String TYPE_UNSUPPORTED_MEDIA_TYPE = "urn:diffusion4j:problem:unsupported-media-type";
@@ -55,23 +63,44 @@ public final class Problems {
     }
 
     /** Queues a checked request; the SDK's own validation failures become {@link InvalidRequestException}s. */
-    static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
-            io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue queue, ImageRequests.Resolved resolved) {
-        return submit(() -> queue.submit(resolved.model(), resolved.pipeline(), resolved.request()));
+    static Job submit(GenerationQueue queue, ImageRequests.Resolved resolved, SubmitOptions options) {
+        return submit(() -> queue.submit(resolved.model(), resolved.request(), options));
     }
 
     /** Runs a submission; an {@link IllegalArgumentException} (the SDK's validation) becomes a 400 naming the field. */
-    static io.github.diffusion4j.quarkus.runtime.queue.Job submit(
-            java.util.function.Supplier<io.github.diffusion4j.quarkus.runtime.queue.Job> submission) {
+    static Job submit(Supplier<Job> submission) {
         try {
             return submission.get();
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage() != null ? e.getMessage() : "invalid value";
-            Matcher m = SDK_FIELD.matcher(message);
-            String field = m.find() ? m.group(1) : "request";
-            String rest = field.equals("request") ? message : message.substring(field.length() + 1);
-            throw new InvalidRequestException(field, rest);
+            throw invalid(e);
         }
+    }
+
+    /**
+     * The 400 for an SDK validation failure: one field error per {@link Violation} of the SDK's
+     * {@link io.github.diffusion4j.pipeline.InvalidRequestException}; a plain {@link IllegalArgumentException} names
+     * the field its message starts with.
+     */
+    static InvalidRequestException invalid(IllegalArgumentException e) {
+        if (e instanceof io.github.diffusion4j.pipeline.InvalidRequestException sdk && !sdk.violations().isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            for (Violation v : sdk.violations()) {
+                errors.add(new FieldError(v.field(), withoutField(v.field(), v.message())));
+            }
+            return new InvalidRequestException(errors);
+        }
+        String message = e.getMessage() != null ? e.getMessage() : "invalid value";
+        Matcher m = SDK_FIELD.matcher(message);
+        String field = m.find() ? m.group(1) : "request";
+        return new InvalidRequestException(field, withoutField(field, message));
+    }
+
+    /** "must be ..." of "width must be ...": a field error's message does not repeat its field. */
+    private static String withoutField(String field, String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        return message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
     }
 
     /**
@@ -81,6 +110,9 @@ public final class Problems {
     public static Response toResponse(Throwable failure, String instance) {
         Response.ResponseBuilder b = Response.fromResponse(render(toProblem(failure, instance)));
         if (failure instanceof QueueFullException e) {
+            b.header("Retry-After", Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+        }
+        if (failure instanceof ClientLimitException e) {
             b.header("Retry-After", Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
         }
         if (failure instanceof WebApplicationException e && e.getResponse() != null && e.getResponse().getStatus() == 405
@@ -106,14 +138,13 @@ public final class Problems {
         if (failure instanceof QueueFullException e) {
             return new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(), instance, null);
         }
+        if (failure instanceof ClientLimitException e) {
+            return new Problem(TYPE_CLIENT_LIMIT, "Too many jobs", 429, e.getMessage(), instance, null);
+        }
         if (failure instanceof IllegalArgumentException e) {
-            // From the SDK's own validation: the message starts with the field name.
-            String message = e.getMessage() != null ? e.getMessage() : "invalid value";
-            Matcher m = SDK_FIELD.matcher(message);
-            String field = m.find() ? m.group(1) : "request";
-            String rest = field.equals("request") ? message : message.substring(field.length() + 1);
-            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, message, instance,
-                    List.of(new FieldError(field, rest)));
+            // From the SDK's own validation
+            InvalidRequestException invalid = invalid(e);
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, invalid.getMessage(), instance, invalid.errors());
         }
         if (failure instanceof MalformedJsonException e) {
             return json(e.jackson(), instance);

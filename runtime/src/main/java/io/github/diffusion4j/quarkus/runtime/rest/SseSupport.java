@@ -8,10 +8,14 @@ import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Job events as SSE: {@code id:} the event id, {@code event:} its name, {@code data:} one line of JSON. */
 final class SseSupport {
@@ -37,35 +41,77 @@ final class SseSupport {
      * (including the large {@code completed} image), so the event loop only copies bytes. A failure's detail is
      * replaced by {@link #publicDetail}: ONNX Runtime messages name graph nodes, which are the server's business.
      */
-    static Multi<OutboundSseEvent> toSse(Multi<JobEvent> events, Sse sse, ObjectMapper mapper) {
-        return events.map(e -> sse.newEventBuilder()
+    static Multi<OutboundSseEvent> toSse(Multi<JobEvent> events, Sse sse, ObjectMapper mapper, Duration heartbeat) {
+        Multi<OutboundSseEvent> mapped = events.map(e -> sse.newEventBuilder()
                 .id(Long.toString(e.id()))
                 .name(e.name())
                 .data(json(mapper, e.data() instanceof FailedEvent f ? publicFailure(f) : e.data()))
                 .build());
+        return withHeartbeat(mapped, sse, heartbeat);
     }
 
     /**
-     * {@code events} with a comment line ({@code : keep-alive}) whenever nothing was sent for {@code interval}, until
-     * {@code events} ends: a stream whose job waits in the queue stays open through proxies that cut silent
-     * connections. {@code interval} zero or negative: {@code events} unchanged.
+     * {@code events} with a comment line ({@code : keep-alive}) after each {@code heartbeat} without an event, so that
+     * proxies do not cut a stream whose job waits in the queue. Ends with {@code events}; passes the client's demand
+     * through (so the job's slow-subscriber policy still applies) and sends a comment only when the client asked for
+     * more. {@code heartbeat} null, zero or negative: {@code events} unchanged (a ticker of period zero would spin).
      */
-    static Multi<OutboundSseEvent> withHeartbeat(Multi<OutboundSseEvent> events, Sse sse, Duration interval) {
-        if (interval == null || interval.isZero() || interval.isNegative()) {
+    static Multi<OutboundSseEvent> withHeartbeat(Multi<OutboundSseEvent> events, Sse sse, Duration heartbeat) {
+        if (heartbeat == null || heartbeat.isZero() || heartbeat.isNegative()) {
             return events;
         }
-        long intervalNanos = interval.toNanos();
-        AtomicLong lastSent = new AtomicLong(System.nanoTime());
-        Multi<Optional<OutboundSseEvent>> items = events.map(Optional::of)
-                .onCompletion().continueWith(Optional.empty()); // the end marker stops the heartbeats
-        Multi<Optional<OutboundSseEvent>> beats = Multi.createFrom().ticks().every(interval)
-                .onOverflow().drop()
-                .select().where(tick -> System.nanoTime() - lastSent.get() >= intervalNanos)
-                .map(tick -> Optional.of(sse.newEventBuilder().comment(HEARTBEAT).build()));
-        return Multi.createBy().merging().streams(items, beats)
-                .select().first(Optional::isPresent)
-                .map(Optional::get)
-                .invoke(e -> lastSent.set(System.nanoTime()));
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicLong last = new AtomicLong(System.nanoTime());
+            AtomicReference<Flow.Subscription> upstream = new AtomicReference<>();
+            Cancellable ticks = Multi.createFrom().ticks().every(heartbeat).onOverflow().drop().subscribe().with(t -> {
+                if (System.nanoTime() - last.get() >= heartbeat.toNanos() - 1_000_000 && emitter.requested() > 0) {
+                    last.set(System.nanoTime());
+                    emitter.emit(sse.newEventBuilder().comment(HEARTBEAT).build());
+                }
+            }, failure -> { });
+            // registered first: demand that arrives before the upstream subscription is requested in onSubscribe
+            emitter.onRequest(n -> {
+                Flow.Subscription s = upstream.get();
+                if (s != null) {
+                    s.request(n);
+                }
+            });
+            events.subscribe().withSubscriber(new MultiSubscriber<OutboundSseEvent>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    upstream.set(s);
+                    long pending = emitter.requested();
+                    if (pending > 0) {
+                        s.request(pending);
+                    }
+                }
+
+                @Override
+                public void onItem(OutboundSseEvent e) {
+                    last.set(System.nanoTime());
+                    emitter.emit(e);
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    ticks.cancel();
+                    emitter.fail(failure);
+                }
+
+                @Override
+                public void onCompletion() {
+                    ticks.cancel();
+                    emitter.complete();
+                }
+            });
+            emitter.onTermination(() -> {
+                ticks.cancel();
+                Flow.Subscription s = upstream.get();
+                if (s != null) {
+                    s.cancel();
+                }
+            });
+        });
     }
 
     /** A failed job as clients see it: the same event with the internal cause left in the server log. */

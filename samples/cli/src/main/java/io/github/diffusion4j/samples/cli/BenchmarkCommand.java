@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
  * latency of the first step event, throughput and resident memory before and after.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measure pipeline overhead, first-step latency, steps/s and RSS growth over N generations.")
+        description = {"Measure pipeline overhead, first-step latency, steps/s and RSS growth over N generations.",
+                "Here --steps defaults to 10 and --cfg to 7.5, not the model's recommendation, so models compare."})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,17 +33,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured generations first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "10", description = "Steps per generation (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Mixin
+    SamplingOptions sampling;
 
-    @Option(names = "--cfg", defaultValue = "7.5", description = "Guidance scale (default: ${DEFAULT-VALUE}).")
-    double cfg;
-
-    @Option(names = "--size", description = "Image side in pixels (default: the model's).")
-    Integer size;
-
-    @Option(names = "--scheduler", description = "Scheduler (default: the model's).")
-    String scheduler;
+    @Option(names = {"-p", "--prompt"}, defaultValue = "a small red circle on the left of a blue background",
+            description = "Prompt of every generation (default: ${DEFAULT-VALUE}).")
+    String prompt;
 
     @Option(names = "--preview-interval", defaultValue = "1", description = "Preview every N steps (default: ${DEFAULT-VALUE}).")
     int previewInterval;
@@ -50,11 +46,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (DiffusionPipeline pipeline = model.builder().build()) {
-            GenerationRequest.Builder request = GenerationRequest.builder("a small red circle on the left of a blue background")
-                    .steps(steps).guidanceScale(cfg).scheduler(scheduler).previewInterval(previewInterval);
-            if (size != null) {
-                request.size(size, size);
-            }
+            // fixed defaults rather than the model's recommendation, so numbers from different models compare
+            GenerationRequest.Builder request = sampling.applyTo(GenerationRequest.builder(prompt).steps(10).guidanceScale(7.5))
+                    .previewInterval(previewInterval);
+            GenerationRequest probe = request.build();
             for (int i = 0; i < warmup; i++) {
                 run(pipeline, request.seed((long) i).build());
             }
@@ -77,8 +72,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             long rssAfter = rssKb();
             System.out.printf(Locale.ROOT, "model                 %s (%s, %s)%n", pipeline.info().name(), pipeline.info().layout(),
                     pipeline.info().provider());
-            System.out.printf(Locale.ROOT, "generations           %d x %d steps, cfg %.1f, %dx%d%n", runs, steps, cfg,
-                    size != null ? size : pipeline.info().defaultWidth(), size != null ? size : pipeline.info().defaultHeight());
+            System.out.printf(Locale.ROOT, "generations           %d x %d steps, cfg %.1f, %dx%d%n", runs, probe.steps(),
+                    probe.guidanceScale(), probe.width() != null ? probe.width() : pipeline.info().defaultWidth(),
+                    probe.height() != null ? probe.height() : pipeline.info().defaultHeight());
             System.out.printf(Locale.ROOT, "pipeline wall time    %.1f ms (%.2f ms/generation)%n", wall / 1e6, wall / 1e6 / runs);
             System.out.printf(Locale.ROOT, "sum of ORT run times  %.1f ms%n", ort / 1e6);
             System.out.printf(Locale.ROOT, "ratio wall/ORT        %.4f%n", wall / ort);

@@ -13,6 +13,11 @@ public final class DiffusionCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // JBoss Logging only routes through JBoss LogManager (and its logging.properties: stderr) when it is the JUL
+        // manager; `java -jar` sets no -D, so set it before anything logs.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        }
         System.exit(execute(args));
     }
 
@@ -20,7 +25,7 @@ public final class DiffusionCli implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new DiffusionCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof io.github.diffusion4j.pipeline.DiffusionException) {
+            if (e instanceof IllegalArgumentException || e instanceof io.github.diffusion4j.model.DiffusionException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }

@@ -1,11 +1,14 @@
 package io.github.diffusion4j.samples.cli;
 
+import io.github.diffusion4j.image.Images;
+import io.github.diffusion4j.image.ModelHash;
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GeneratedImage;
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.GenerationResult;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,101 +17,71 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code generate}: one prompt to PNG files, with a progress bar on stderr fed by the step events. */
+/** {@code generate}: one prompt to PNG files, with a progress line on stderr fed by the step events. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate an image from a prompt.")
 final class GenerateCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(GenerateCommand.class);
 
     @Mixin
     ModelOptions model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, description = "What to draw.")
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = {"-p", "--prompt"}, description = "What to draw (required unless --from-png gives it).")
     String prompt;
 
-    @Option(names = {"-n", "--negative"}, defaultValue = "", description = "What to avoid.")
+    @Option(names = {"-n", "--negative"}, description = "What to avoid.")
     String negative;
-
-    @Option(names = "--steps", description = "Denoising steps (default: what the model recommends, else 50).")
-    Integer steps;
-
-    @Option(names = "--cfg", description = "Classifier-free guidance scale (default: what the model recommends, else 7.5;"
-            + " <= 1 disables).")
-    Double cfg;
 
     @Option(names = "--seed", description = "Seed (default: random, printed).")
     Long seed;
 
-    @Option(names = "--scheduler", description = "ddim, ddpm, pndm, euler, euler_a, lms, dpmpp_2m, ... (default: the model's).")
-    String scheduler;
-
-    @Option(names = "--noise", defaultValue = "torch", paramLabel = "torch|numpy",
-            description = "Which reference generator the seeded noise reproduces (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", paramLabel = "torch|numpy",
+            description = "Which reference generator the seeded noise reproduces (default: torch).")
     String noise;
 
-    @Option(names = "--width", description = "Width in pixels, multiple of 8 (default: the model's).")
-    Integer width;
+    @Option(names = "--batch", description = "Images to generate (default: 1).")
+    Integer batch;
 
-    @Option(names = "--height", description = "Height in pixels, multiple of 8 (default: the model's).")
-    Integer height;
-
-    @Option(names = "--batch", defaultValue = "1", description = "Images to generate (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--from-png", paramLabel = "FILE", description = "Start from the settings stored in a PNG (ours or"
+            + " AUTOMATIC1111's 'parameters'); options given as well override them.")
+    Path fromPng;
 
     @Option(names = {"-o", "--out"}, defaultValue = "out.png", description = "Output PNG (batch: -1, -2 ... appended).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--force", description = "Overwrite existing output files.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
     @Override
     public Integer call() throws IOException {
         PrintStream err = System.err;
-        GenerationRequest request = GenerationRequest.builder(prompt)
-                .negativePrompt(negative)
-                .steps(steps)
-                .guidanceScale(cfg)
-                .seed(seed)
-                .scheduler(scheduler)
-                .noiseSource(NoiseSource.fromName(noise))
-                .width(width)
-                .height(height)
-                .batchSize(batch)
-                .previewInterval(0)
-                .build();
-        try (DiffusionPipeline pipeline = model.builder().build()) {
-            AtomicReference<GenerationResult> result = new AtomicReference<>();
-            pipeline.generate(request)
-                    .onItem().invoke(event -> {
-                        if (event instanceof GenerationEvent.Started s && !quiet) {
-                            err.printf(Locale.ROOT, "seed %d, %dx%d, %d steps, %s on %s%n", s.seed(), s.width(), s.height(),
-                                    s.steps(), s.scheduler(), pipeline.info().provider());
-                            if (!s.promptDroppedWords().isEmpty()) {
-                                err.println("prompt truncated, dropped: " + String.join(" ", s.promptDroppedWords()));
-                            }
-                        } else if (event instanceof GenerationEvent.Step st && !quiet) {
-                            err.print("\r" + ProgressBar.render(st, 30));
-                            if (st.index() == st.total()) {
-                                err.println();
-                            }
-                        } else if (event instanceof GenerationEvent.Completed c) {
-                            result.set(c.result());
-                        }
-                    })
-                    .collect().last()
-                    .await().indefinitely();
-            GenerationResult r = result.get();
+        GenerationRequest request = request(err);
+        List<Path> targets = targets(request.batchSize());
+        Path folder = model.folder();
+        // A1111's "Model hash" reads the whole UNet file: done while the model loads, not after.
+        CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> ModelHash.shortHash(folder));
+        try (DiffusionPipeline pipeline = model.builder(folder).build()) {
+            GenerationResult r = run(pipeline, request, err);
+            String modelHash = modelHash(hash);
             for (int i = 0; i < r.images().size(); i++) {
                 GeneratedImage image = r.images().get(i);
-                Path target = r.images().size() == 1 ? out : numbered(out, i + 1);
-                Path parent = target.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(target, image.png());
-                System.out.println(target);
+                byte[] png = modelHash == null ? image.png()
+                        : Images.toPng(image.image(), image.metadata().withModelHash(modelHash).toA1111Parameters());
+                write(targets.get(i), png);
+                System.out.println(targets.get(i));
             }
             if (!quiet) {
                 err.printf(Locale.ROOT, "done in %d ms (text %d ms, denoise %d ms, decode %d ms), seed %d%n",
@@ -117,6 +90,85 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private GenerationRequest request(PrintStream err) throws IOException {
+        GenerationRequest.Builder builder;
+        if (fromPng != null) {
+            builder = PngSettings.read(fromPng, err, quiet);
+        } else if (prompt == null) {
+            throw new IllegalArgumentException("prompt is required: pass --prompt TEXT or --from-png FILE");
+        } else {
+            builder = GenerationRequest.builder(prompt).noiseSource(NoiseSource.TORCH);
+        }
+        if (prompt != null) {
+            builder.prompt(prompt);
+        }
+        if (negative != null) {
+            builder.negativePrompt(negative);
+        }
+        if (seed != null) {
+            builder.seed(seed);
+        }
+        if (noise != null) {
+            builder.noiseSource(NoiseSource.fromName(noise));
+        }
+        if (batch != null) {
+            builder.batchSize(batch);
+        }
+        return sampling.applyTo(builder).previewInterval(0).build();
+    }
+
+    private GenerationResult run(DiffusionPipeline pipeline, GenerationRequest request, PrintStream err) {
+        TerminalProgress progress = new TerminalProgress(err, TerminalProgress.stderrIsTerminal());
+        AtomicReference<GenerationResult> result = new AtomicReference<>();
+        pipeline.generate(request)
+                .onItem().invoke(event -> {
+                    if (event instanceof GenerationEvent.Started s && !quiet) {
+                        err.printf(Locale.ROOT, "seed %d, %dx%d, %d steps, %s on %s%n", s.seed(), s.width(), s.height(),
+                                s.steps(), s.scheduler(), pipeline.info().provider());
+                        if (!s.promptDroppedWords().isEmpty()) {
+                            err.println("prompt truncated, dropped: " + String.join(" ", s.promptDroppedWords()));
+                        }
+                    } else if (event instanceof GenerationEvent.Step st && !quiet) {
+                        progress.step(st);
+                    } else if (event instanceof GenerationEvent.Completed c) {
+                        result.set(c.result());
+                    }
+                })
+                .collect().last()
+                .await().indefinitely();
+        return result.get();
+    }
+
+    /** The output files, refused up front when one exists and --force was not given (nothing is generated then). */
+    private List<Path> targets(int count) {
+        List<Path> targets = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            Path target = count == 1 ? out : numbered(out, i);
+            if (!force && Files.exists(target)) {
+                throw new IllegalArgumentException("out: " + target + " already exists; pass --force to overwrite it");
+            }
+            targets.add(target);
+        }
+        return targets;
+    }
+
+    private static String modelHash(CompletableFuture<String> hash) {
+        try {
+            return hash.join();
+        } catch (RuntimeException e) {
+            LOG.warnf("No Model hash in the PNG: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            return null;
+        }
+    }
+
+    private static void write(Path target, byte[] png) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(target, png);
     }
 
     private static Path numbered(Path file, int n) {

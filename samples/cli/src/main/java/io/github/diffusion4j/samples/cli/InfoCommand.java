@@ -20,6 +20,8 @@ final class InfoCommand implements Callable<Integer> {
         try (DiffusionPipeline pipeline = model.builder().build()) {
             ModelInfo info = pipeline.info();
             System.out.println("model:      " + info.name() + " (" + info.path() + ")");
+            System.out.println("family:     " + info.family() + " (" + info.familyName() + "), sizes in multiples of "
+                    + info.sizeMultiple() + " px, guidance " + info.guidance());
             System.out.println("layout:     " + info.layout() + ", " + info.precision()
                     + (info.pipelineClass() != null ? ", " + info.pipelineClass() : ""));
             System.out.println("provider:   " + info.provider() + ", loaded in " + info.loadTime().toMillis() + " ms");
@@ -28,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
             for (Map.Entry<String, String> e : info.contract().entrySet()) {
                 System.out.println(e.getKey() + ": " + e.getValue());
             }
-            System.out.println("schedulers: " + String.join(", ", pipeline.schedulers()));
+            System.out.println("schedulers: " + String.join(", ", pipeline.descriptor().schedulers()));
         }
         return 0;
     }

@@ -2,7 +2,7 @@ package io.github.diffusion4j.samples.cli;
 
 import io.github.diffusion4j.models.scenes.ScenesModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -29,15 +29,18 @@ final class ModelOptions {
     @Option(names = "--threads", defaultValue = "0", description = "CPU intra-op threads, 0 = ONNX Runtime default.")
     int threads;
 
+    /** The model folder: {@code --model}, else the embedded scenes model extracted to a temporary folder. */
+    Path folder() {
+        return model != null ? model : extractScenes();
+    }
+
     DiffusionPipeline.Builder builder() {
-        Path folder = model;
-        String name = null;
-        if (folder == null) {
-            folder = extractScenes();
-            name = ScenesModel.NAME;
-        }
+        return builder(folder());
+    }
+
+    DiffusionPipeline.Builder builder(Path folder) {
         return DiffusionPipeline.builder(folder)
-                .name(name)
+                .name(model == null ? ScenesModel.NAME : null)
                 .provider(ExecutionProvider.fromName(provider))
                 .cudaDeviceId(device)
                 .cpuThreads(threads);

@@ -1,7 +1,7 @@
 package io.github.diffusion4j.samples.studio;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
-import io.github.diffusion4j.pipeline.ExecutionProvider;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,289 @@
+package io.github.diffusion4j.pipeline;
+
+import io.github.diffusion4j.family.LatentCodec;
+import io.github.diffusion4j.family.ModelFamily;
+import io.github.diffusion4j.family.PromptText;
+import io.github.diffusion4j.family.TextEmbeddings;
+import io.github.diffusion4j.image.Images;
+import io.github.diffusion4j.model.Denoiser;
+import io.github.diffusion4j.model.DiffusionModel;
+import io.github.diffusion4j.model.RunContext;
+import io.github.diffusion4j.noise.NoiseGenerator;
+import io.github.diffusion4j.scheduler.Scheduler;
+import io.github.diffusion4j.scheduler.StepOutput;
+import org.jboss.logging.Logger;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The denoising loop every family shares, in diffusers' named stages ({@code StableDiffusionPipeline.__call__},
+ * {@code StableDiffusionXLPipeline.__call__}): {@link #retrieveTimesteps}, {@link #encodePrompt},
+ * {@link #prepareLatents}, {@link #denoise}, {@link #decode}. What differs per family comes from its
+ * {@link ModelFamily}: encoders, conditioning inputs, guidance mode, latent scaling.
+ * <p>
+ * One instance per generation, on the generation's thread. Returns {@code null} from a stage once cancelled.
+ */
+final class DenoisingLoop {
+
+    private static final Logger LOG = Logger.getLogger(DenoisingLoop.class);
+
+    private final DiffusionPipeline pipeline;
+    private final DiffusionModel model;
+    private final DiffusionPipeline.Resolved params;
+    private final GenerationRequest request;
+    private final RunContext context;
+    private final BooleanSupplier cancelled;
+    private final Consumer<GenerationEvent> emit;
+    private final long start;
+    private final int batch;
+    private final int latentHeight;
+    private final int latentWidth;
+    private final int rowSize;
+    private final Task task;
+    private long textNanos;
+    private long loopNanos;
+
+    DenoisingLoop(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, RunContext context,
+                  BooleanSupplier cancelled, Consumer<GenerationEvent> emit, long start) {
+        this.pipeline = pipeline;
+        this.model = pipeline.model();
+        this.params = params;
+        this.request = params.request();
+        this.context = context;
+        this.cancelled = cancelled;
+        this.emit = emit;
+        this.start = start;
+        this.batch = request.batchSize();
+        int scale = model.vaeDecoder().scaleFactor();
+        this.latentHeight = params.height() / scale;
+        this.latentWidth = params.width() / scale;
+        this.rowSize = model.denoiser().outChannels() * latentHeight * latentWidth;
+        this.task = request.initImage() == null ? new Task.TextToImage(request.initialLatents(), batch * rowSize)
+                : new EditTask(model, request.initImage(), params.width(), params.height(), context, batch);
+    }
+
+    /** Runs every stage; {@code null} when cancelled. */
+    GenerationResult run() {
+        Scheduler scheduler = retrieveTimesteps();
+        PromptEmbeddings prompts = encodePrompt();
+        if (cancelled.getAsBoolean()) {
+            return null;
+        }
+        emit.accept(new GenerationEvent.Started(params.seed(), params.steps(), params.width(), params.height(), batch,
+                params.schedulerName(), pipeline.name(), params.classifierFree(), prompts.cond().droppedWords(),
+                prompts.uncond() == null ? List.of() : prompts.uncond().droppedWords(), model.family().id(),
+                noiseName(), scheduler.timesteps().length, task.name()));
+        NoiseGenerator generator = params.noiseSource().newGenerator(params.seed());
+        float[] latents = task.prepareLatents(scheduler, generator);
+        latents = denoise(scheduler, prompts, latents, generator);
+        return latents == null ? null : decode(latents);
+    }
+
+    /**
+     * diffusers' {@code retrieve_timesteps}: a scheduler of its own per subscription (the Multi is cold and
+     * schedulers are stateful); {@code setTimesteps} resets all of its state.
+     */
+    private Scheduler retrieveTimesteps() {
+        Scheduler scheduler = params.takeScheduler(pipeline);
+        scheduler.setTimesteps(task.plan(model.family().timestepPlan(params.steps(), latentHeight, latentWidth,
+                scheduler.config())));
+        return scheduler;
+    }
+
+    /** The conditional and (with classifier-free guidance) unconditional embeddings. */
+    record PromptEmbeddings(TextEmbeddings cond, TextEmbeddings uncond) {
+    }
+
+    /**
+     * diffusers' {@code encode_prompt}: the family's conditioner encodes the prompt; with classifier-free guidance
+     * also the negative prompt, or zeros when the family zeroes an empty one ({@code force_zeros_for_empty_prompt}).
+     * {@code clip_skip} applies to the prompt only: diffusers' SDXL and SD3 pipelines encode the negative prompt
+     * with the penultimate layer whatever it says.
+     */
+    private PromptEmbeddings encodePrompt() {
+        long t0 = System.nanoTime();
+        int length = params.maxSequenceLength();
+        TextEmbeddings cond = model.conditioner().encode(new PromptText(request.prompt(), request.prompt2(),
+                request.prompt3(), length, request.clipSkip(), request.promptWeighting(), request.longPrompts()), context);
+        TextEmbeddings uncond = null;
+        if (params.classifierFree()) {
+            boolean empty = request.negativePrompt().isEmpty() && request.negativePrompt2().isEmpty();
+            uncond = empty && model.family().zeroNegativeForEmptyPrompt(model.folder()) ? cond.zeros()
+                    : model.conditioner().encode(new PromptText(request.negativePrompt(), request.negativePrompt2(),
+                    request.negativePrompt3(), length, 0, request.promptWeighting(), request.longPrompts()), context);
+            // chunked prompts of different lengths share one batch: the shorter is padded with empty chunks
+            int tokens = Math.max(cond.tokens(), uncond.tokens());
+            cond = model.conditioner().padTo(cond, tokens, context);
+            uncond = model.conditioner().padTo(uncond, tokens, context);
+        }
+        textNanos = System.nanoTime() - t0;
+        return new PromptEmbeddings(cond, uncond);
+    }
+
+    /**
+     * The loop over the timesteps. Rows are [uncond × batch, cond × batch] with classifier-free guidance, as in
+     * diffusers; one denoiser call covers all rows unless the graph's batch axis is fixed, in which case the rows are
+     * split into calls of that size.
+     */
+    private float[] denoise(Scheduler scheduler, PromptEmbeddings prompts, float[] latents, NoiseGenerator generator) {
+        long loopStart = System.nanoTime();
+        GuidanceInterval interval = request.guidanceInterval();
+        boolean limited = params.classifierFree() && !interval.equals(GuidanceInterval.ALWAYS);
+        try (DenoiserCalls calls = DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth);
+             DenoiserCalls condOnly = limited
+                     ? DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth, false) : null) {
+            double[] timesteps = scheduler.timesteps();
+            StepCounter counter = new StepCounter(timesteps.length, params.steps(), scheduler.order());
+            float[] guided = params.classifierFree() ? new float[batch * rowSize] : null;
+            long stepStart = System.nanoTime();
+            for (int i = 0; i < timesteps.length; i++) {
+                if (cancelled.getAsBoolean()) {
+                    return null;
+                }
+                double t = timesteps[i];
+                float[] input = task.denoiserInput(scheduler.scaleModelInput(latents, t));
+                boolean guide = guided != null && (!limited || interval.guides(counter.stepsDone(), counter.total()));
+                float[] prediction;
+                if (guide) {
+                    prediction = guided;
+                    Guidance.apply(calls.run(input, t, context), guided, batch, rowSize, (float) params.guidance(),
+                            request.guidanceRescale());
+                } else {
+                    // outside the guidance interval: the conditional rows alone, one denoiser row per image
+                    prediction = (limited ? condOnly : calls).run(input, t, context);
+                }
+                StepOutput out = scheduler.step(prediction, t, latents, generator);
+                latents = out.prevSample();
+                task.afterStep(i, timesteps, latents, scheduler);
+                if (counter.completesStep(i)) {
+                    long now = System.nanoTime();
+                    emitStep(counter, i, t, scheduler, out, now - stepStart);
+                    stepStart = now;
+                }
+            }
+        } finally {
+            loopNanos = System.nanoTime() - loopStart;
+        }
+        return cancelled.getAsBoolean() ? null : latents;
+    }
+
+    private void emitStep(StepCounter counter, int i, double t, Scheduler scheduler, StepOutput out, long stepNanos) {
+        int index = counter.stepsDone();
+        float[] x0 = out.predOriginalSample();
+        Preview preview = null;
+        int every = params.previewInterval();
+        if (every > 0 && (index % every == 0 || index == counter.total())) {
+            // Snapshot the first image's latent (the arrays move on); render only if someone looks.
+            float[] snapshot = new float[rowSize];
+            System.arraycopy(x0 != null ? x0 : out.prevSample(), 0, snapshot, 0, rowSize);
+            var previewer = pipeline.previewer();
+            preview = new Preview(latentWidth, latentHeight, () -> previewer.render(snapshot, 0, latentHeight, latentWidth));
+        }
+        float[] latentsCopy = request.includeLatents() ? out.prevSample().clone() : null;
+        float[] x0Copy = request.includeLatents() && x0 != null ? x0.clone() : null;
+        LOG.debugf("step %d/%d (evaluation %d) t=%.1f %.1f ms", index, counter.total(), i + 1, t, stepNanos / 1e6);
+        emit.accept(new GenerationEvent.Step(index, counter.total(), t, scheduler.sigmaAt(i),
+                Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(stepNanos), preview, i + 1, latentsCopy,
+                x0Copy));
+    }
+
+    /** diffusers' {@code vae.decode(latents / scaling_factor + shift_factor)}, one image per decoder run. */
+    private GenerationResult decode(float[] latents) {
+        long decodeStart = System.nanoTime();
+        LatentCodec codec = model.latentCodec();
+        float[] scaled = codec.toDecoder(latents);
+        int channels = model.denoiser().outChannels();
+        List<GeneratedImage> images = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            if (cancelled.getAsBoolean()) {
+                return null;
+            }
+            long[] shape = new long[4];
+            float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
+                    context.options(), context.stats());
+            BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
+            if (task instanceof EditTask edit && request.initImage().masked() && request.initImage().composite()) {
+                composite(image, edit.images());
+            }
+            ImageMetadata meta = new ImageMetadata(request.prompt(), params.classifierFree() ? request.negativePrompt() : "",
+                    params.steps(), params.schedulerName(), params.guidance(), params.seed(), (int) shape[3],
+                    (int) shape[2], pipeline.name(), b, noiseName());
+            images.add(new GeneratedImage(image, meta));
+        }
+        long end = System.nanoTime();
+        Timings timings = new Timings(Duration.ofNanos(textNanos), Duration.ofNanos(loopNanos),
+                Duration.ofNanos(end - decodeStart), Duration.ofNanos(end - start),
+                Duration.ofNanos(context.stats().ortNanos()));
+        return new GenerationResult(images, params.seed(), timings, context.stats().unetRuns(),
+                context.stats().unetRows());
+    }
+
+    /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */
+    private static void composite(BufferedImage image, EditImages images) {
+        BufferedImage init = images.resized();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if (!images.repaints(x, y)) {
+                    image.setRGB(x, y, init.getRGB(x, y));
+                }
+            }
+        }
+    }
+
+    private String noiseName() {
+        return params.noiseSource().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * User-visible steps versus denoiser evaluations, as diffusers' progress bar counts them: an evaluation
+     * completes a step when it is the last, or past the warm-up ({@code len(timesteps) − steps·order}) at a multiple
+     * of the scheduler's order (second-order schedulers evaluate twice per step; PNDM's PLMS has one warm-up).
+     */
+    static final class StepCounter {
+        private final int evaluations;
+        private final int total;
+        private final int order;
+        private final int warmup;
+        private int done;
+
+        StepCounter(int evaluations, int steps, int order) {
+            this.evaluations = evaluations;
+            this.order = Math.max(1, order);
+            this.warmup = evaluations - steps * this.order;
+            this.total = Math.min(steps, evaluations);
+        }
+
+        boolean completesStep(int i) {
+            boolean completes = i == evaluations - 1 || ((i + 1) > warmup && (i + 1) % order == 0);
+            if (completes && done < total) {
+                done++;
+                return true;
+            }
+            return false;
+        }
+
+        int stepsDone() {
+            return done;
+        }
+
+        int total() {
+            return total;
+        }
+    }
+
+    /** The guided rows' conditioning for the denoiser: what {@link DenoiserCalls} binds. */
+    static Map<String, ModelFamily.Row> conditioning(DiffusionModel model, TextEmbeddings text, boolean negative,
+                                                     DiffusionPipeline.Resolved params) {
+        Denoiser denoiser = model.denoiser();
+        int scale = model.vaeDecoder().scaleFactor();
+        return model.family().conditioning(text, new ModelFamily.RowContext(negative, params.width(), params.height(),
+                params.height() / scale, params.width() / scale, params.guidance(), denoiser, model.folder()));
+    }
+}
