@@ -244,7 +244,8 @@ class RestApiTest {
         assertThat(problem.get("errors")).extracting(e -> e.get("field").asText())
                 .containsExactlyInAnyOrder("colour", "model", "width", "steps", "guidanceScale", "batch", "scheduler", "noise");
         String errors = problem.get("errors").toString();
-        assertThat(errors).contains("between 8 and 1024").contains("between 1 and 150").contains("valid names: [default, slow]")
+        assertThat(errors).contains("multiple of 16 between 16 and 1024") // the SDK descriptor's multiple for the tiny UNet
+                .contains("between 1 and 150").contains("valid names: [default, slow]")
                 .contains("between 1 and 4");
     }
 

@@ -72,6 +72,14 @@ final class EventSubscriber {
         }
     }
 
+    /**
+     * Adds a kept event of the job's history, as it is: the history is bounded already (its size, and the previews
+     * it keeps), so replaying it to a subscriber that just came is not falling behind.
+     */
+    synchronized void replay(JobEvent event) {
+        buffer.addLast(event);
+    }
+
     /** Completes the stream once the buffer is drained (the job had ended before this subscriber came). */
     synchronized void completeWhenDrained() {
         completeWhenEmpty = true;

@@ -114,10 +114,14 @@ public class OpenAiImagesResource {
     @Blocking // submitting may talk to a distributed queue backend
     public Multi<OutboundSseEvent> stream(byte[] body, @Context RoutingContext routing, @Context Sse sse) {
         Submitted s = submit(body, routing);
-        // decoding, scaling and encoding images on a worker thread: a distributed backend may deliver events on an
-        // event loop
+        // Decoding, scaling and encoding images on a worker thread (a distributed backend may deliver events on an
+        // event loop). Subscribed at once and cached: the step previews are read as the job publishes them (its
+        // history keeps only the newest one's, so a stream subscribed after a short job would find none); only the
+        // few OpenAI events are kept, for the client's stream to replay.
         Multi<OutboundSseEvent> events = s.job.events(0).emitOn(Infrastructure.getDefaultWorkerPool())
-                .onItem().transformToIterable(e -> toOpenAi(e, s, sse));
+                .onItem().transformToIterable(e -> toOpenAi(e, s, sse))
+                .cache();
+        events.subscribe().with(e -> { }, failure -> { });
         return SseSupport.withHeartbeat(events, sse, config.jobs().sseHeartbeat())
                 .onTermination().invoke((failure, cancelled) -> {
                     if (cancelled || failure != null) {
