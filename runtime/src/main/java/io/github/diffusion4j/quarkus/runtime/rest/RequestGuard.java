@@ -39,6 +39,10 @@ public class RequestGuard {
     private static final int FILTER_PRIORITY = 1;
     /** After every application route: only what nothing else answered. */
     private static final int NOT_FOUND_ORDER = Integer.MAX_VALUE - 1000;
+    /** How long a refused body is still read (and dropped) before the connection is closed. */
+    private static final long LINGER_MILLIS = 2000;
+    /** How much of a refused body is still read (and dropped) before the connection is closed. */
+    private static final long LINGER_BYTES = 256 * 1024;
     private static final ObjectMapper PEEK = new ObjectMapper();
     private static final String[] BODY_ENDPOINTS = {"/images", "/images/stream", "/jobs"};
 
@@ -180,6 +184,24 @@ public class RequestGuard {
                 .putHeader(HttpHeaders.CONTENT_TYPE, openAi ? "application/json" : Problem.MEDIA_TYPE);
         if (close) {
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        if (close && !rc.request().isEnded()) {
+            // lingering close: up to LINGER_BYTES more of the body are read and dropped, for at most LINGER_MILLIS, so
+            // that a client still sending a modest body reads this answer instead of a broken pipe; a client sending
+            // megabytes is cut off at once
+            long[] dropped = {0};
+            rc.request().handler(chunk -> {
+                dropped[0] += chunk.length();
+                if (dropped[0] > LINGER_BYTES) {
+                    rc.request().connection().close();
+                }
+            });
+            rc.request().endHandler(ignored -> rc.request().connection().close());
+            rc.request().exceptionHandler(ignored -> { });
+            rc.request().resume();
+            rc.vertx().setTimer(LINGER_MILLIS, id -> rc.request().connection().close());
+            rc.response().end(body);
+            return;
         }
         rc.response().end(body).onComplete(done -> {
             if (close) {
