@@ -46,6 +46,7 @@ public final class Problems {
     public static final String TYPE_REQUEST_TIMEOUT = "urn:diffusion4j:problem:request-timeout";
     public static final String TYPE_UNSUPPORTED_MEDIA_TYPE = "urn:diffusion4j:problem:unsupported-media-type";
     public static final String TYPE_NOT_FOUND = "urn:diffusion4j:problem:not-found";
+    public static final String TYPE_LENGTH_REQUIRED = "urn:diffusion4j:problem:length-required";
 
     /** Problems are small: serialised with a private mapper, independent of the application's Jackson settings. */
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +29,13 @@ import java.io.IOException;
  * <p>
  * It also answers paths under the API root that no resource matched with a 404 problem, where Vert.x would send its
  * own plain-text page.
+ * <p>
+ * HTTP/2 (also the h2c upgrade Java's {@code HttpClient} makes by default): Quarkus REST pauses the request
+ * unconditionally when it takes it over, and Vert.x throws {@code IllegalStateException: Request has already been
+ * read} when an HTTP/2 request that has ended is paused (HTTP/1 ignores it; quarkusio/quarkus#34393). So an HTTP/2
+ * body is handed on as soon as its declared {@code Content-Length} has arrived, before the stream's end; an HTTP/2
+ * body without a length is refused with 411, and a refusal resets the stream instead of closing the connection that
+ * other streams share.
  */
 @Singleton
 public class RequestGuard {
@@ -101,11 +109,17 @@ public class RequestGuard {
             checkBuffered(rc, rc.body().buffer(), max, path); // an application's body handler already read it
             return;
         }
+        boolean http2 = request.version() == HttpVersion.HTTP_2;
+        if (http2 && declared < 0) {
+            reject(rc, new Problem(Problems.TYPE_LENGTH_REQUIRED, "Length Required", 411, "HTTP/2 requests to this "
+                    + "endpoint need a Content-Length header", path, null), !request.isEnded());
+            return;
+        }
         if (request.isEnded()) {
             rc.next();
             return;
         }
-        new BodyReader(rc, max, path).start();
+        new BodyReader(rc, max, path, http2 ? declared : -1).start();
     }
 
     private void checkBuffered(RoutingContext rc, Buffer body, long max, String path) {
@@ -182,6 +196,12 @@ public class RequestGuard {
         String body = openAi ? OpenAiErrors.body(problem) : Problems.text(problem);
         rc.response().setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, openAi ? "application/json" : Problem.MEDIA_TYPE);
+        if (close && rc.request().version() == HttpVersion.HTTP_2) {
+            // one stream of a shared connection: the rest of the body is refused by resetting this stream only (a
+            // Connection header is not even allowed in HTTP/2)
+            rc.response().end(body).onComplete(done -> rc.response().reset(0));
+            return;
+        }
         if (close) {
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
@@ -215,14 +235,17 @@ public class RequestGuard {
         private final RoutingContext rc;
         private final long max;
         private final String path;
+        /** HTTP/2: the declared length, handed on when complete (before the end, see the class comment); else -1. */
+        private final long handOnAt;
         private final Buffer body = Buffer.buffer();
         private boolean done;
         private long timer = -1;
 
-        BodyReader(RoutingContext rc, long max, String path) {
+        BodyReader(RoutingContext rc, long max, String path, long handOnAt) {
             this.rc = rc;
             this.max = max;
             this.path = path;
+            this.handOnAt = handOnAt;
         }
 
         void start() {
@@ -236,6 +259,10 @@ public class RequestGuard {
             request.exceptionHandler(this::failed);
             if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 rc.response().writeContinue();
+            }
+            if (handOnAt == 0) {
+                end(); // nothing to wait for, and the request must not end before Quarkus REST pauses it
+                return;
             }
             request.resume();
         }
@@ -252,6 +279,9 @@ public class RequestGuard {
                 return;
             }
             body.appendBuffer(chunk);
+            if (handOnAt >= 0 && body.length() >= handOnAt) {
+                end(); // HTTP/2: complete before the stream's end event, while Quarkus REST can still pause it
+            }
         }
 
         private void end() {
