@@ -2,6 +2,10 @@
 
 const form = document.getElementById('generate-form');
 const fields = {
+  model: document.getElementById('model'),
+  image: document.getElementById('init-file'),
+  mask: document.getElementById('mask-canvas'),
+  strength: document.getElementById('strength'),
   prompt: document.getElementById('prompt'),
   negativePrompt: document.getElementById('negativePrompt'),
   steps: document.getElementById('steps'),
@@ -16,8 +20,43 @@ const FIELD_OF = { width: 'size', height: 'size' };
 
 const MAX_SEED = 0xffffffff; // what every noise source accepts (numpy's is 32-bit)
 
-/** Fills the scheduler select. */
+/** Fills the model picker: each model with its family, the default first and selected. */
+export function setModels(models) {
+  fields.model.replaceChildren();
+  for (const m of models) {
+    const kind = m.inpaintingOnly ? ' · inpainting' : m.imageInput ? '' : ' · text only';
+    fields.model.add(new Option(`${m.name} · ${m.family ?? 'unknown family'}${kind}`, m.name, m.default, m.default));
+  }
+}
+
+export function selectedModel() {
+  return fields.model.value;
+}
+
+export function onModelChange(handler) {
+  fields.model.addEventListener('change', () => handler(fields.model.value));
+}
+
+/** Offers the init image's size as the output size when the model accepts it (a multiple of its size multiple). */
+export function offerSize(width, height, model) {
+  if (!model) {
+    return; // the model list is not loaded yet: the size select has nothing to match against
+  }
+  const multiple = model.sizeMultiple ?? 8;
+  if (width % multiple !== 0 || height % multiple !== 0 || width > model.limits.maxWidth
+      || height > model.limits.maxHeight) {
+    return; // the server resizes the image to the size selected
+  }
+  const key = `${width}x${height}`;
+  if (![...fields.size.options].some((o) => o.value === key)) {
+    fields.size.add(new Option(`${width} × ${height}`, key));
+  }
+  fields.size.value = key;
+}
+
+/** Fills the scheduler select (a model's own list). */
 export function setSchedulers(names, defaultName) {
+  fields.scheduler.replaceChildren(new Option('Model default', ''));
   for (const name of names) {
     const option = new Option(name === defaultName ? `${name} (default)` : name, name);
     fields.scheduler.add(option);
@@ -26,12 +65,13 @@ export function setSchedulers(names, defaultName) {
 
 /**
  * Fills the size select with sizes the model accepts: its native size first, then common sizes within the limits,
- * all multiples of the VAE scale (8).
+ * all multiples of the model's size multiple (GET /models: the VAE scale times the UNet's downsampling).
  */
 export function setSizes(model) {
   const { width, height } = model.defaults;
   const { maxWidth, maxHeight } = model.limits;
-  const fit = (v) => Math.max(8, Math.round(v / 8) * 8);
+  const multiple = model.sizeMultiple ?? 8;
+  const fit = (v) => Math.max(multiple, Math.round(v / multiple) * multiple);
   const candidates = [
     [width, height],
     [fit(width * 1.5), height],
@@ -43,7 +83,7 @@ export function setSizes(model) {
   fields.size.replaceChildren();
   for (const [w, h] of candidates) {
     const key = `${w}x${h}`;
-    if (w > maxWidth || h > maxHeight || seen.has(key)) {
+    if (w > maxWidth || h > maxHeight || w % multiple !== 0 || h % multiple !== 0 || seen.has(key)) {
       continue;
     }
     seen.add(key);
@@ -78,7 +118,7 @@ function number(input) {
  * The request for the API, and the seed as a string (see api.submitJob). An empty seed field gets a fresh random
  * seed here rather than on the server, so that the gallery can always reproduce the image exactly.
  */
-export function read() {
+export function read(editing = {}) {
   const [width, height] = fields.size.value.split('x').map((v) => Number(v));
   const params = {
     prompt: fields.prompt.value,
@@ -87,7 +127,11 @@ export function read() {
     guidanceScale: number(fields.guidanceScale),
     width,
     height,
+    ...editing,
   };
+  if (fields.model.value) {
+    params.model = fields.model.value;
+  }
   if (fields.scheduler.value) {
     params.scheduler = fields.scheduler.value;
   }

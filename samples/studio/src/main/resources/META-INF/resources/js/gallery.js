@@ -8,6 +8,7 @@ const list = document.getElementById('gallery');
 const count = document.getElementById('gallery-count');
 let entries = [];
 let onChoose = () => {};
+let onUseAsInit = () => {};
 
 function save() {
   try {
@@ -38,15 +39,22 @@ function render() {
     caption.append(title, params);
     button.append(img, caption);
     button.addEventListener('click', () => onChoose(entries[index]));
-    item.append(button);
+    const init = document.createElement('button');
+    init.type = 'button';
+    init.className = 'button ghost use-init';
+    init.textContent = 'Use as init image';
+    init.setAttribute('aria-label', `Use "${meta.prompt || 'empty prompt'}", seed ${meta.seed}, as the init image`);
+    init.addEventListener('click', () => onUseAsInit(entries[index]));
+    item.append(button, init);
     return item;
   }));
   count.textContent = entries.length === 0 ? 'No images yet'
     : `${entries.length} image${entries.length === 1 ? '' : 's'} · choose one to reuse its settings`;
 }
 
-export function init(choose) {
+export function init(choose, useAsInit) {
   onChoose = choose;
+  onUseAsInit = useAsInit;
   try {
     entries = JSON.parse(sessionStorage.getItem(KEY) ?? '[]');
   } catch {

@@ -1,6 +1,7 @@
 // Wires the page: loads the model's options, submits jobs, follows their events, cancels, and fills the gallery.
 
 import { ApiError, cancelJob, followJob, getJob, getJson, submitJob } from './api.js';
+import * as edit from './edit.js';
 import * as form from './form.js';
 import * as gallery from './gallery.js';
 import { pacer } from './pacer.js';
@@ -17,6 +18,8 @@ const PHONE = window.matchMedia('(max-width: 820px)');
 let current = null;
 /** True from the click to the end of the job, including while the POST is in flight (no double submits). */
 let busy = false;
+/** The models of GET /models, by name. */
+let models = new Map();
 
 function setRunning(running) {
   generateButton.disabled = running;
@@ -37,7 +40,7 @@ async function generate() {
   }
   busy = true;
   form.clearErrors();
-  const { params, seed } = form.read();
+  const { params, seed } = form.read(edit.read());
   setRunning(true);
   let job;
   try {
@@ -133,19 +136,33 @@ function reuse(entry) {
   document.getElementById('prompt').focus();
 }
 
+/** The picker's model: its sizes, defaults and own schedulers. */
+function useModel(name) {
+  const model = models.get(name);
+  form.setSizes(model);
+  form.setDefaults(model);
+  form.setSchedulers(model.schedulers ?? [], model.defaults.scheduler);
+  modelInfo.textContent = `Model ${model.name} · ${model.family ?? ''} · ${model.layout} ${model.precision} · ${model.provider}`;
+}
+
+async function useAsInit(entry) {
+  await edit.setImage(entry.image);
+  document.getElementById('edit').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+}
+
 async function init() {
   form.onSubmit(generate);
+  edit.init((width, height) => form.offerSize(width, height, models.get(form.selectedModel())));
+  form.onModelChange(useModel);
   form.onRandomiseSeed();
   cancelButton.addEventListener('click', cancel);
-  gallery.init(reuse);
+  gallery.init(reuse, useAsInit);
   setRunning(false);
   try {
-    const [models, schedulers] = await Promise.all([getJson('/models'), getJson('/schedulers')]);
-    const model = models.find((m) => m.default) ?? models[0];
-    form.setSizes(model);
-    form.setDefaults(model);
-    form.setSchedulers(schedulers.schedulers, schedulers.defaults[model.name] ?? model.defaults.scheduler);
-    modelInfo.textContent = `Model ${model.name} · ${model.layout} ${model.precision} · ${model.provider}`;
+    const [list, schedulers] = await Promise.all([getJson('/models'), getJson('/schedulers')]);
+    models = new Map(list.map((m) => [m.name, { ...m, schedulers: m.schedulers ?? schedulers.schedulers }]));
+    form.setModels(list);
+    useModel((list.find((m) => m.default) ?? list[0]).name);
     document.body.dataset.ready = 'true';
   } catch (error) {
     modelInfo.textContent = `Cannot load the model list: ${error.message}`;

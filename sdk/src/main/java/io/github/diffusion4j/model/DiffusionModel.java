@@ -6,6 +6,7 @@ import io.github.diffusion4j.family.FamilyProbe;
 import io.github.diffusion4j.family.LatentCodec;
 import io.github.diffusion4j.family.ModelFamilies;
 import io.github.diffusion4j.family.ModelFamily;
+import io.github.diffusion4j.json.Json;
 import io.github.diffusion4j.scheduler.SchedulerConfig;
 
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class DiffusionModel implements AutoCloseable {
      * @throws ModelLoadException naming the missing or mismatched file or input, or the unsupported family
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads) {
+        Json.preloadTreeClassesInBackground();
         ModelFolder folder = ModelFolder.open(root);
         ModelFamilies.refuseUnsupported(folder);
         SchedulerConfig schedulerConfig;
@@ -63,19 +65,31 @@ public final class DiffusionModel implements AutoCloseable {
         try {
             SessionFactory factory = SessionFactory.create(provider, cudaDeviceId, cpuThreads);
             opened.add(factory);
-            // the denoiser first: its graph inputs say which family this is, and so which encoders to open
-            boolean transformer = !folder.hasComponent("unet") && folder.hasComponent("transformer");
-            Denoiser denoiser = transformer ? Denoiser.load(factory, folder, "transformer", "hidden_states")
-                    : Denoiser.load(factory, folder, "unet", "sample");
-            opened.add(denoiser);
-            ModelFamily family = ModelFamilies.recognise(new FamilyProbe(folder, denoiser));
-            Conditioner conditioner = family.openConditioner(folder, factory);
-            opened.add(conditioner);
-            VaeDecoder decoder = VaeDecoder.load(factory, folder);
+            // Every family has the same VAE decoder: its session is built beside the denoiser's and the encoders'.
+            BackgroundOpen<VaeDecoder> decoderTask = BackgroundOpen.start("vae_decoder",
+                    () -> VaeDecoder.load(factory, folder));
+            Denoiser denoiser;
+            ModelFamily family;
+            Conditioner conditioner;
+            try {
+                // the denoiser first: its graph inputs say which family this is, and so which encoders to open
+                boolean transformer = !folder.hasComponent("unet") && folder.hasComponent("transformer");
+                denoiser = transformer ? Denoiser.load(factory, folder, "transformer", "hidden_states")
+                        : Denoiser.load(factory, folder, "unet", "sample");
+                opened.add(denoiser);
+                family = ModelFamilies.recognise(new FamilyProbe(folder, denoiser));
+                conditioner = family.openConditioner(folder, factory);
+                opened.add(conditioner);
+            } catch (RuntimeException | Error e) {
+                // errors keep the serial order: the denoiser's and the encoders' come before the decoder's
+                decoderTask.discard(e);
+                throw e;
+            }
+            VaeDecoder decoder = decoderTask.join();
             opened.add(decoder);
             checkCompatible(conditioner, denoiser, decoder);
             return new DiffusionModel(folder, factory, family, conditioner, denoiser, decoder, schedulerConfig);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
         }

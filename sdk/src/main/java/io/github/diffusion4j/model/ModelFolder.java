@@ -1,14 +1,14 @@
 package io.github.diffusion4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.diffusion4j.model.ModelLoadException;
+import io.github.diffusion4j.json.Json;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -28,12 +28,11 @@ import java.util.OptionalInt;
  */
 public final class ModelFolder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path root;
-    private final JsonNode modelIndex;
+    /** model_index.json as parsed values, or null when the folder has none. */
+    private final Map<String, Object> modelIndex;
 
-    private ModelFolder(Path root, JsonNode modelIndex) {
+    private ModelFolder(Path root, Map<String, Object> modelIndex) {
         this.root = root;
         this.modelIndex = modelIndex;
     }
@@ -51,7 +50,7 @@ public final class ModelFolder {
         if (!Files.isDirectory(abs)) {
             throw new ModelLoadException("Model folder " + abs + " does not exist or is not a directory");
         }
-        JsonNode index = readJson(abs.resolve("model_index.json")).orElse(null);
+        Map<String, Object> index = readObject(abs.resolve("model_index.json")).orElse(null);
         ModelFolder folder = new ModelFolder(abs, index);
         // which encoders and tokenizers a folder needs depends on its family; the denoiser and decoder every one has
         folder.requireFiles(List.of(folder.hasComponent("transformer") ? "transformer/model.onnx" : "unet/model.onnx",
@@ -83,10 +82,7 @@ public final class ModelFolder {
 
     /** A boolean of model_index.json (e.g. SDXL's {@code force_zeros_for_empty_prompt}), when present. */
     public Optional<Boolean> indexFlag(String key) {
-        if (modelIndex == null || !modelIndex.has(key) || !modelIndex.get(key).isBoolean()) {
-            return Optional.empty();
-        }
-        return Optional.of(modelIndex.get(key).asBoolean());
+        return modelIndex != null && modelIndex.get(key) instanceof Boolean flag ? Optional.of(flag) : Optional.empty();
     }
 
 
@@ -119,8 +115,8 @@ public final class ModelFolder {
 
     /** {@code _class_name} of model_index.json, e.g. {@code OnnxStableDiffusionPipeline}. */
     public Optional<String> pipelineClass() {
-        return modelIndex == null || !modelIndex.hasNonNull("_class_name")
-                ? Optional.empty() : Optional.of(modelIndex.get("_class_name").asText());
+        Object name = modelIndex == null ? null : modelIndex.get("_class_name");
+        return name == null ? Optional.empty() : Optional.of(asText(name));
     }
 
     /**
@@ -131,17 +127,17 @@ public final class ModelFolder {
      * @throws ModelLoadException when the value is not an integer between 1 and 1000
      */
     public OptionalInt recommendedSteps() {
-        JsonNode value = recommendation("recommended_steps");
+        Object value = recommendation("recommended_steps");
         if (value == null) {
             return OptionalInt.empty();
         }
         // 20 and 20.0 are the same JSON number
-        if (!value.isNumber() || !value.canConvertToInt() || value.doubleValue() != Math.rint(value.doubleValue())
-                || value.intValue() < 1 || value.intValue() > 1000) {
+        double number = value instanceof Number n ? n.doubleValue() : Double.NaN;
+        if (!(number >= 1 && number <= 1000) || number != Math.rint(number)) {
             throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j.recommended_steps must be an"
-                    + " integer between 1 and 1000, got " + value);
+                    + " integer between 1 and 1000, got " + Json.toNode(value));
         }
-        return OptionalInt.of(value.intValue());
+        return OptionalInt.of((int) number);
     }
 
     /**
@@ -151,44 +147,50 @@ public final class ModelFolder {
      * @throws ModelLoadException when the value is not a number between 0 and 100
      */
     public OptionalDouble recommendedGuidanceScale() {
-        JsonNode value = recommendation("recommended_guidance_scale");
+        Object value = recommendation("recommended_guidance_scale");
         if (value == null) {
             return OptionalDouble.empty();
         }
-        if (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0
-                || value.doubleValue() > 100) {
+        double number = value instanceof Number n ? n.doubleValue() : Double.NaN;
+        if (!(number >= 0 && number <= 100)) {
             throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j.recommended_guidance_scale"
-                    + " must be a number between 0 and 100, got " + value);
+                    + " must be a number between 0 and 100, got " + Json.toNode(value));
         }
-        return OptionalDouble.of(value.doubleValue());
+        return OptionalDouble.of(number);
     }
 
-    private JsonNode recommendation(String key) {
-        if (modelIndex == null || !modelIndex.hasNonNull("_diffusion4j")) {
+    private Object recommendation(String key) {
+        Object section = modelIndex == null ? null : modelIndex.get("_diffusion4j");
+        if (section == null) {
             return null;
         }
-        JsonNode section = modelIndex.get("_diffusion4j");
-        if (!section.isObject()) {
+        if (!(section instanceof Map<?, ?> map)) {
             throw new ModelLoadException(root.resolve("model_index.json") + ": _diffusion4j must be an object, got "
-                    + section);
+                    + Json.toNode(section));
         }
-        JsonNode value = section.get(key);
-        return value == null || value.isNull() ? null : value;
+        return map.get(key);
+    }
+
+    /** Jackson's {@code asText()}: a string as is, other scalars as their JSON text. */
+    private static String asText(Object value) {
+        return value instanceof String s ? s : value instanceof Map || value instanceof List ? "" : value.toString();
     }
 
     /** A component's {@code config.json} (optimum exports have one per component; legacy ones have none). */
     public Optional<JsonNode> componentConfig(String component) {
-        return readJson(root.resolve(component).resolve("config.json"));
+        return readObject(root.resolve(component).resolve("config.json")).map(Json::toNode);
     }
 
-    private static Optional<JsonNode> readJson(Path file) {
+    private static Optional<Map<String, Object>> readObject(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readTree(file.toFile()));
-        } catch (IOException e) {
-            throw new ModelLoadException("Cannot parse " + file + ": " + e.getMessage(), e);
+            return Optional.of(Json.parseObject(file));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("Cannot parse " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new ModelLoadException(e.getMessage(), e);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Extracts ONNX Runtime's native libraries from the jar ONCE into a cache folder and points
- * {@code onnxruntime.native.path} at it.
+ * {@code onnxruntime.native.path} at it (the core libraries for every provider, the CUDA provider when CUDA is used).
  * <p>
  * Why: without this, every JVM that enables CUDA copies the 582 MB CUDA provider out of the jar into a fresh temp
  * folder (5–7 s and 582 MB of /tmp per start). The cache folder is keyed by ONNX Runtime version and library size, so
@@ -30,26 +30,37 @@ public final class NativeLibraries {
     /** Overrides the cache folder (default {@code ~/.cache/diffusion4j/onnxruntime}). */
     public static final String CACHE_PROPERTY = "diffusion4j.native.cache";
 
-    private static volatile boolean prepared;
+    /** The cache folder this class pointed {@code onnxruntime.native.path} at, or null. */
+    private static Path cachedFolder;
+    private static boolean cudaPrepared;
 
     private NativeLibraries() {
     }
 
     /**
-     * Makes the CUDA provider loadable without re-extraction. A no-op when {@code onnxruntime.native.path} is already
-     * set, when the jar carries no CUDA provider for this platform (CPU jar, macOS), or after the first call.
+     * Makes the CUDA provider loadable without re-extraction. A no-op when {@code onnxruntime.native.path} was set by
+     * the user, when the jar carries no CUDA provider for this platform (CPU jar, macOS), or after the first call.
      *
      * @return the folder ONNX Runtime will load natives from, if this call (or an earlier one) prepared one
      */
     public static synchronized Optional<Path> prepareForCuda() {
+        if (cudaPrepared) {
+            return Optional.ofNullable(currentFolder());
+        }
+        cudaPrepared = true;
+        return prepare(true);
+    }
+
+    private static Path currentFolder() {
         String configured = System.getProperty(NATIVE_PATH_PROPERTY);
-        if (configured != null) {
+        return configured == null ? null : Paths.get(configured);
+    }
+
+    private static Optional<Path> prepare(boolean cuda) {
+        String configured = System.getProperty(NATIVE_PATH_PROPERTY);
+        if (configured != null && (cachedFolder == null || !cachedFolder.toString().equals(configured))) {
             return Optional.of(Paths.get(configured));
         }
-        if (prepared) {
-            return Optional.empty();
-        }
-        prepared = true;
         String platform = platform();
         if (platform == null) {
             return Optional.empty();
@@ -60,17 +71,22 @@ public final class NativeLibraries {
                         "onnxruntime_providers_cuda.dll")
                 : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so", "libonnxruntime_providers_shared.so",
                         "libonnxruntime_providers_cuda.so");
-        URL cuda = NativeLibraries.class.getResource(prefix + libraries.get(3));
-        if (cuda == null) {
+        URL cudaLibrary = NativeLibraries.class.getResource(prefix + libraries.get(3));
+        if (cudaLibrary == null) {
+            // the CPU-only jar: its natives are small, and the folder key below needs the CUDA library
             return Optional.empty();
+        }
+        if (cachedFolder != null && !cuda) {
+            return Optional.of(cachedFolder);
         }
         try {
             String version = Optional.ofNullable(ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion())
                     .orElse("unknown");
-            long cudaSize = cuda.openConnection().getContentLengthLong();
+            long cudaSize = cudaLibrary.openConnection().getContentLengthLong();
             Path folder = cacheRoot().resolve(version + "-" + platform + "-" + cudaSize);
-            extractAll(prefix, libraries, folder);
+            extractAll(prefix, cuda ? libraries : libraries.subList(0, 3), folder);
             System.setProperty(NATIVE_PATH_PROPERTY, folder.toString());
+            cachedFolder = folder;
             LOG.debugf("ONNX Runtime natives cached in %s", folder);
             return Optional.of(folder);
         } catch (IOException | UncheckedIOException e) {

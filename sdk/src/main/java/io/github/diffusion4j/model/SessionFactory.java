@@ -23,17 +23,25 @@ public final class SessionFactory implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionFactory.class);
     /** {@code -Ddiffusion4j.ort.allowSpinning=true} restores ONNX Runtime's spinning intra-op threads. */
     public static final String ALLOW_SPINNING_PROPERTY = "diffusion4j.ort.allowSpinning";
+    /**
+     * {@code -Ddiffusion4j.ort.cpuArena=shrink|on|off}: how ONNX Runtime's CPU memory arena behaves (see
+     * {@link CpuArena}).
+     */
+    public static final String CPU_ARENA_PROPERTY = "diffusion4j.ort.cpuArena";
 
     private final OrtEnvironment env;
     private final OrtSession.SessionOptions options;
     private final ExecutionProvider inUse;
     private final String providerNote;
+    private final CpuArena arena;
 
-    private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note) {
+    private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note,
+                           CpuArena arena) {
         this.env = env;
         this.options = options;
         this.inUse = inUse;
         this.providerNote = note;
+        this.arena = arena;
     }
 
     /**
@@ -65,6 +73,10 @@ public final class SessionFactory implements AutoCloseable {
         if (provider != ExecutionProvider.CPU) {
             NativeLibraries.prepareForCuda();
         }
+        // The CPU natives are left to ONNX Runtime's own per-load extraction: a fixed cached path breaks every JVM
+        // that loads the library from a second class loader (Quarkus dev-mode reloads, QuarkusUnitTest suites:
+        // "Native Library ... already loaded in another classloader").
+        CpuArena arena = CpuArena.fromProperty();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -72,17 +84,18 @@ public final class SessionFactory implements AutoCloseable {
             if (cpuThreads > 0) {
                 options.setIntraOpNumThreads(cpuThreads);
             }
+            arena.configure(options);
             if (!Boolean.getBoolean(ALLOW_SPINNING_PROPERTY)) {
                 // ONNX Runtime's intra-op threads otherwise spin after each run, competing with the denoising loop's
                 // own work between UNet calls (and burning a core while a server idles); measured no slower without.
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (provider == ExecutionProvider.CPU) {
-                return new SessionFactory(env, options, ExecutionProvider.CPU, "cpu");
+                return new SessionFactory(env, options, ExecutionProvider.CPU, "cpu", arena);
             }
             try {
                 options.addCUDA(cudaDeviceId);
-                return new SessionFactory(env, options, ExecutionProvider.CUDA, "cuda:" + cudaDeviceId);
+                return new SessionFactory(env, options, ExecutionProvider.CUDA, "cuda:" + cudaDeviceId, arena);
             } catch (OrtException e) {
                 if (provider == ExecutionProvider.CUDA) {
                     throw new ModelLoadException("The CUDA execution provider could not be loaded on device "
@@ -98,7 +111,8 @@ public final class SessionFactory implements AutoCloseable {
                     if (cpuThreads > 0) {
                         cpu.setIntraOpNumThreads(cpuThreads);
                     }
-                    return new SessionFactory(env, cpu, ExecutionProvider.CPU, "cpu");
+                    arena.configure(cpu);
+                    return new SessionFactory(env, cpu, ExecutionProvider.CPU, "cpu", arena);
                 } catch (OrtException | RuntimeException e2) {
                     cpu.close();
                     throw e2;
@@ -123,6 +137,28 @@ public final class SessionFactory implements AutoCloseable {
         } catch (OrtException e) {
             throw new ModelLoadException("Cannot load " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Run options for one generation's runs, with the CPU arena's per-run setting applied (with {@link CpuArena#SHRINK}
+     * the arena hands its free chunks back at the end of every run).
+     *
+     * @throws OrtException when ONNX Runtime refuses the options
+     */
+    public OrtSession.RunOptions newRunOptions() throws OrtException {
+        OrtSession.RunOptions runOptions = new OrtSession.RunOptions();
+        try {
+            arena.configure(runOptions);
+            return runOptions;
+        } catch (OrtException | RuntimeException e) {
+            runOptions.close();
+            throw e;
+        }
+    }
+
+    /** The CPU arena behaviour these sessions use. */
+    public CpuArena cpuArena() {
+        return arena;
     }
 
     public OrtEnvironment environment() {

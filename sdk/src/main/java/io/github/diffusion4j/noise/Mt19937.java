@@ -46,15 +46,45 @@ final class Mt19937 {
         return Integer.toUnsignedLong(nextInt());
     }
 
-    private void twist() {
-        for (int i = 0; i < N; i++) {
-            int y = (state[i] & UPPER_MASK) | (state[(i + 1) % N] & LOWER_MASK);
-            int next = state[(i + M) % N] ^ (y >>> 1);
-            if ((y & 1) != 0) {
-                next ^= MATRIX_A;
+    /**
+     * Fills {@code out} with the next {@code out.length} outputs, as {@link #nextInt()} would return them one by
+     * one; the tempering loop runs over a whole state block at a time, which the JIT keeps in registers.
+     */
+    void nextInts(int[] out) {
+        int done = 0;
+        while (done < out.length) {
+            if (index >= N) {
+                twist();
             }
-            state[i] = next;
+            int n = Math.min(N - index, out.length - done);
+            for (int k = 0; k < n; k++) {
+                int y = state[index + k];
+                y ^= y >>> 11;
+                y ^= (y << 7) & 0x9d2c5680;
+                y ^= (y << 15) & 0xefc60000;
+                y ^= y >>> 18;
+                out[done + k] = y;
+            }
+            index += n;
+            done += n;
         }
+    }
+
+    /** The reference's generation step, with the index wrap-around split into three loops instead of {@code % N}. */
+    private void twist() {
+        int i = 0;
+        for (; i < N - M; i++) {
+            state[i] = mix(state[i], state[i + 1], state[i + M]);
+        }
+        for (; i < N - 1; i++) {
+            state[i] = mix(state[i], state[i + 1], state[i + M - N]);
+        }
+        state[N - 1] = mix(state[N - 1], state[0], state[M - 1]);
         index = 0;
+    }
+
+    private static int mix(int current, int next, int far) {
+        int y = (current & UPPER_MASK) | (next & LOWER_MASK);
+        return far ^ (y >>> 1) ^ ((y & 1) != 0 ? MATRIX_A : 0);
     }
 }

@@ -21,7 +21,7 @@ public final class TorchGenerator implements NoiseGenerator {
 
     private static final int BLOCK = 16;
     private static final int HALF_BLOCK = BLOCK / 2;
-    private static final double FLOAT_UNIFORM_SCALE = 0x1.0p-24;
+    private static final float FLOAT_UNIFORM_SCALE_F = 0x1.0p-24f;
     private static final double DOUBLE_UNIFORM_SCALE = 0x1.0p-53;
     private static final long MASK_24 = (1L << 24) - 1;
     private static final long MASK_53 = (1L << 53) - 1;
@@ -67,19 +67,29 @@ public final class TorchGenerator implements NoiseGenerator {
     /** Port of {@code normal_fill} ({@code aten/src/ATen/native/cpu/DistributionTemplates.h}). */
     private void normalFill(float[] data) {
         int size = data.length;
-        for (int i = 0; i < size; i++) {
-            data[i] = nextFloatUniform();
-        }
+        int[] bits = new int[size];
+        engine.nextInts(bits);
+        toFloatUniforms(bits, data, 0, size);
         for (int i = 0; i + BLOCK <= size; i += BLOCK) {
             normalFill16(data, i);
         }
         if (size % BLOCK != 0) {
             // torch redraws the trailing partial block as a whole fresh block of 16 overlapping the previous one.
             int start = size - BLOCK;
-            for (int i = 0; i < BLOCK; i++) {
-                data[start + i] = nextFloatUniform();
-            }
+            int[] block = new int[BLOCK];
+            engine.nextInts(block);
+            toFloatUniforms(block, data, start, BLOCK);
             normalFill16(data, start);
+        }
+    }
+
+    /**
+     * {@code uniform_real_distribution<float>} over a block of 32-bit draws: the low 24 bits scaled by 2^-24, which
+     * is exact in float.
+     */
+    private static void toFloatUniforms(int[] bits, float[] out, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            out[offset + i] = (bits[i] & (int) MASK_24) * FLOAT_UNIFORM_SCALE_F;
         }
     }
 
@@ -95,11 +105,6 @@ public final class TorchGenerator implements NoiseGenerator {
             data[offset + j] = (float) ((double) radius * Math.cos(theta));
             data[offset + j + HALF_BLOCK] = (float) ((double) radius * Math.sin(theta));
         }
-    }
-
-    /** {@code uniform_real_distribution<float>}: the low 24 bits of one 32-bit draw, scaled by 2^-24. */
-    private float nextFloatUniform() {
-        return (float) ((engine.nextUnsigned() & MASK_24) * FLOAT_UNIFORM_SCALE);
     }
 
     /**

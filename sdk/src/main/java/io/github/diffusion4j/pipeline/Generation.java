@@ -94,7 +94,7 @@ final class Generation implements Runnable {
         long start = System.nanoTime();
         OrtSession.RunOptions options;
         try {
-            options = new OrtSession.RunOptions();
+            options = pipeline.model().sessions().newRunOptions();
         } catch (OrtException e) {
             fail(new GenerationException("Cannot create ONNX Runtime run options: " + e.getMessage(), e));
             return;

@@ -1,5 +1,8 @@
 package io.github.diffusion4j.pipeline;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.github.diffusion4j.json.GenerationEventSerializer;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -8,7 +11,11 @@ import java.util.OptionalDouble;
  * One event of a generation: {@link Started} once, then one {@link Step} per denoising step, then
  * {@link Completed}. Failures are delivered as the stream's failure (a {@link io.github.diffusion4j.model.DiffusionException}), cancellation
  * as the subscriber's own cancel.
+ * <p>
+ * Serialised by Jackson as {@link GenerationEventSerializer} writes it: a {@code type} field ({@code started},
+ * {@code step}, {@code completed}), previews and images as PNG data URIs, latents only when requested.
  */
+@JsonSerialize(using = GenerationEventSerializer.class)
 public sealed interface GenerationEvent {
 
     /**
@@ -30,6 +37,7 @@ public sealed interface GenerationEvent {
      *                               second-order and multi-stage schedulers)
      * @param task                   {@code txt2img}, {@code img2img} or {@code inpaint}
      */
+    @JsonSerialize(using = GenerationEventSerializer.class)
     record Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
                    boolean guided, List<String> promptDroppedWords, List<String> negativeDroppedWords, String family,
                    String noiseSource, int modelEvaluations, String task)
@@ -64,6 +72,7 @@ public sealed interface GenerationEvent {
      * @param predictedOriginal the scheduler's predicted x0 for this step, when the request asked for latents and
      *                     the scheduler computes one; {@code null} otherwise
      */
+    @JsonSerialize(using = GenerationEventSerializer.class)
     record Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
                 Preview preview, int evaluations, float[] latents, float[] predictedOriginal)
             implements GenerationEvent {
@@ -94,6 +103,7 @@ public sealed interface GenerationEvent {
      *
      * @param result the images, seed and timings
      */
+    @JsonSerialize(using = GenerationEventSerializer.class)
     record Completed(GenerationResult result) implements GenerationEvent {
     }
 }

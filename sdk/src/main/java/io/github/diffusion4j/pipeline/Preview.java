@@ -1,6 +1,8 @@
 package io.github.diffusion4j.pipeline;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.diffusion4j.image.Images;
+import io.github.diffusion4j.json.GenerationEventSerializer;
 
 import java.awt.image.BufferedImage;
 import java.util.function.Supplier;
@@ -11,7 +13,10 @@ import java.util.function.Supplier;
  * <p>
  * The step event carries a snapshot of the latent; the picture is rendered on first access to {@link #image()} (on the
  * caller's thread) and kept, so a subscriber that ignores previews costs the denoising loop nothing but a copy.
+ * <p>
+ * In JSON: {@code width}, {@code height} and {@code image}, a PNG data URI.
  */
+@JsonSerialize(using = GenerationEventSerializer.PreviewSerializer.class)
 public final class Preview {
 
     private final int width;

@@ -21,6 +21,11 @@ import java.util.List;
  */
 public final class RequestValidator {
 
+    /** The field of a violation of the memory budget: the fields it multiplies. */
+    public static final String PIXELS_FIELD = "width*height*batchSize";
+    /** The field of a violation of the work budget: the fields it multiplies. */
+    public static final String COST_FIELD = "width*height*steps*batchSize";
+
     private RequestValidator() {
     }
 
@@ -76,6 +81,11 @@ public final class RequestValidator {
             out.add(new Violation("batchSize", String.valueOf(r.batchSize()), "batchSize must be between 1 and "
                     + limits.maxBatch() + ", got " + r.batchSize()));
         }
+        if (out.isEmpty()) {
+            // the budgets speak of what the fields do together: only once each field is within its own bound
+            out.addAll(budgets(width, height, steps, r.initImage() != null ? r.initImage().strength() : null,
+                    r.batchSize(), Budgets.of(limits, model.defaultWidth(), model.defaultHeight(), model.defaultSteps())));
+        }
         text(out, "prompt", r.prompt(), limits.maxPromptLength());
         text(out, "negativePrompt", r.negativePrompt(), limits.maxPromptLength());
         text(out, "prompt2", r.prompt2(), limits.maxPromptLength());
@@ -98,6 +108,69 @@ public final class RequestValidator {
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
                 out.isEmpty() ? scheduler : null, sequence);
+    }
+
+    /**
+     * The steps a request really runs: all of them for text-to-image; with an init image at {@code strength},
+     * {@code min(int(steps × strength), steps)}, as diffusers' {@code get_timesteps} cuts the schedule
+     * ({@code StableDiffusionImg2ImgPipeline.get_timesteps} in
+     * {@code diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion_img2img.py}; {@link
+     * io.github.diffusion4j.scheduler.TimestepPlan#skippedSteps} is the same cut).
+     */
+    public static int stepsRun(int steps, Double strength) {
+        return strength == null ? steps : Math.min((int) (steps * strength), steps);
+    }
+
+    /** Pixels of a request, the measure of its memory: width × height × batch. */
+    public static long pixels(int width, int height, int batch) {
+        return (long) width * height * batch;
+    }
+
+    /** Pixel-steps of a request, the measure of its work: width × height × {@link #stepsRun steps run} × batch. */
+    public static long cost(int width, int height, int steps, Double strength, int batch) {
+        return pixels(width, height, batch) * stepsRun(steps, strength);
+    }
+
+    /**
+     * The memory and work budgets a request is held to: the limits', raised where needed so that the model's own
+     * default request (one image at its default size and steps) is never refused, whatever the configuration.
+     *
+     * @param maxPixels most width × height × batch
+     * @param maxCost   most width × height × steps run × batch
+     */
+    public record Budgets(long maxPixels, long maxCost) {
+
+        /** The budgets of {@code limits} on a model with these defaults. */
+        public static Budgets of(Limits limits, int defaultWidth, int defaultHeight, int defaultSteps) {
+            long nativePixels = pixels(defaultWidth, defaultHeight, 1);
+            return new Budgets(Math.max(limits.maxPixels(), nativePixels),
+                    Math.max(limits.maxCost(), nativePixels * defaultSteps));
+        }
+    }
+
+    /**
+     * The budget violations of a request whose fields are each within their bounds. Session-free, so that a REST
+     * layer (also on a node without the model) refuses with the same numbers and words as the pipeline.
+     * {@code strength} is that of the init image, {@code null} without one.
+     */
+    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch,
+                                          Budgets budgets) {
+        List<Violation> out = new ArrayList<>();
+        long pixels = pixels(width, height, batch);
+        if (pixels > budgets.maxPixels()) {
+            out.add(new Violation(PIXELS_FIELD, String.valueOf(pixels), PIXELS_FIELD + " must be at most "
+                    + budgets.maxPixels() + " pixels (the memory budget, limits.max-pixels), got " + width + " × "
+                    + height + " × " + batch + " = " + pixels));
+        }
+        long cost = cost(width, height, steps, strength, batch);
+        if (cost > budgets.maxCost()) {
+            int run = stepsRun(steps, strength);
+            out.add(new Violation(COST_FIELD, String.valueOf(cost), COST_FIELD + " must be at most "
+                    + budgets.maxCost() + " pixel-steps (the work budget, limits.max-cost), got " + width + " × "
+                    + height + " × " + run + (run != steps ? " (of " + steps + " at strength " + strength + ")" : "")
+                    + " × " + batch + " = " + cost));
+        }
+        return out;
     }
 
     private static void imageInput(List<Violation> out, GenerationRequest r, ModelDescriptor model) {

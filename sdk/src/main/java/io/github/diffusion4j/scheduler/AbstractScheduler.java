@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * What every scheduler port shares: its name and config, the {@link TimestepPlan} handling (unsupported parts
  * refused, the image-to-image cut and begin index of diffusers' {@code get_timesteps}/{@code set_begin_index}) and
- * the "call setTimesteps first" bookkeeping. Subclasses build the full schedule in {@link #schedule(TimestepPlan)}.
+ * the "call setTimesteps first" bookkeeping, and the defaults of the variance-preserving schedulers (unit initial
+ * noise, unscaled model input, first order), which the sigma-space and second-order ports override. Subclasses build
+ * the full schedule in {@link #schedule(TimestepPlan)}.
  */
 abstract class AbstractScheduler implements Scheduler {
 
@@ -80,6 +82,24 @@ abstract class AbstractScheduler implements Scheduler {
 
     /** Called after every {@code setTimesteps} with the begin index, or -1 when no strength was given. */
     protected void onBeginIndex(int beginIndex) {
+    }
+
+    /** The variance-preserving schedulers' {@code init_noise_sigma}: the initial latent is unit Gaussian noise. */
+    @Override
+    public double initNoiseSigma() {
+        return 1.0;
+    }
+
+    /** The variance-preserving schedulers' {@code scale_model_input}: the model takes the sample as it is. */
+    @Override
+    public float[] scaleModelInput(float[] sample, double timestep) {
+        return sample;
+    }
+
+    /** diffusers' {@code order} class attribute: model evaluations per step, 1 but for the second-order solvers. */
+    @Override
+    public int order() {
+        return 1;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.diffusion4j.scheduler;
 
+import java.util.Deque;
+import java.util.Iterator;
+
 /**
  * numpy and torch array primitives as those libraries compute them (torch.linspace's float32 kernel, numpy's
  * linspace/arange fill rules, numpy.interp, round half to even), so schedules match diffusers bit for bit.
@@ -134,6 +137,34 @@ final class ArrayMath {
             m = Math.max(m, v);
         }
         return m;
+    }
+
+    static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** The entries of a history kept oldest first (a multistep solver's model outputs), newest first. */
+    static double[][] newestFirst(Deque<double[]> history) {
+        double[][] out = new double[history.size()][];
+        Iterator<double[]> it = history.descendingIterator();
+        for (int i = 0; it.hasNext(); i++) {
+            out[i] = it.next();
+        }
+        return out;
+    }
+
+    /** The values in float32 followed by {@code last} (a sigma schedule and its final sigma). */
+    static float[] toFloatWithLast(double[] values, float last) {
+        float[] out = new float[values.length + 1];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        out[values.length] = last;
+        return out;
     }
 
     static float[] toFloat(double[] values) {

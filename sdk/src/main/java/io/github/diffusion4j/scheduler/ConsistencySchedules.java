@@ -32,6 +32,25 @@ final class ConsistencySchedules {
         return out;
     }
 
+    /**
+     * The position of {@code timestep} in the schedule (the step index of scheduling_lcm.py and scheduling_tcd.py):
+     * the begin index or the timestep's own position on the first step, the counter after it; the timestep must be
+     * the schedule entry there.
+     *
+     * @param stepIndex the step counter, -1 before the first step
+     * @param beginAt   the begin index of an image-to-image run, or -1
+     */
+    static int checkedStepIndex(String scheduler, double[] schedule, int stepIndex, int beginAt, double timestep) {
+        int index = stepIndex >= 0 ? stepIndex
+                : beginAt >= 0 ? beginAt : SigmaMath.indexForTimestep(schedule, timestep);
+        if (index >= schedule.length || schedule[index] != timestep) {
+            throw new IllegalArgumentException(scheduler + ": expected timestep "
+                    + (index < schedule.length ? schedule[index] : "none (all steps done)") + " at step " + index
+                    + ", got " + timestep);
+        }
+        return index;
+    }
+
     static int originalSteps(SchedulerConfig config, int numTrain) {
         int originalSteps = config.getInt("original_inference_steps", 50);
         if (originalSteps < 1 || originalSteps > numTrain) {

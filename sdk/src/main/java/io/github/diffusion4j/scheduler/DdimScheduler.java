@@ -55,16 +55,6 @@ public final class DdimScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
@@ -90,24 +80,10 @@ public final class DdimScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            double eps;
-            switch (prediction) {
-                case EPSILON:
-                    x0 = (x - sqrtBeta * m) / sqrtAlpha;
-                    eps = m;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    eps = (x - sqrtAlpha * x0) / sqrtBeta;
-                    break;
-                default:
-                    x0 = sqrtAlpha * x - sqrtBeta * m;
-                    eps = sqrtAlpha * m + sqrtBeta * x;
-                    break;
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
+            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                x0 = VariancePreserving.clip(x0, clipRange);
             }
             double out = sqrtAlphaPrev * x0 + directionCoeff * eps;
             if (noise != null) {
@@ -122,17 +98,12 @@ public final class DdimScheduler extends AbstractScheduler {
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
         Checks.checkSameLength(noise, original);
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
+        return VariancePreserving.forwardNoise(alphasCumprod, original, noise, trainingIndex(timestep));
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 
     private double alphaAt(int t) {

@@ -57,16 +57,6 @@ public final class DdpmScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
@@ -96,20 +86,9 @@ public final class DdpmScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            switch (prediction) {
-                case EPSILON:
-                    x0 = (x - sqrtBeta * m) / sqrtAlpha;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    break;
-                default:
-                    x0 = sqrtAlpha * x - sqrtBeta * m;
-                    break;
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                x0 = VariancePreserving.clip(x0, clipRange);
             }
             double out = x0Coeff * x0 + sampleCoeff * x;
             if (noise != null) {
@@ -123,21 +102,12 @@ public final class DdpmScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return forwardNoise(alphasCumprod, original, noise, (int) timestep);
+        return VariancePreserving.addNoiseAtTrainingTimestep(alphasCumprod, numTrain, original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 
     /** Formula (6)/(7): the posterior standard deviation, variance clamped like diffusers before the log variant. */
@@ -158,17 +128,5 @@ public final class DdpmScheduler extends AbstractScheduler {
      */
     private static int previousTimestep(double[] schedule, int index) {
         return index + 1 < schedule.length ? (int) schedule[index + 1] : -1;
-    }
-
-    /** scheduling_ddpm.py add_noise: sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, shared by DDIM and PNDM. */
-    static float[] forwardNoise(float[] alphasCumprod, float[] original, float[] noise, int t) {
-        double a = alphasCumprod[t];
-        double signal = Math.sqrt(a);
-        double noiseScale = Math.sqrt(1 - a);
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (signal * original[i] + noiseScale * noise[i]);
-        }
-        return out;
     }
 }

@@ -4,9 +4,7 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * DEIS (Zhang and Chen 2022), the exponential integrator with polynomial extrapolation of the noise prediction in
@@ -20,7 +18,7 @@ import java.util.OptionalDouble;
  * {@code use_karras_sigmas} false, {@code use_exponential_sigmas} false, {@code timestep_spacing} linspace,
  * {@code steps_offset} 0. Refused: {@code thresholding}, {@code use_beta_sigmas}, {@code use_flow_sigmas}.
  */
-public final class DeisMultistepScheduler extends AbstractScheduler {
+public final class DeisMultistepScheduler extends SigmaSpaceScheduler {
 
     private static final int LOWER_ORDER_FINAL_BELOW = 15;
 
@@ -33,7 +31,6 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
     private final String spacing;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("deis");
     private final Deque<double[]> outputs = new ArrayDeque<>();
     private int lowerOrderNums;
 
@@ -73,45 +70,16 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         } else {
             double min = trainingSigmas[0];
             double max = trainingSigmas[numTrain - 1];
-            sigmas = ramp == DiscreteSigmas.Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
-                    : SigmaMath.exponentialSigmas(min, max, steps);
-            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
-            timesteps = new double[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
-                timesteps[i] = (long) (ramp == DiscreteSigmas.Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
-            }
+            DiscreteSigmas ramped = DiscreteSigmas.multistepRamp(ramp, min, max, steps, trainingSigmas);
+            sigmas = ramped.sigmas();
+            timesteps = ramped.timesteps();
             last = (float) sigmas[sigmas.length - 1];
         }
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = last;
+        float[] all = ArrayMath.toFloatWithLast(sigmas, last);
         state.reset(timesteps, all, false);
         outputs.clear();
         lowerOrderNums = 0;
         return timesteps;
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    /** alpha_t, sigma_t of a k-diffusion sigma, and rho = sigma_t / alpha_t (which is the k-diffusion sigma). */
-    private static double alphaOf(double kSigma) {
-        return 1 / Math.sqrt(kSigma * kSigma + 1);
     }
 
     @Override
@@ -123,7 +91,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         boolean lowerFinal = index == len - 1 && short15;
         boolean lowerSecond = index == len - 2 && short15;
         double kSigma = state.sigma(index);
-        double alpha = alphaOf(kSigma);
+        double alpha = VariancePreserving.alphaOf(kSigma);
         double sigma = kSigma * alpha;
         int n = sample.length;
         float[] predOriginal = new float[n];
@@ -131,11 +99,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0 = switch (prediction) {
-                case EPSILON -> (x - sigma * m) / alpha;
-                case SAMPLE -> m;
-                default -> alpha * x - sigma * m;
-            };
+            double x0 = VariancePreserving.originalSample(prediction, x, m, alpha, sigma);
             predOriginal[i] = (float) x0;
             eps[i] = (x - alpha * x0) / sigma;
         }
@@ -160,9 +124,9 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
 
     /** deis_first_order_update: the DDIM step in (alpha, sigma). */
     private float[] firstOrder(int index, double[] m, float[] x) {
-        double alphaT = alphaOf(state.sigma(index + 1));
+        double alphaT = VariancePreserving.alphaOf(state.sigma(index + 1));
         double sigmaT = state.sigma(index + 1) * alphaT;
-        double alphaS = alphaOf(state.sigma(index));
+        double alphaS = VariancePreserving.alphaOf(state.sigma(index));
         double sigmaS = state.sigma(index) * alphaS;
         double h = (Math.log(alphaT) - Math.log(sigmaT)) - (Math.log(alphaS) - Math.log(sigmaS));
         double a = alphaT / alphaS;
@@ -181,7 +145,7 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         double rho1 = state.sigma(index - 1);
         double coef1 = ind2(rhoT, rho0, rho1) - ind2(rho0, rho0, rho1);
         double coef2 = ind2(rhoT, rho1, rho0) - ind2(rho0, rho1, rho0);
-        double[][] m = newestFirst();
+        double[][] m = ArrayMath.newestFirst(outputs);
         return combine(index, x, new double[]{coef1, coef2}, m);
     }
 
@@ -194,13 +158,13 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         double coef1 = ind3(rhoT, rho0, rho1, rho2) - ind3(rho0, rho0, rho1, rho2);
         double coef2 = ind3(rhoT, rho1, rho2, rho0) - ind3(rho0, rho1, rho2, rho0);
         double coef3 = ind3(rhoT, rho2, rho0, rho1) - ind3(rho0, rho2, rho0, rho1);
-        return combine(index, x, new double[]{coef1, coef2, coef3}, newestFirst());
+        return combine(index, x, new double[]{coef1, coef2, coef3}, ArrayMath.newestFirst(outputs));
     }
 
     /** x_t = alpha_t (x / alpha_s0 + sum coef_k m_k). */
     private float[] combine(int index, float[] x, double[] coefs, double[][] m) {
-        double alphaT = alphaOf(state.sigma(index + 1));
-        double alphaS0 = alphaOf(state.sigma(index));
+        double alphaT = VariancePreserving.alphaOf(state.sigma(index + 1));
+        double alphaS0 = VariancePreserving.alphaOf(state.sigma(index));
         float[] out = new float[x.length];
         for (int i = 0; i < out.length; i++) {
             double acc = x[i] / alphaS0;
@@ -224,40 +188,13 @@ public final class DeisMultistepScheduler extends AbstractScheduler {
         return numerator / ((Math.log(b) - lc) * (Math.log(b) - ld));
     }
 
-    private double[][] newestFirst() {
-        double[][] out = new double[outputs.size()][];
-        Iterator<double[]> it = outputs.descendingIterator();
-        for (int i = 0; it.hasNext(); i++) {
-            out[i] = it.next();
-        }
-        return out;
-    }
-
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        double kSigma = state.sigma(state.noiseIndex(timestep));
-        double alpha = alphaOf(kSigma);
-        double sigma = kSigma * alpha;
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (alpha * original[i] + sigma * noise[i]);
-        }
-        return out;
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -57,6 +57,23 @@ record DiscreteSigmas(double[] timesteps, double[] sigmas) {
     }
 
     /**
+     * The Karras or exponential ramp of the multistep solvers (scheduling_dpmsolver_multistep.py set_timesteps, copied
+     * into DEIS, single-step DPM-Solver and UniPC) from {@code min} to {@code max}, with the integer timesteps
+     * {@code _sigma_to_t} maps them back to (rounded half to even for Karras, truncated for exponential).
+     */
+    static DiscreteSigmas multistepRamp(Ramp ramp, double min, double max, int steps, float[] trainingSigmas) {
+        double[] sigmas = ramp == Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
+                : SigmaMath.exponentialSigmas(min, max, steps);
+        float[] logSigmas = ArrayMath.logOf(trainingSigmas);
+        double[] timesteps = new double[sigmas.length];
+        for (int i = 0; i < sigmas.length; i++) {
+            double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
+            timesteps[i] = (long) (ramp == Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
+        }
+        return new DiscreteSigmas(timesteps, sigmas);
+    }
+
+    /**
      * torch.cat([s[:1], s[1:].repeat_interleave(2), s[-1:]]): the per-evaluation layout of the second-order
      * KDPM2 schedulers, where every value after the first serves a predictor and a corrector.
      */

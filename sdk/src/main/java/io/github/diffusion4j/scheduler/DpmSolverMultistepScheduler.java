@@ -3,7 +3,6 @@ package io.github.diffusion4j.scheduler;
 import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * DPM-Solver++ multistep (Lu et al. 2022), ported from diffusers' {@code scheduling_dpmsolver_multistep.py}
@@ -21,7 +20,7 @@ import java.util.OptionalDouble;
  * {@link StepOutput#predOriginalSample()} is the data prediction the solver works with (diffusers computes it but
  * does not return it). The sde variant draws {@code sample.length} values from the generator every step.
  */
-public final class DpmSolverMultistepScheduler extends AbstractScheduler {
+public final class DpmSolverMultistepScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
@@ -40,7 +39,6 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
     private final int stepsOffset;
     private final boolean cosineSchedule;
 
-    private final SigmaState state = new SigmaState("dpmpp_2m");
     private double[][] modelOutputs;
     private int lowerOrderNums;
 
@@ -50,7 +48,7 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
 
     /** Built under another registry name, e.g. {@code dpmpp_2m_sde} with its algorithm_type set. */
     DpmSolverMultistepScheduler(String name, SchedulerConfig config) {
-        super(name, config);
+        super(name, config, "dpmpp_2m");
         this.numTrain = BetaSchedules.numTrainTimesteps(config);
         this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
         if (config.getBoolean("rescale_betas_zero_snr", false)) {
@@ -130,25 +128,11 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
                 sigmas[i] = ArrayMath.interpOnIndexGrid(timesteps[i], trainingSigmas);
             }
         }
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = finalSigmaZero ? 0f : trainingSigmas[0];
+        float[] all = ArrayMath.toFloatWithLast(sigmas, finalSigmaZero ? 0f : trainingSigmas[0]);
         state.reset(timesteps, all, false);
         modelOutputs = new double[solverOrder][];
         lowerOrderNums = 0;
         return timesteps;
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
     }
 
     @Override
@@ -162,7 +146,7 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
 
         int n = sample.length;
         double sigma = state.sigma(index);
-        double alpha = alphaOf(sigma);
+        double alpha = VariancePreserving.alphaOf(sigma);
         double sigmaT = sigma * alpha;
         double[] converted = new double[n];
         float[] predOriginal = new float[n];
@@ -170,22 +154,8 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            double eps;
-            switch (prediction) {
-                case EPSILON:
-                    eps = m;
-                    x0 = (x - sigmaT * m) / alpha;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    eps = (x - alpha * m) / sigmaT;
-                    break;
-                default:
-                    x0 = alpha * x - sigmaT * m;
-                    eps = alpha * m + sigmaT * x;
-                    break;
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, alpha, sigmaT);
+            double eps = VariancePreserving.noise(prediction, x, m, alpha, sigmaT);
             converted[i] = dataPrediction ? x0 : eps;
             predOriginal[i] = (float) (dataPrediction ? x0 : (x - sigmaT * eps) / alpha);
         }
@@ -215,22 +185,17 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
         return new StepOutput(out, predOriginal);
     }
 
-    private static double alphaOf(double sigma) {
-        return 1 / Math.sqrt(sigma * sigma + 1);
-    }
-
     private static double lambdaOf(double sigma) {
-        double alpha = alphaOf(sigma);
-        return Math.log(alpha) - Math.log(sigma * alpha);
+        return VariancePreserving.Level.of(sigma).lambda();
     }
 
     /** dpm_solver_first_order_update (equivalent to DDIM). */
     private double[] firstOrder(int index, double[] m, float[] x, float[] noise) {
         double sigmaNext = state.sigma(index + 1);
         double sigmaCur = state.sigma(index);
-        double alphaT = alphaOf(sigmaNext);
+        double alphaT = VariancePreserving.alphaOf(sigmaNext);
         double sigmaT = sigmaNext * alphaT;
-        double alphaS = alphaOf(sigmaCur);
+        double alphaS = VariancePreserving.alphaOf(sigmaCur);
         double sigmaS = sigmaCur * alphaS;
         double h = lambdaOf(sigmaNext) - lambdaOf(sigmaCur);
         double[] out = new double[x.length];
@@ -255,9 +220,9 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
     private double[] secondOrder(int index, float[] x, float[] noise) {
         double sigmaNext = state.sigma(index + 1);
         double sigmaS0 = state.sigma(index);
-        double alphaT = alphaOf(sigmaNext);
+        double alphaT = VariancePreserving.alphaOf(sigmaNext);
         double sigmaT = sigmaNext * alphaT;
-        double alphaS0 = alphaOf(sigmaS0);
+        double alphaS0 = VariancePreserving.alphaOf(sigmaS0);
         double sigmaS0Vp = sigmaS0 * alphaS0;
         double lambdaT = lambdaOf(sigmaNext);
         double lambdaS0 = lambdaOf(sigmaS0);
@@ -301,9 +266,9 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
     private double[] thirdOrder(int index, float[] x, float[] noise) {
         double sigmaNext = state.sigma(index + 1);
         double sigmaS0 = state.sigma(index);
-        double alphaT = alphaOf(sigmaNext);
+        double alphaT = VariancePreserving.alphaOf(sigmaNext);
         double sigmaT = sigmaNext * alphaT;
-        double alphaS0 = alphaOf(sigmaS0);
+        double alphaS0 = VariancePreserving.alphaOf(sigmaS0);
         double sigmaS0Vp = sigmaS0 * alphaS0;
         double lambdaT = lambdaOf(sigmaNext);
         double lambdaS0 = lambdaOf(sigmaS0);
@@ -348,35 +313,11 @@ public final class DpmSolverMultistepScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        state.requireSet();
-        double sigma = state.sigma(state.noiseIndex(timestep));
-        double alpha = alphaOf(sigma);
-        double sigmaT = sigma * alpha;
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (alpha * original[i] + sigmaT * noise[i]);
-        }
-        return out;
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

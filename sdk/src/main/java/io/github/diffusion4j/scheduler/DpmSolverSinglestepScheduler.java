@@ -5,7 +5,6 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * DPM-Solver / DPM-Solver++ in single-step form (Lu et al. 2022): groups of 1, 2 or 3 steps share one starting
@@ -23,7 +22,7 @@ import java.util.OptionalDouble;
  * {@code timestep_spacing}: its schedule is always linspace. Refused: {@code thresholding}, {@code use_beta_sigmas},
  * {@code use_flow_sigmas}, learned {@code variance_type}.
  */
-public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
+public final class DpmSolverSinglestepScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] trainingSigmas;
@@ -37,7 +36,6 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
     private final DiscreteSigmas.Ramp ramp;
     private boolean lowerOrderFinal;
 
-    private final SigmaState state = new SigmaState("dpmpp_2s");
     private final List<double[]> outputs = new ArrayList<>();
     private int[] orderList;
     private float[] groupSample;
@@ -102,20 +100,11 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
         } else {
             double min = trainingSigmas[0];
             double max = trainingSigmas[numTrain - 1];
-            sigmas = ramp == DiscreteSigmas.Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
-                    : SigmaMath.exponentialSigmas(min, max, steps);
-            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
-            timesteps = new double[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
-                timesteps[i] = (long) (ramp == DiscreteSigmas.Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
-            }
+            DiscreteSigmas ramped = DiscreteSigmas.multistepRamp(ramp, min, max, steps, trainingSigmas);
+            sigmas = ramped.sigmas();
+            timesteps = ramped.timesteps();
         }
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = finalSigmaZero ? 0f : trainingSigmas[0];
+        float[] all = ArrayMath.toFloatWithLast(sigmas, finalSigmaZero ? 0f : trainingSigmas[0]);
         if (!lowerOrderFinal && (steps % solverOrder != 0 || finalSigmaZero)) {
             lowerOrderFinal = true;
         }
@@ -162,21 +151,6 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
@@ -193,60 +167,31 @@ public final class DpmSolverSinglestepScheduler extends AbstractScheduler {
         }
         float[] prev = DpmSolverUpdates.singlestep(algorithm, heun, order, state, index, outputs, groupSample, noise);
         state.finishStep();
-        return new StepOutput(prev, "dpmsolver".equals(algorithm) ? null : toFloat(converted));
+        return new StepOutput(prev, "dpmsolver".equals(algorithm) ? null : ArrayMath.toFloat(converted));
     }
 
     /** convert_model_output: x0 for dpmsolver++ / sde-dpmsolver++, the noise for dpmsolver. */
     private double[] convert(float[] modelOutput, float[] sample, double kSigma) {
-        double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
+        double alpha = VariancePreserving.alphaOf(kSigma);
         double sigma = kSigma * alpha;
         boolean dataPrediction = !"dpmsolver".equals(algorithm);
         double[] out = new double[sample.length];
         for (int i = 0; i < out.length; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            out[i] = switch (prediction) {
-                case EPSILON -> dataPrediction ? (x - sigma * m) / alpha : m;
-                case SAMPLE -> dataPrediction ? m : (x - alpha * m) / sigma;
-                default -> dataPrediction ? alpha * x - sigma * m : alpha * m + sigma * x;
-            };
-        }
-        return out;
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) values[i];
+            out[i] = dataPrediction ? VariancePreserving.originalSample(prediction, x, m, alpha, sigma)
+                    : VariancePreserving.noise(prediction, x, m, alpha, sigma);
         }
         return out;
     }
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        double kSigma = state.sigma(state.noiseIndex(timestep));
-        double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
-        double sigma = kSigma * alpha;
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (alpha * original[i] + sigma * noise[i]);
-        }
-        return out;
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

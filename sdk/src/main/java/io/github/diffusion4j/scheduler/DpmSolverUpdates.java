@@ -1,5 +1,7 @@
 package io.github.diffusion4j.scheduler;
 
+import io.github.diffusion4j.scheduler.VariancePreserving.Level;
+
 import java.util.List;
 
 /**
@@ -11,15 +13,6 @@ import java.util.List;
 final class DpmSolverUpdates {
 
     private DpmSolverUpdates() {
-    }
-
-    /** One noise level: alpha_t, sigma_t and lambda_t of a k-diffusion sigma. */
-    private record Level(double alpha, double sigma, double lambda) {
-        static Level of(double kSigma) {
-            double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
-            double sigma = kSigma * alpha;
-            return new Level(alpha, sigma, Math.log(alpha) - Math.log(sigma));
-        }
     }
 
     /** Coefficients of x_t = cx x + c0 D0 + c1 D1 + c2 D2 + cn noise. */

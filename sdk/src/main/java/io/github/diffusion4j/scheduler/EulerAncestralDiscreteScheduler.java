@@ -3,7 +3,6 @@ package io.github.diffusion4j.scheduler;
 import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Ancestral sampling with Euler steps, ported from diffusers' {@code scheduling_euler_ancestral_discrete.py}
@@ -16,7 +15,7 @@ import java.util.OptionalDouble;
  * {@code rescale_betas_zero_snr} false. diffusers' class has no Karras option, so, as with {@code from_config}, a
  * {@code use_karras_sigmas} key is ignored.
  */
-public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
+public final class EulerAncestralDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] trainingSigmas;
@@ -24,7 +23,6 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
     private final String spacing;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("euler_a");
 
     public EulerAncestralDiscreteScheduler(SchedulerConfig config) {
         super("euler_a", config);
@@ -77,8 +75,6 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
         float sigmaUp = (float) Math.sqrt(toSquared * (fromSquared - toSquared) / fromSquared);
         float sigmaDown = (float) Math.sqrt(toSquared - sigmaUp * sigmaUp);
         float dt = sigmaDown - sigmaFrom;
-        float sigmaSquaredPlusOne = fromSquared + 1f;
-        float cOut = -sigmaFrom / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
         float[] noise = Checks.draw(generator, n, "euler_a");
         float[] prev = new float[n];
@@ -86,10 +82,7 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
         // Like the coefficients, the update repeats diffusers' float32 tensor arithmetic (see EulerDiscreteScheduler).
         for (int i = 0; i < n; i++) {
             float x = sample[i];
-            float m = modelOutput[i];
-            float x0 = prediction == PredictionType.EPSILON
-                    ? x - sigmaFrom * m
-                    : m * cOut + x / sigmaSquaredPlusOne;
+            float x0 = SigmaMath.predictOriginal(prediction, x, modelOutput[i], sigmaFrom);
             float derivative = (x - x0) / sigmaFrom;
             float deterministic = x + derivative * dt;
             prev[i] = deterministic + noise[i] * sigmaUp;
@@ -105,22 +98,7 @@ public final class EulerAncestralDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

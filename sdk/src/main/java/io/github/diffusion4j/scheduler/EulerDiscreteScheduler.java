@@ -3,7 +3,6 @@ package io.github.diffusion4j.scheduler;
 import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Euler's method on the probability-flow ODE (Karras et al. 2022, Algorithm 2 without churn), ported from diffusers'
@@ -17,7 +16,7 @@ import java.util.OptionalDouble;
  * false, {@code final_sigmas_type} zero (or sigma_min). {@code use_exponential_sigmas} and {@code use_beta_sigmas}
  * are rejected.
  */
-public final class EulerDiscreteScheduler extends AbstractScheduler {
+public final class EulerDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
@@ -30,7 +29,6 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
     private final boolean karras;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("euler");
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
         super("euler", config);
@@ -83,11 +81,7 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
             }
         }
         float last = "sigma_min".equals(finalSigmas) ? trainingSigmas[0] : 0f;
-        float[] all = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            all[i] = (float) sigmas[i];
-        }
-        all[sigmas.length] = last;
+        float[] all = ArrayMath.toFloatWithLast(sigmas, last);
         if ("continuous".equals(timestepType) && prediction == PredictionType.V_PREDICTION) {
             timesteps = new double[all.length - 1];
             for (int i = 0; i < timesteps.length; i++) {
@@ -120,27 +114,12 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
         // float32 rounding dominates, so the step repeats diffusers' float32 tensor arithmetic operation by operation.
         float sigma = (float) state.sigma(index);
         float dt = (float) state.sigma(index + 1) - sigma;
-        float sigmaSquaredPlusOne = sigma * sigma + 1f;
-        float cOut = -sigma / (float) Math.sqrt(sigmaSquaredPlusOne);
         int n = sample.length;
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
         for (int i = 0; i < n; i++) {
             float x = sample[i];
-            float m = modelOutput[i];
-            float x0;
-            switch (prediction) {
-                case EPSILON:
-                    x0 = x - sigma * m;
-                    break;
-                case SAMPLE:
-                    x0 = m;
-                    break;
-                default:
-                    // c_out = -sigma / sqrt(sigma^2 + 1), c_skip = 1 / (sigma^2 + 1)
-                    x0 = m * cOut + x / sigmaSquaredPlusOne;
-                    break;
-            }
+            float x0 = SigmaMath.predictOriginal(prediction, x, modelOutput[i], sigma);
             float derivative = (x - x0) / sigma;
             prev[i] = x + derivative * dt;
             predOriginal[i] = x0;
@@ -155,22 +134,7 @@ public final class EulerDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

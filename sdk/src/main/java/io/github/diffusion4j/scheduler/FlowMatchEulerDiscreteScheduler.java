@@ -27,7 +27,7 @@ import java.util.Set;
  * generator noise). {@code use_beta_sigmas} needs scipy's beta quantile function in diffusers and is refused.
  * {@link #addNoise} is {@link #scaleNoise}, the flow-matching forward process.
  */
-public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
+public final class FlowMatchEulerDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final double shift;
@@ -41,7 +41,6 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     private final double sigmaMin;
     private final double sigmaMax;
 
-    private final SigmaState state = new SigmaState("flow_match_euler");
 
     public FlowMatchEulerDiscreteScheduler(SchedulerConfig config) {
         super("flow_match_euler", config);
@@ -166,21 +165,6 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
@@ -202,13 +186,7 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
 
     @Override
     public float[] scaleNoise(float[] sample, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, sample);
-        float sigma = (float) state.sigma(state.noiseIndex(timestep));
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sigma * noise[i] + (1f - sigma) * sample[i];
-        }
-        return out;
+        return state.scaleNoiseFlow(sample, noise, timestep);
     }
 
     @Override
@@ -219,15 +197,5 @@ public final class FlowMatchEulerDiscreteScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return PredictionType.FLOW;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

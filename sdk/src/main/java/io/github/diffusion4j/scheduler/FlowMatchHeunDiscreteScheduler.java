@@ -2,7 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.OptionalDouble;
 
 /**
  * Heun's method for rectified-flow models, ported from diffusers' {@code scheduling_flow_match_heun_discrete.py}
@@ -14,14 +13,13 @@ import java.util.OptionalDouble;
  * Config keys (diffusers defaults): {@code num_train_timesteps} 1000, {@code shift} 1.0. diffusers' class has no
  * custom sigmas, dynamic shifting or churn options in its schedule; plans with sigmas, timesteps or mu are refused.
  */
-public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
+public final class FlowMatchHeunDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final double shift;
     private final double sigmaMin;
     private final double sigmaMax;
 
-    private final SigmaState state = new SigmaState("flow_match_heun");
     private float[] prevDerivative;
     private float[] firstSample;
     private float dt;
@@ -75,21 +73,6 @@ public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
@@ -126,13 +109,7 @@ public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
 
     @Override
     public float[] scaleNoise(float[] sample, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, sample);
-        float sigma = (float) state.sigma(state.noiseIndex(timestep));
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sigma * noise[i] + (1f - sigma) * sample[i];
-        }
-        return out;
+        return state.scaleNoiseFlow(sample, noise, timestep);
     }
 
     @Override
@@ -148,10 +125,5 @@ public final class FlowMatchHeunDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 2;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -2,7 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.OptionalDouble;
 
 /**
  * Heun's method (Karras et al. 2022, Algorithm 1 without churn), ported from diffusers'
@@ -19,7 +18,7 @@ import java.util.OptionalDouble;
  * {@code clip_sample_range} 1.0, {@code timestep_spacing} linspace, {@code steps_offset} 0. {@code use_beta_sigmas}
  * is refused.
  */
-public final class HeunDiscreteScheduler extends AbstractScheduler {
+public final class HeunDiscreteScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] trainingSigmas;
@@ -30,7 +29,6 @@ public final class HeunDiscreteScheduler extends AbstractScheduler {
     private final boolean clipSample;
     private final float clipRange;
 
-    private final SigmaState state = new SigmaState("heun");
     private float[] prevDerivative;
     private float[] firstSample;
     private float dt;
@@ -69,11 +67,6 @@ public final class HeunDiscreteScheduler extends AbstractScheduler {
         prevDerivative = null;
         firstSample = null;
         return timesteps;
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
     }
 
     @Override
@@ -136,10 +129,5 @@ public final class HeunDiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 2;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -2,7 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.OptionalDouble;
 
 /**
  * DPM-Solver-2 in k-diffusion's form (Karras et al. 2022, "DPM2"), ported from diffusers'
@@ -19,7 +18,7 @@ import java.util.OptionalDouble;
  * diffusers has no sample prediction here), {@code use_karras_sigmas} false, {@code use_exponential_sigmas} false,
  * {@code timestep_spacing} linspace, {@code steps_offset} 0. {@code use_beta_sigmas} is refused.
  */
-public final class KDpm2DiscreteScheduler extends AbstractScheduler {
+public final class KDpm2DiscreteScheduler extends SigmaSpaceScheduler {
 
     private final boolean ancestral;
     private final int numTrain;
@@ -29,7 +28,6 @@ public final class KDpm2DiscreteScheduler extends AbstractScheduler {
     private final int stepsOffset;
     private final DiscreteSigmas.Ramp ramp;
 
-    private final SigmaState state;
     private float[] interpol;
     private float[] up;
     private float[] down;
@@ -47,7 +45,6 @@ public final class KDpm2DiscreteScheduler extends AbstractScheduler {
         this.spacing = c.getEnum("timestep_spacing", "linspace", Spacings.SPACINGS);
         this.stepsOffset = c.getInt("steps_offset", 0);
         this.ramp = DiscreteSigmas.rampOf(c, cls);
-        this.state = new SigmaState(name());
     }
 
     public KDpm2DiscreteScheduler(SchedulerConfig config) {
@@ -92,11 +89,6 @@ public final class KDpm2DiscreteScheduler extends AbstractScheduler {
         down = DiscreteSigmas.expand(sigmaDown);
         firstSample = null;
         return timesteps;
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
     }
 
     @Override
@@ -165,10 +157,5 @@ public final class KDpm2DiscreteScheduler extends AbstractScheduler {
     @Override
     public int order() {
         return 2;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

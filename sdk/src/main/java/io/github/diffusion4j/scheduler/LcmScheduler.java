@@ -2,9 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * Latent Consistency Model multistep sampling (Luo et al. 2023), ported from diffusers' {@code scheduling_lcm.py}
  * ({@code LCMScheduler}, diffusers 0.40).
@@ -24,31 +21,17 @@ import java.util.Set;
  * epsilon, {@code timestep_scaling} 10.0, {@code rescale_betas_zero_snr} false. {@code thresholding} = true is
  * rejected. Custom timesteps are accepted in the plan.
  */
-public final class LcmScheduler extends AbstractScheduler {
+public final class LcmScheduler extends ConsistencyScheduler {
 
     private static final double SIGMA_DATA = 0.5;
 
-    private final int numTrain;
-    private final float[] alphasCumprod;
-    private final double finalAlphaCumprod;
-    private final PredictionType prediction;
-    private final int originalSteps;
     private final boolean clipSample;
     private final double clipRange;
     private final double timestepScaling;
 
-    private int numInferenceSteps;
-    private int stepIndex = -1;
-    private int beginAt = -1;
-
     public LcmScheduler(SchedulerConfig config) {
-        super("lcm", BetaSchedules.withBetaDefaults(config, "scaled_linear", 0.00085, 0.012));
+        super("lcm", config);
         SchedulerConfig c = config();
-        this.numTrain = BetaSchedules.numTrainTimesteps(c);
-        this.alphasCumprod = BetaSchedules.alphasCumprod(c, false, true);
-        this.finalAlphaCumprod = c.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
-        this.prediction = PredictionType.fromConfig(c, PredictionType.DIFFUSION);
-        this.originalSteps = ConsistencySchedules.originalSteps(c, numTrain);
         this.clipSample = c.getBoolean("clip_sample", false);
         this.clipRange = c.getDouble("clip_sample_range", 1.0);
         this.timestepScaling = c.getDouble("timestep_scaling", 10.0);
@@ -58,46 +41,11 @@ public final class LcmScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected Set<PlanPart> supportedPlanParts() {
-        return EnumSet.of(PlanPart.TIMESTEPS);
-    }
-
-    @Override
-    protected double[] schedule(TimestepPlan plan) {
-        stepIndex = -1;
-        numInferenceSteps = plan.steps();
-        return ConsistencySchedules.of(plan, numTrain, originalSteps);
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        stepIndex = -1;
-        this.beginAt = beginIndex;
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
+        int stepIndex = enterStep(timestep);
         double[] schedule = fullTimesteps();
-        if (stepIndex < 0) {
-            stepIndex = beginAt >= 0 ? beginAt : SigmaMath.indexForTimestep(schedule, timestep);
-        }
-        if (stepIndex >= schedule.length || schedule[stepIndex] != timestep) {
-            throw new IllegalArgumentException("lcm: expected timestep "
-                    + (stepIndex < schedule.length ? schedule[stepIndex] : "none (all steps done)") + " at step "
-                    + stepIndex + ", got " + timestep);
-        }
         int t = (int) timestep;
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : t;
         double alphaProd = alphasCumprod[t];
@@ -108,7 +56,7 @@ public final class LcmScheduler extends AbstractScheduler {
         double scaled = t * timestepScaling;
         double cSkip = SIGMA_DATA * SIGMA_DATA / (scaled * scaled + SIGMA_DATA * SIGMA_DATA);
         double cOut = scaled / Math.sqrt(scaled * scaled + SIGMA_DATA * SIGMA_DATA);
-        boolean last = stepIndex == numInferenceSteps - 1;
+        boolean last = isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = last ? null : Checks.draw(generator, n, "lcm");
         double signalPrev = Math.sqrt(alphaProdPrev);
@@ -118,38 +66,15 @@ public final class LcmScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0 = switch (prediction) {
-                case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
-                case SAMPLE -> m;
-                default -> sqrtAlpha * x - sqrtBeta * m;
-            };
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                x0 = VariancePreserving.clip(x0, clipRange);
             }
             float d = (float) (cOut * x0 + cSkip * x);
             denoised[i] = d;
             prev[i] = last ? d : (float) (signalPrev * d + noisePrev * noise[i]);
         }
-        stepIndex++;
+        finishStep();
         return new StepOutput(prev, denoised);
-    }
-
-    @Override
-    public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
-    }
-
-    @Override
-    public PredictionType predictionType() {
-        return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 }

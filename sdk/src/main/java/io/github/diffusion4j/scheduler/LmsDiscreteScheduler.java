@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Linear multistep (order 4) on the probability-flow ODE, ported from diffusers' {@code scheduling_lms_discrete.py}
@@ -21,7 +20,7 @@ import java.util.OptionalDouble;
  * epsilon, {@code timestep_spacing} linspace, {@code steps_offset} 0. {@code use_exponential_sigmas} and
  * {@code use_beta_sigmas} are rejected.
  */
-public final class LmsDiscreteScheduler extends AbstractScheduler {
+public final class LmsDiscreteScheduler extends SigmaSpaceScheduler {
 
     /** diffusers' default {@code order} argument of {@code step}. */
     static final int LMS_ORDER = 4;
@@ -38,7 +37,6 @@ public final class LmsDiscreteScheduler extends AbstractScheduler {
     private final boolean karras;
     private final int stepsOffset;
 
-    private final SigmaState state = new SigmaState("lms");
     private final Deque<double[]> derivatives = new ArrayDeque<>();
 
     public LmsDiscreteScheduler(SchedulerConfig config) {
@@ -175,22 +173,7 @@ public final class LmsDiscreteScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

@@ -120,22 +120,12 @@ public final class PndmScheduler extends AbstractScheduler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
         // Like diffusers, PNDM follows its own counter; the timestep only has to belong to the schedule.
         SigmaMath.indexForTimestep(timesteps, timestep);
-        double[] output = toDouble(modelOutput);
+        double[] output = ArrayMath.toDouble(modelOutput);
         float[] prev = counter < prkCount && !skipPrkSteps
                 ? stepPrk(output, (long) timestep, sample)
                 : stepPlms(output, (long) timestep, sample);
@@ -245,29 +235,12 @@ public final class PndmScheduler extends AbstractScheduler {
 
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
+        return VariancePreserving.addNoiseAtTrainingTimestep(alphasCumprod, numTrain, original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 
     private static double[] scaled(double[] values, double factor) {

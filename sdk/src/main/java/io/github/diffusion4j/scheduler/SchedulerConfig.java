@@ -1,11 +1,9 @@
 package io.github.diffusion4j.scheduler;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,8 +17,6 @@ import java.util.Map;
  * any model's config. Values of the wrong type fail loudly, naming the key.
  */
 public final class SchedulerConfig {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> values;
 
@@ -38,26 +34,29 @@ public final class SchedulerConfig {
         return new SchedulerConfig(new LinkedHashMap<>(values));
     }
 
-    /** Reads a {@code scheduler_config.json}. */
+    /** Reads a {@code scheduler_config.json} (values typed as Jackson's untyped binding types them). */
     public static SchedulerConfig fromJson(Path file) {
         try {
-            Map<String, Object> map = JSON.readValue(Files.readAllBytes(file), new TypeReference<>() {
-            });
-            return new SchedulerConfig(map);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read scheduler config " + file + ": " + e.getMessage(), e);
+            return new SchedulerConfig(Json.parseObject(file));
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException("Cannot read scheduler config " + e.getMessage(),
+                    new IOException(e.getMessage(), e));
         }
     }
 
     /** Parses a JSON object string. */
+    @SuppressWarnings("unchecked")
     public static SchedulerConfig fromJson(String json) {
+        Object value;
         try {
-            Map<String, Object> map = JSON.readValue(json, new TypeReference<>() {
-            });
-            return new SchedulerConfig(map);
-        } catch (IOException e) {
+            value = Json.parse(json);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid scheduler config JSON: " + e.getMessage(), e);
         }
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("Invalid scheduler config JSON: expected an object");
+        }
+        return new SchedulerConfig((Map<String, Object>) value);
     }
 
     /** A copy with {@code key} set to {@code value} ({@code null} removes it). */

@@ -139,6 +139,31 @@ final class SigmaState {
         return out;
     }
 
+    /**
+     * scheduling_flow_match_euler_discrete.py scale_noise: sigma noise + (1 - sigma) sample at the timestep's schedule
+     * position, in float32 like diffusers' tensors.
+     */
+    float[] scaleNoiseFlow(float[] sample, float[] noise, double timestep) {
+        Checks.checkSameLength(noise, sample);
+        float sigma = sigmas[noiseIndex(timestep)];
+        float[] out = new float[sample.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sigma * noise[i] + (1f - sigma) * sample[i];
+        }
+        return out;
+    }
+
+    /**
+     * scheduling_dpmsolver_multistep.py add_noise: alpha_t x + sigma_t noise, alpha_t and sigma_t of the k-diffusion
+     * sigma at the timestep's schedule position (_sigma_to_alpha_sigma_t).
+     */
+    float[] addNoiseVariancePreserving(float[] original, float[] noise, double timestep) {
+        Checks.checkSameLength(noise, original);
+        double kSigma = sigmas[noiseIndex(timestep)];
+        double alpha = VariancePreserving.alphaOf(kSigma);
+        return VariancePreserving.forwardNoise(original, noise, alpha, kSigma * alpha);
+    }
+
     /** The sigma at {@code offset} positions past the begin index (the pipeline counts from its first step). */
     OptionalDouble sigmaAt(int offset) {
         int index = offset + Math.max(beginIndex, 0);

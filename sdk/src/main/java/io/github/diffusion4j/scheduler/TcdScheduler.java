@@ -2,9 +2,6 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * Trajectory Consistency Distillation's strategic stochastic sampling (Zheng et al. 2024), ported from diffusers'
  * {@code scheduling_tcd.py} ({@code TCDScheduler}, diffusers 0.40).
@@ -21,27 +18,13 @@ import java.util.Set;
  * {@code rescale_betas_zero_snr} false), plus {@code eta} in [0, 1]. {@code thresholding} = true is rejected.
  * Custom timesteps are accepted in the plan.
  */
-public final class TcdScheduler extends AbstractScheduler {
+public final class TcdScheduler extends ConsistencyScheduler {
 
-    private final int numTrain;
-    private final float[] alphasCumprod;
-    private final double finalAlphaCumprod;
-    private final PredictionType prediction;
-    private final int originalSteps;
     private final float gamma;
 
-    private int numInferenceSteps;
-    private int stepIndex = -1;
-    private int beginAt = -1;
-
     public TcdScheduler(SchedulerConfig config) {
-        super("tcd", BetaSchedules.withBetaDefaults(config, "scaled_linear", 0.00085, 0.012));
+        super("tcd", config);
         SchedulerConfig c = config();
-        this.numTrain = BetaSchedules.numTrainTimesteps(c);
-        this.alphasCumprod = BetaSchedules.alphasCumprod(c, false, true);
-        this.finalAlphaCumprod = c.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
-        this.prediction = PredictionType.fromConfig(c, PredictionType.DIFFUSION);
-        this.originalSteps = ConsistencySchedules.originalSteps(c, numTrain);
         double eta = c.getDouble("eta", 0.3);
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("Scheduler config 'eta' (TCD's gamma) must be in [0, 1], got " + eta);
@@ -52,46 +35,11 @@ public final class TcdScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected Set<PlanPart> supportedPlanParts() {
-        return EnumSet.of(PlanPart.TIMESTEPS);
-    }
-
-    @Override
-    protected double[] schedule(TimestepPlan plan) {
-        stepIndex = -1;
-        numInferenceSteps = plan.steps();
-        return ConsistencySchedules.of(plan, numTrain, originalSteps);
-    }
-
-    @Override
-    protected void onBeginIndex(int beginIndex) {
-        stepIndex = -1;
-        beginAt = beginIndex;
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         requireSet();
         Checks.checkSameLength(modelOutput, sample);
+        int stepIndex = enterStep(timestep);
         double[] schedule = fullTimesteps();
-        if (stepIndex < 0) {
-            stepIndex = beginAt >= 0 ? beginAt : SigmaMath.indexForTimestep(schedule, timestep);
-        }
-        if (stepIndex >= schedule.length || schedule[stepIndex] != timestep) {
-            throw new IllegalArgumentException("tcd: expected timestep "
-                    + (stepIndex < schedule.length ? schedule[stepIndex] : "none (all steps done)") + " at step "
-                    + stepIndex + ", got " + timestep);
-        }
         int t = (int) timestep;
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : 0;
         // timestep_s = floor((1 - eta) * prev_timestep), a float32 product in torch.
@@ -103,7 +51,7 @@ public final class TcdScheduler extends AbstractScheduler {
         double sqrtBetaT = Math.sqrt(1 - alphaT);
         double sqrtAlphaS = Math.sqrt(alphaS);
         double sqrtBetaS = Math.sqrt(1 - alphaS);
-        boolean noisy = gamma > 0 && stepIndex != numInferenceSteps - 1;
+        boolean noisy = gamma > 0 && !isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = noisy ? Checks.draw(generator, n, "tcd with eta > 0") : null;
         double forward = Math.sqrt(alphaPrev / alphaS);
@@ -113,46 +61,13 @@ public final class TcdScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            double x0;
-            double eps;
-            switch (prediction) {
-                case EPSILON -> {
-                    x0 = (x - sqrtBetaT * m) / sqrtAlphaT;
-                    eps = m;
-                }
-                case SAMPLE -> {
-                    x0 = m;
-                    eps = (x - sqrtAlphaT * x0) / sqrtBetaT;
-                }
-                default -> {
-                    x0 = sqrtAlphaT * x - sqrtBetaT * m;
-                    eps = sqrtAlphaT * m + sqrtBetaT * x;
-                }
-            }
+            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlphaT, sqrtBetaT);
+            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlphaT, sqrtBetaT);
             double noised = sqrtAlphaS * x0 + sqrtBetaS * eps;
             predOriginal[i] = (float) x0;
             prev[i] = (float) (noisy ? forward * noised + fresh * noise[i] : noised);
         }
-        stepIndex++;
+        finishStep();
         return new StepOutput(prev, predOriginal);
-    }
-
-    @Override
-    public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        if (timestep != Math.rint(timestep) || timestep < 0 || timestep >= numTrain) {
-            throw new IllegalArgumentException("Timestep " + timestep + " is not an integer in [0, " + numTrain + ")");
-        }
-        return DdpmScheduler.forwardNoise(alphasCumprod, original, noise, (int) timestep);
-    }
-
-    @Override
-    public PredictionType predictionType() {
-        return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
     }
 }

@@ -1,13 +1,12 @@
 package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
+import io.github.diffusion4j.scheduler.VariancePreserving.Level;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -24,7 +23,7 @@ import java.util.Set;
  * {@code final_sigmas_type} zero (or sigma_min), {@code rescale_betas_zero_snr} false. Refused: {@code thresholding},
  * {@code use_beta_sigmas}, {@code use_flow_sigmas} (UniPC on flow models) and {@code solver_p}.
  */
-public final class UniPcMultistepScheduler extends AbstractScheduler {
+public final class UniPcMultistepScheduler extends SigmaSpaceScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
@@ -40,7 +39,6 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
     private final int stepsOffset;
     private final boolean finalSigmaMin;
 
-    private final SigmaState state = new SigmaState("unipc");
     /** The converted model outputs of the last steps, newest last (diffusers' model_outputs). */
     private final Deque<double[]> outputs = new ArrayDeque<>();
     private float[] lastSample;
@@ -99,14 +97,9 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
             // The ramp runs between the training extremes (or sigma_min / sigma_max of the config).
             double min = config.has("sigma_min") ? config.getDouble("sigma_min", 0) : trainingSigmas[0];
             double max = config.has("sigma_max") ? config.getDouble("sigma_max", 0) : trainingSigmas[numTrain - 1];
-            sigmas = ramp == DiscreteSigmas.Ramp.KARRAS ? SigmaMath.karrasSigmas(min, max, steps)
-                    : SigmaMath.exponentialSigmas(min, max, steps);
-            float[] logSigmas = ArrayMath.logOf(trainingSigmas);
-            timesteps = new double[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                double t = SigmaMath.sigmaToT(sigmas[i], trainingSigmas, logSigmas);
-                timesteps[i] = (long) (ramp == DiscreteSigmas.Ramp.KARRAS ? ArrayMath.roundHalfEven(t) : t);
-            }
+            DiscreteSigmas ramped = DiscreteSigmas.multistepRamp(ramp, min, max, steps, trainingSigmas);
+            sigmas = ramped.sigmas();
+            timesteps = ramped.timesteps();
         }
         float[] all = new float[sigmas.length + 1];
         for (int i = 0; i < sigmas.length; i++) {
@@ -123,35 +116,11 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
     }
 
     @Override
-    protected void onBeginIndex(int beginIndex) {
-        state.setBeginIndex(beginIndex);
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1.0;
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, double timestep) {
-        return sample;
-    }
-
-    /** _sigma_to_alpha_sigma_t and lambda = log(alpha) - log(sigma) of a k-diffusion sigma. */
-    private record Point(double alpha, double sigma, double lambda) {
-        static Point of(double kSigma) {
-            double alpha = 1 / Math.sqrt(kSigma * kSigma + 1);
-            double sigma = kSigma * alpha;
-            return new Point(alpha, sigma, Math.log(alpha) - Math.log(sigma));
-        }
-    }
-
-    @Override
     public StepOutput step(float[] modelOutput, double timestep, float[] sample, NoiseGenerator generator) {
         Checks.checkSameLength(modelOutput, sample);
         int index = state.enterStep(timestep);
         boolean useCorrector = index > 0 && !disableCorrector.contains(index - 1) && lastSample != null;
-        double[] converted = convert(modelOutput, sample, Point.of(state.sigma(index)));
+        double[] converted = convert(modelOutput, sample, Level.of(state.sigma(index)));
         float[] current = useCorrector ? correct(converted, index) : sample;
         outputs.addLast(converted);
         if (outputs.size() > solverOrder) {
@@ -165,34 +134,31 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
             lowerOrderNums++;
         }
         state.finishStep();
-        return new StepOutput(prev, predictX0 ? toFloat(converted) : null);
+        return new StepOutput(prev, predictX0 ? ArrayMath.toFloat(converted) : null);
     }
 
     /** convert_model_output: x0 (predict_x0) or the noise, from the model's prediction. */
-    private double[] convert(float[] modelOutput, float[] sample, Point p) {
+    private double[] convert(float[] modelOutput, float[] sample, Level p) {
         double[] out = new double[sample.length];
         for (int i = 0; i < out.length; i++) {
             double x = sample[i];
             double m = modelOutput[i];
-            out[i] = switch (prediction) {
-                case EPSILON -> predictX0 ? (x - p.sigma() * m) / p.alpha() : m;
-                case SAMPLE -> predictX0 ? m : (x - p.alpha() * m) / p.sigma();
-                default -> predictX0 ? p.alpha() * x - p.sigma() * m : p.alpha() * m + p.sigma() * x;
-            };
+            out[i] = predictX0 ? VariancePreserving.originalSample(prediction, x, m, p.alpha(), p.sigma())
+                    : VariancePreserving.noise(prediction, x, m, p.alpha(), p.sigma());
         }
         return out;
     }
 
     /** multistep_uni_p_bh_update: from {@code x} at sigmas[index] to sigmas[index + 1]. */
     private float[] predict(float[] x, int index, int order) {
-        Point t = Point.of(state.sigma(index + 1));
-        Point s0 = Point.of(state.sigma(index));
+        Level t = Level.of(state.sigma(index + 1));
+        Level s0 = Level.of(state.sigma(index));
         double h = t.lambda() - s0.lambda();
-        double[][] history = newestFirst();
+        double[][] history = ArrayMath.newestFirst(outputs);
         double[] m0 = history[0];
         double[] rks = new double[order];
         for (int i = 1; i < order; i++) {
-            rks[i - 1] = (Point.of(state.sigma(index - i)).lambda() - s0.lambda()) / h;
+            rks[i - 1] = (Level.of(state.sigma(index - i)).lambda() - s0.lambda()) / h;
         }
         rks[order - 1] = 1;
         Coefficients c = Coefficients.of(predictX0 ? -h : h, bh1, rks, order);
@@ -203,14 +169,14 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
     /** multistep_uni_c_bh_update: corrects the current sample with the model output at it. */
     private float[] correct(double[] modelT, int index) {
         int order = thisOrder;
-        Point t = Point.of(state.sigma(index));
-        Point s0 = Point.of(state.sigma(index - 1));
+        Level t = Level.of(state.sigma(index));
+        Level s0 = Level.of(state.sigma(index - 1));
         double h = t.lambda() - s0.lambda();
-        double[][] history = newestFirst();
+        double[][] history = ArrayMath.newestFirst(outputs);
         double[] m0 = history[0];
         double[] rks = new double[order];
         for (int i = 1; i < order; i++) {
-            rks[i - 1] = (Point.of(state.sigma(index - (i + 1))).lambda() - s0.lambda()) / h;
+            rks[i - 1] = (Level.of(state.sigma(index - (i + 1))).lambda() - s0.lambda()) / h;
         }
         rks[order - 1] = 1;
         Coefficients c = Coefficients.of(predictX0 ? -h : h, bh1, rks, order);
@@ -219,7 +185,7 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
     }
 
     /** x_t = ratio x - scale h_phi_1 m0 - scale B_h (sum rho_k D1_k + rho_t (m_t - m0)). */
-    private float[] update(float[] x, Point t, Point s0, Coefficients c, double[] m0, double[][] history,
+    private float[] update(float[] x, Level t, Level s0, Coefficients c, double[] m0, double[][] history,
                            double[] rks, double[] rhos, double[] modelT, double rhoT) {
         double ratio = predictX0 ? t.sigma() / s0.sigma() : t.alpha() / s0.alpha();
         double scale = predictX0 ? t.alpha() : t.sigma();
@@ -240,15 +206,6 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
                 value -= scale * c.bh() * residual;
             }
             out[e] = (float) value;
-        }
-        return out;
-    }
-
-    private double[][] newestFirst() {
-        double[][] out = new double[outputs.size()][];
-        Iterator<double[]> it = outputs.descendingIterator();
-        for (int i = 0; it.hasNext(); i++) {
-            out[i] = it.next();
         }
         return out;
     }
@@ -282,37 +239,13 @@ public final class UniPcMultistepScheduler extends AbstractScheduler {
         }
     }
 
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
-    }
-
     @Override
     public float[] addNoise(float[] original, float[] noise, double timestep) {
-        Checks.checkSameLength(noise, original);
-        Point p = Point.of(state.sigma(state.noiseIndex(timestep)));
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (p.alpha() * original[i] + p.sigma() * noise[i]);
-        }
-        return out;
+        return state.addNoiseVariancePreserving(original, noise, timestep);
     }
 
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    @Override
-    public int order() {
-        return 1;
-    }
-
-    @Override
-    public OptionalDouble sigmaAt(int stepIndex) {
-        return state.sigmaAt(stepIndex);
     }
 }

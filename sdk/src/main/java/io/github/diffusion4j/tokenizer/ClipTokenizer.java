@@ -1,8 +1,6 @@
 package io.github.diffusion4j.tokenizer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +10,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,12 +100,11 @@ public final class ClipTokenizer {
                 throw new IllegalArgumentException("tokenizer file not found: " + required);
             }
         }
-        ObjectMapper mapper = new ObjectMapper();
-        Map<String, Integer> encoder = readVocab(mapper, vocabFile);
+        Map<String, Integer> encoder = readVocab(vocabFile);
         Map<String, Integer> ranks = readMerges(mergesFile);
         Settings settings = new Settings();
-        settings.apply(readOptionalJson(mapper, tokenizerDir.resolve("tokenizer_config.json")));
-        settings.apply(readOptionalJson(mapper, tokenizerDir.resolve("special_tokens_map.json")));
+        settings.apply(readOptionalJson(tokenizerDir.resolve("tokenizer_config.json")));
+        settings.apply(readOptionalJson(tokenizerDir.resolve("special_tokens_map.json")));
         return new ClipTokenizer(encoder, ranks, settings);
     }
 
@@ -372,18 +368,18 @@ public final class ClipTokenizer {
         return id;
     }
 
-    private static Map<String, Integer> readVocab(ObjectMapper mapper, Path file) {
-        JsonNode root = readJson(mapper, file);
-        if (!root.isObject()) {
+    private static Map<String, Integer> readVocab(Path file) {
+        if (!(readJson(file) instanceof Map<?, ?> root)) {
             throw new IllegalArgumentException(file + " must be a JSON object of token to id");
         }
         Map<String, Integer> encoder = new HashMap<>(root.size() * 2);
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().canConvertToInt()) {
+        for (Map.Entry<?, ?> entry : root.entrySet()) {
+            // Jackson's canConvertToInt: an integer, or a number with a fraction, within the int range
+            if (!(entry.getValue() instanceof Number id) || !(id instanceof Integer || id instanceof Double d
+                    && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE)) {
                 throw new IllegalArgumentException(file + ": id of '" + entry.getKey() + "' is not an integer");
             }
-            encoder.put(entry.getKey(), entry.getValue().intValue());
+            encoder.put((String) entry.getKey(), id.intValue());
         }
         return Collections.unmodifiableMap(encoder);
     }
@@ -415,17 +411,21 @@ public final class ClipTokenizer {
         return Collections.unmodifiableMap(ranks);
     }
 
-    private static JsonNode readOptionalJson(ObjectMapper mapper, Path file) {
-        return Files.isRegularFile(file) ? readJson(mapper, file) : null;
+    private static Object readOptionalJson(Path file) {
+        return Files.isRegularFile(file) ? readJson(file) : null;
     }
 
-    private static JsonNode readJson(ObjectMapper mapper, Path file) {
+    private static Object readJson(Path file) {
+        String text;
         try {
-            return mapper.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 
@@ -438,23 +438,22 @@ public final class ClipTokenizer {
         String padToken = END_OF_TEXT;
         String unkToken = END_OF_TEXT;
 
-        void apply(JsonNode config) {
-            if (config == null || !config.isObject()) {
+        void apply(Object json) {
+            if (!(json instanceof Map<?, ?> config)) {
                 return;
             }
-            JsonNode length = config.get("model_max_length");
+            Object length = config.get("model_max_length");
             // HF writes a huge sentinel (1e30) when no length was configured; CLIP's encoder then still takes 77.
-            if (length != null && length.isIntegralNumber() && length.canConvertToInt()) {
-                int value = length.intValue();
+            if (length instanceof Integer integral) {
+                int value = integral;
                 if (value < 2) {
                     throw new IllegalArgumentException(
                             "model_max_length must leave room for the start and end tokens (>= 2), got " + value);
                 }
                 maxLength = value;
             }
-            JsonNode lower = config.get("do_lower_case");
-            if (lower != null && lower.isBoolean()) {
-                lowerCase = lower.booleanValue();
+            if (config.get("do_lower_case") instanceof Boolean lower) {
+                lowerCase = lower;
             }
             bosToken = token(config, "bos_token", bosToken);
             eosToken = token(config, "eos_token", eosToken);
@@ -463,17 +462,16 @@ public final class ClipTokenizer {
         }
 
         /** A special token is written as a plain string or as an AddedToken object with a "content" field. */
-        private static String token(JsonNode config, String key, String current) {
-            JsonNode value = config.get(key);
-            if (value == null || value.isNull()) {
+        private static String token(Map<?, ?> config, String key, String current) {
+            Object value = config.get(key);
+            if (value == null) {
                 return current;
             }
-            if (value.isTextual()) {
-                return value.textValue();
+            if (value instanceof String text) {
+                return text;
             }
-            JsonNode content = value.get("content");
-            if (value.isObject() && content != null && content.isTextual()) {
-                return content.textValue();
+            if (value instanceof Map<?, ?> token && token.get("content") instanceof String content) {
+                return content;
             }
             throw new IllegalArgumentException(key + " must be a string or an object with a \"content\" string");
         }

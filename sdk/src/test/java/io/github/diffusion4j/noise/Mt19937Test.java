@@ -26,4 +26,25 @@ class Mt19937Test {
             assertThat(b.nextInt()).isEqualTo(a.nextInt());
         }
     }
+
+    @Test
+    void blockDrawsContinueTheStreamOfSingleDraws() {
+        // std::mt19937's 10000th output, reached through blocks that straddle twists, mixed with single draws
+        Mt19937 engine = new Mt19937(5489);
+        assertThat(engine.nextUnsigned()).isEqualTo(3499211612L);
+        int[] block = new int[700];
+        engine.nextInts(block);
+        engine.nextInts(new int[0]);
+        int[] rest = new int[10_000 - 1 - 700 - 1];
+        engine.nextInts(rest);
+        assertThat(engine.nextUnsigned()).isEqualTo(4123659995L);
+
+        Mt19937 single = new Mt19937(7);
+        Mt19937 blocks = new Mt19937(7);
+        int[] got = new int[2000];
+        blocks.nextInts(got);
+        for (int value : got) {
+            assertThat(value).isEqualTo(single.nextInt());
+        }
+    }
 }

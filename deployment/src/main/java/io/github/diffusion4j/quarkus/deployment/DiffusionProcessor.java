@@ -2,10 +2,12 @@ package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.GenerationListener;
 import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.quarkus.runtime.ConfigNames;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
 import io.github.diffusion4j.quarkus.runtime.DiffusionRecorder;
+import io.github.diffusion4j.quarkus.runtime.GenerationHistory;
 import io.github.diffusion4j.quarkus.runtime.ModelLoader;
 import io.github.diffusion4j.quarkus.runtime.ModelName;
 import io.github.diffusion4j.quarkus.runtime.ModelSpec;
@@ -16,12 +18,14 @@ import io.github.diffusion4j.quarkus.runtime.config.DiffusionBuildTimeConfig.Mod
 import io.quarkus.arc.BeanDestroyer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.arc.processor.DotNames;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
+import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.GeneratedResourceBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
@@ -58,7 +62,7 @@ class DiffusionProcessor {
     private static final Logger LOG = Logger.getLogger(DiffusionProcessor.class);
 
     static final String FEATURE = "diffusion4j";
-    /** Where the diffusion4j-model-scenes artifact puts the development model. */
+    /** Where the diffusion4j-model-scenes artifact (a dependency of this module) puts the development model. */
     static final String DEV_MODEL_PREFIX = "META-INF/diffusion4j/models/scenes/";
     /** Where models with {@code embed=true} are copied into the application. */
     static final String EMBEDDED_PREFIX = "META-INF/diffusion4j/embedded/";
@@ -69,7 +73,8 @@ class DiffusionProcessor {
     /** Keys that make a name a model name when they follow it. */
     private static final Set<String> MODEL_KEYS = Set.of("enabled", "embed", "validate", "path", "provider",
             "cuda-device-id", "cpu-threads", "scheduler", "steps", "guidance-scale", "width", "height", "preview-interval",
-            "limits.max-width", "limits.max-height", "limits.max-steps", "limits.max-batch", "limits.max-prompt-length");
+            "limits.max-width", "limits.max-height", "limits.max-steps", "limits.max-batch", "limits.max-prompt-length",
+            "limits.max-pixels", "limits.max-cost");
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -83,6 +88,19 @@ class DiffusionProcessor {
                 .addBeanClasses(NoopGenerationStats.class, NoopGenerationObserver.class)
                 .setUnremovable()
                 .build();
+    }
+
+    /**
+     * Why: the pipelines hand every generation to the {@link GenerationListener} beans, looked up at run time, so none
+     * may be removed as unused; the history behind the Dev UI's jobs page exists in dev and test mode only.
+     */
+    @BuildStep
+    void listeners(LaunchModeBuildItem launchMode, BuildProducer<AdditionalBeanBuildItem> beans,
+            BuildProducer<UnremovableBeanBuildItem> unremovable) {
+        unremovable.produce(UnremovableBeanBuildItem.beanTypes(GenerationListener.class));
+        if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(GenerationHistory.class));
+        }
     }
 
     /**
@@ -190,19 +208,48 @@ class DiffusionProcessor {
         } else if (embed) {
             throw new ConfigurationException(spec.property("embed") + " is true but " + spec.property("path")
                     + " is not set: set it to the model folder to embed", Set.of(spec.property("path")));
-        } else if (DiffusionBuildTimeConfig.DEFAULT_MODEL.equals(key) && config.devmodel().enabled()
-                && launchMode != LaunchMode.NORMAL) {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            List<String> files = ModelResources.classpathFolder(loader, DEV_MODEL_PREFIX, "model_index.json");
-            if (!files.isEmpty()) {
-                spec.setEmbeddedPrefix(DEV_MODEL_PREFIX);
-                spec.setEmbeddedFiles(files);
-                spec.setContentKey(ModelResources.contentKey(DEV_MODEL_PREFIX, files,
-                        file -> loader.getResourceAsStream(DEV_MODEL_PREFIX + file)));
-                spec.setDevModel(true);
-            }
+        } else if (launchMode != LaunchMode.NORMAL && config.devservices().enabled()) {
+            // Dev Services: the default and every named model without a path run the scenes model
+            spec.setDevModelFolder(devModelFolder().toString());
+        } else if (raw.getOptionalValue(ConfigNames.PREFIX + "queue.worker", Boolean.class).orElse(true)) {
+            // an API-only node of a shared queue (worker=false) loads no model; every other build needs one
+            throw new ConfigurationException(ModelLoader.noModelMessage(spec), Set.of(spec.property("path")));
         }
         return spec;
+    }
+
+    /**
+     * The scenes model (a dependency of this deployment module, so on the build class path only), extracted once to
+     * {@code <java.io.tmpdir>/diffusion4j-models/scenes-<content key>}: dev and test mode run where they are built.
+     */
+    private static synchronized Path devModelFolder() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<String> files = ModelResources.classpathFolder(loader, DEV_MODEL_PREFIX, "model_index.json");
+        if (files.isEmpty()) {
+            throw new IllegalStateException("The development model (" + DEV_MODEL_PREFIX + ") is missing from the build"
+                    + " class path: io.github.diffusion4j:diffusion4j-model-scenes is a dependency of quarkus-diffusion4j-deployment");
+        }
+        ModelSpec scenes = new ModelSpec("scenes", "scenes");
+        scenes.setEmbeddedPrefix(DEV_MODEL_PREFIX);
+        scenes.setEmbeddedFiles(files);
+        scenes.setContentKey(ModelResources.contentKey(DEV_MODEL_PREFIX, files,
+                file -> loader.getResourceAsStream(DEV_MODEL_PREFIX + file)));
+        return ModelLoader.extract(scenes);
+    }
+
+    /** The Dev Services page lists the development model and the path properties it stands in for. */
+    @BuildStep
+    void devServices(DiffusionModelsBuildItem models, BuildProducer<DevServicesResultBuildItem> devServices) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (ModelSpec spec : models.models()) {
+            if (spec.getDevModelFolder() != null) {
+                config.put(spec.property("path"), spec.getDevModelFolder());
+            }
+        }
+        if (!config.isEmpty()) {
+            devServices.produce(new DevServicesResultBuildItem(FEATURE,
+                    "Embedded scenes model (64x64, CPU) for the models without a path", null, config));
+        }
     }
 
     /** Opens the model on the CPU and checks its contract; the error names the property, the folder and the file. */

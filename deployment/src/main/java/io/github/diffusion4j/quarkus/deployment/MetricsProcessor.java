@@ -2,7 +2,7 @@ package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.quarkus.runtime.config.DiffusionBuildTimeConfig;
 import io.github.diffusion4j.quarkus.runtime.metrics.DiffusionMeterBinder;
-import io.github.diffusion4j.quarkus.runtime.metrics.MicrometerGenerationObserver;
+import io.github.diffusion4j.quarkus.runtime.metrics.MicrometerGenerationListener;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.deployment.Capabilities;
@@ -12,8 +12,8 @@ import io.quarkus.deployment.annotations.BuildStep;
 
 /**
  * Micrometer meters, only when quarkus-micrometer is on the class path (the beans reference its API): it provides the
- * {@code io.quarkus.metrics} capability, and the class check keeps out other metrics extensions. The observer
- * replaces the no-op default bean; the binder adds the queue gauges.
+ * {@code io.quarkus.metrics} capability, and the class check keeps out other metrics extensions. The listener
+ * measures every generation of every pipeline; the binder adds the queue gauges.
  */
 class MetricsProcessor {
 
@@ -22,7 +22,7 @@ class MetricsProcessor {
         if (config.metrics().enabled() && capabilities.isPresent(Capability.METRICS)
                 && QuarkusClassLoader.isClassPresentAtRuntime("io.micrometer.core.instrument.MeterRegistry")) {
             beans.produce(AdditionalBeanBuildItem.builder()
-                    .addBeanClasses(MicrometerGenerationObserver.class, DiffusionMeterBinder.class)
+                    .addBeanClasses(MicrometerGenerationListener.class, DiffusionMeterBinder.class)
                     .setUnremovable()
                     .build());
         }

@@ -127,7 +127,7 @@ class OnnxRuntimeNativeProcessor {
         // Why: embedded models (embed=true) are class path resources that the start-up code extracts; a native image
         // only carries resources that are registered. The dev model is never used in production, so it is not.
         for (ModelSpec spec : models.models()) {
-            if (spec.getEmbeddedPrefix() != null && !spec.isDevModel()) {
+            if (spec.getEmbeddedPrefix() != null) {
                 List<String> files = new ArrayList<>();
                 for (String file : spec.getEmbeddedFiles()) {
                     files.add(spec.getEmbeddedPrefix() + file);

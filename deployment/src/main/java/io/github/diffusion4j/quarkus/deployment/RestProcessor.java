@@ -12,13 +12,16 @@ import io.github.diffusion4j.quarkus.runtime.queue.RestartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.TimingsData;
-import io.github.diffusion4j.quarkus.runtime.rest.DiffusionResource;
 import io.github.diffusion4j.quarkus.runtime.rest.FieldError;
 import io.github.diffusion4j.quarkus.runtime.rest.ImageRequest;
+import io.github.diffusion4j.quarkus.runtime.rest.ImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.ImagesResponse;
+import io.github.diffusion4j.quarkus.runtime.rest.JobsResource;
 import io.github.diffusion4j.quarkus.runtime.rest.JobStatus;
 import io.github.diffusion4j.quarkus.runtime.rest.ModelDescription;
+import io.github.diffusion4j.quarkus.runtime.rest.ModelsResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageRequest;
+import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImageEditsResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResource;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiImagesResponse;
 import io.github.diffusion4j.quarkus.runtime.rest.OpenAiDocumentFilter;
@@ -28,6 +31,7 @@ import io.github.diffusion4j.quarkus.runtime.rest.RequestGuard;
 import io.github.diffusion4j.quarkus.runtime.rest.RestPaths;
 import io.github.diffusion4j.quarkus.runtime.rest.RestRecorder;
 import io.github.diffusion4j.quarkus.runtime.rest.RoutingProblems;
+import io.github.diffusion4j.quarkus.runtime.rest.Submissions;
 import io.github.diffusion4j.quarkus.runtime.rest.SchedulersResponse;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -75,6 +79,8 @@ class RestProcessor {
             ModelDescription.LimitsData.class, SchedulersResponse.class, Problem.class, FieldError.class,
             QueuedEvent.class, StartedEvent.class, StepEvent.class, CompletedEvent.class, CompletedEvent.Image.class,
             FailedEvent.class, CancelledEvent.class, RestartedEvent.class, TimingsData.class, ImageMetadata.class);
+    /** The native API's resources, compiled at the default root. */
+    private static final List<Class<?>> RESOURCES = List.of(ImagesResource.class, JobsResource.class, ModelsResource.class);
     private static final List<Class<?>> OPENAI_CLASSES = List.of(OpenAiImageRequest.class, OpenAiImagesResponse.class,
             OpenAiImagesResponse.Data.class, OpenAiStreamEvent.class, OpenAiStreamEvent.Usage.class,
             OpenAiStreamEvent.Usage.InputTokensDetails.class);
@@ -112,19 +118,24 @@ class RestProcessor {
         index.produce(new AdditionalIndexedClassesBuildItem(MODEL_CLASSES.stream().map(Class::getName).toArray(String[]::new)));
         reflection.produce(ReflectiveClassBuildItem.builder(MODEL_CLASSES.toArray(Class<?>[]::new))
                 .methods().fields().constructors().build());
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(Submissions.class));
         if (defaultRoot) {
-            index.produce(new AdditionalIndexedClassesBuildItem(DiffusionResource.class.getName()));
-            beans.produce(AdditionalBeanBuildItem.unremovableOf(DiffusionResource.class));
+            for (Class<?> resource : RESOURCES) {
+                index.produce(new AdditionalIndexedClassesBuildItem(resource.getName()));
+                beans.produce(AdditionalBeanBuildItem.unremovableOf(resource));
+            }
         }
         // global mappers for routing errors (405/406/415), acting on our paths only
         index.produce(new AdditionalIndexedClassesBuildItem(RoutingProblems.class.getName()));
         beans.produce(AdditionalBeanBuildItem.unremovableOf(RoutingProblems.class));
         // body limits, content type, body timeout and 404s under the API root, before Quarkus REST reads anything
         beans.produce(AdditionalBeanBuildItem.unremovableOf(RequestGuard.class));
-        // always built in: quarkus.diffusion4j.rest.openai.enabled switches it at run time
+        // always built in: quarkus.diffusion4j.rest.openai.enabled switches them at run time
         beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImagesResource.class));
+        beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenAiImageEditsResource.class));
         index.produce(new AdditionalIndexedClassesBuildItem(Stream.concat(
-                        Stream.of(OpenAiImagesResource.class.getName(), OpenAiDocumentFilter.class.getName()),
+                        Stream.of(OpenAiImagesResource.class.getName(), OpenAiImageEditsResource.class.getName(),
+                                OpenAiDocumentFilter.class.getName()),
                         OPENAI_CLASSES.stream().map(Class::getName))
                 .toArray(String[]::new)));
         reflection.produce(ReflectiveClassBuildItem.builder(OPENAI_CLASSES.toArray(Class<?>[]::new))
@@ -132,15 +143,17 @@ class RestProcessor {
 
         if (!defaultRoot) {
             // JAX-RS has no configurable @Path, and Quarkus REST reads class paths from the raw index (annotation
-            // transformers do not reach them). So the resource compiled at the default root is left out of the index,
-            // and a generated subclass carrying the configured @Path serves the same (inherited) methods.
-            try (ClassCreator rooted = ClassCreator.builder()
-                    .classOutput(new GeneratedJaxRsResourceGizmoAdaptor(generated))
-                    .className(DiffusionResource.class.getName() + "_Rooted")
-                    .superClass(DiffusionResource.class)
-                    .build()) {
-                rooted.addAnnotation(PATH_ANNOTATION).addValue("value", api);
-                rooted.addAnnotation(Singleton.class);
+            // transformers do not reach them). So the resources compiled at the default root are left out of the index,
+            // and generated subclasses carrying the configured @Path serve the same (inherited) methods.
+            for (Class<?> resource : RESOURCES) {
+                try (ClassCreator rooted = ClassCreator.builder()
+                        .classOutput(new GeneratedJaxRsResourceGizmoAdaptor(generated))
+                        .className(resource.getName() + "_Rooted")
+                        .superClass(resource)
+                        .build()) {
+                    rooted.addAnnotation(PATH_ANNOTATION).addValue("value", api);
+                    rooted.addAnnotation(Singleton.class);
+                }
             }
             // where the OpenAPI scanner documents the compiled class's paths, move them to the configured root
             openapi.produce(new AddToOpenAPIDefinitionBuildItem(new RootPathFilter(RestPaths.DEFAULT_API, api)));

@@ -14,7 +14,7 @@ public final class ConfigNames {
      * Names that are configuration groups, not models: {@code quarkus.diffusion4j.rest.enabled} must not be read as
      * the property {@code enabled} of a model called {@code rest}.
      */
-    public static final Set<String> RESERVED = Set.of("devmodel", "rest", "health", "metrics", "native", "queue", "jobs",
+    public static final Set<String> RESERVED = Set.of("devservices", "rest", "health", "metrics", "native", "queue", "jobs",
             "limits", DEFAULT_NAME);
 
     private ConfigNames() {

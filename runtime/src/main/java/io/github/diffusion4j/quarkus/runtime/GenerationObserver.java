@@ -4,12 +4,13 @@ import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.smallrye.mutiny.Multi;
 
 /**
- * Hooks generation streams into metrics. The queue wraps every generation with {@link #observe}; application code
- * that calls {@code DiffusionPipeline.generate} itself may do the same. Without Micrometer this returns the stream
- * unchanged.
+ * A hook around generation streams that the queue calls for every job. Metrics no longer hang off it: every pipeline
+ * the extension loads carries a {@link io.github.diffusion4j.pipeline.GenerationListener} that feeds Micrometer and
+ * the Dev UI for every generation, whoever runs it, so the default bean returns the stream unchanged (wrapping must
+ * not count a queue job twice).
  */
 public interface GenerationObserver {
 
-    /** {@code events}, with their durations and failures recorded under the model name {@code model}. */
+    /** {@code events}, observed under the model name {@code model}. */
     Multi<GenerationEvent> observe(String model, Multi<GenerationEvent> events);
 }

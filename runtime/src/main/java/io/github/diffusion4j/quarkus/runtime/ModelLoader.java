@@ -46,7 +46,9 @@ public final class ModelLoader {
                 .cudaDeviceId(config.cudaDeviceId())
                 .cpuThreads(config.cpuThreads())
                 .limits(limits(config.limits()))
-                .previewInterval(config.previewInterval());
+                .previewInterval(config.previewInterval())
+                // metrics, the Dev UI and the application's own GenerationListener beans see every generation
+                .listener(new BeanGenerationListeners());
         config.scheduler().ifPresent(builder::defaultScheduler);
         if (config.width().isPresent() || config.height().isPresent()) {
             if (config.width().isEmpty() || config.height().isEmpty()) {
@@ -98,12 +100,20 @@ public final class ModelLoader {
     }
 
     private static Path resolveFolder(ModelSpec spec, ModelRuntimeConfig config) {
+        if (spec.getDevModelFolder() != null && LaunchMode.current() != LaunchMode.NORMAL
+                && (config.path().isEmpty() || config.path().get().isBlank()
+                        || config.path().get().equals(spec.getDevModelFolder()))) {
+            // the path is empty, or the one Dev Services announced for this model
+            LOG.infof("No model configured for '%s': using the embedded scenes model (%s mode, Dev Services)",
+                    spec.getName(), LaunchMode.current() == LaunchMode.TEST ? "test" : "dev");
+            return Paths.get(spec.getDevModelFolder());
+        }
         if (config.path().isPresent() && !config.path().get().isBlank()) {
             Path path = Paths.get(config.path().get());
             if (Files.isDirectory(path)) {
                 return path;
             }
-            if (spec.getEmbeddedPrefix() != null && !spec.isDevModel()) {
+            if (spec.getEmbeddedPrefix() != null) {
                 LOG.infof("Model folder %s of '%s' does not exist here: using the copy embedded in the application",
                         path, spec.getName());
                 return extract(spec);
@@ -113,23 +123,19 @@ public final class ModelLoader {
                     + ": set it to the folder of a Stable Diffusion ONNX export (model_index.json, text_encoder/, unet/,"
                     + " vae_decoder/, tokenizer/, scheduler/)", Set.of(spec.property("path")));
         }
-        if (spec.getEmbeddedPrefix() != null && !spec.isDevModel()) {
-            return extract(spec);
-        }
-        if (spec.getEmbeddedPrefix() != null && LaunchMode.current() != LaunchMode.NORMAL) {
-            LOG.infof("No model configured: using the embedded scenes model (%s mode)",
-                    LaunchMode.current() == LaunchMode.TEST ? "test" : "dev");
+        if (spec.getEmbeddedPrefix() != null) {
             return extract(spec);
         }
         throw new ConfigurationException(noModelMessage(spec), Set.of(spec.property("path")));
     }
 
+    /** No path for a model: the property to set and an example (a production build stops with this). */
     public static String noModelMessage(ModelSpec spec) {
         return "No model configured for '" + spec.getName() + "': set " + spec.property("path")
                 + " to the folder of a Stable Diffusion ONNX export (model_index.json, text_encoder/, unet/, vae_decoder/,"
-                + " tokenizer/, scheduler/)"
-                + (LaunchMode.current() == LaunchMode.NORMAL ? ""
-                        : ", or add io.github.diffusion4j:diffusion4j-model-scenes to use the embedded development model");
+                + " tokenizer/, scheduler/), e.g. " + spec.property("path") + "=/models/stable-diffusion-v1-5-onnx in"
+                + " application.properties, or " + spec.property("path") + "=${MODEL_DIR} to take it from the"
+                + " environment at start-up. Dev and test mode run the embedded scenes model instead (Dev Services).";
     }
 
     private static void validate(ModelSpec spec, ModelRuntimeConfig config) {
@@ -152,13 +158,15 @@ public final class ModelLoader {
         atLeast(spec, "limits.max-steps", limits.maxSteps(), 1);
         atLeast(spec, "limits.max-batch", limits.maxBatch(), 1);
         atLeast(spec, "limits.max-prompt-length", limits.maxPromptLength(), 1);
+        atLeast(spec, "limits.max-pixels", limits.maxPixels(), 1);
+        atLeast(spec, "limits.max-cost", limits.maxCost(), 1);
         if (config.steps().isPresent() && config.steps().getAsInt() > limits.maxSteps()) {
             throw invalid(spec, "steps", "must not exceed " + spec.property("limits.max-steps") + " ("
                     + limits.maxSteps() + ")", config.steps().getAsInt());
         }
     }
 
-    private static void atLeast(ModelSpec spec, String key, int value, int min) {
+    private static void atLeast(ModelSpec spec, String key, long value, long min) {
         if (value < min) {
             throw invalid(spec, key, "must be at least " + min, value);
         }
@@ -169,7 +177,8 @@ public final class ModelLoader {
     }
 
     private static Limits limits(LimitsConfig c) {
-        return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength());
+        return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength(), c.maxPixels(),
+                c.maxCost());
     }
 
     /** Opens one file of a model by its relative name. */
@@ -213,7 +222,7 @@ public final class ModelLoader {
      * Copies the embedded model to {@code <java.io.tmpdir>/diffusion4j-models/<name>-<content key>}, once: ONNX Runtime
      * reads graphs and external weights from files. Files already there are the same bytes (same key) and are reused.
      */
-    static Path extract(ModelSpec spec) {
+    public static Path extract(ModelSpec spec) {
         String prefix = spec.getEmbeddedPrefix();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {

@@ -13,8 +13,8 @@ public class ModelSpec {
     private String configKey;
     private String embeddedPrefix;
     private List<String> embeddedFiles = new ArrayList<>();
-    private boolean devModel;
     private String contentKey;
+    private String devModelFolder;
 
     public ModelSpec() {
     }
@@ -60,15 +60,6 @@ public class ModelSpec {
         this.embeddedFiles = embeddedFiles;
     }
 
-    /** Whether the embedded copy is the development model (used only when no path is configured, in dev and test). */
-    public boolean isDevModel() {
-        return devModel;
-    }
-
-    public void setDevModel(boolean devModel) {
-        this.devModel = devModel;
-    }
-
     /**
      * Digest of the embedded files' names and bytes ({@link ModelLoader#contentKey}), computed at build time: it names
      * the extracted copy, so a rebuilt model with files of the same sizes never reuses an older extraction.
@@ -79,6 +70,18 @@ public class ModelSpec {
 
     public void setContentKey(String contentKey) {
         this.contentKey = contentKey;
+    }
+
+    /**
+     * Where the build (dev or test mode, no {@code path} configured) extracted the development model, or
+     * {@code null}: dev and test run on the machine that built them.
+     */
+    public String getDevModelFolder() {
+        return devModelFolder;
+    }
+
+    public void setDevModelFolder(String devModelFolder) {
+        this.devModelFolder = devModelFolder;
     }
 
     /** The property that configures this model's {@code key}, e.g. {@code quarkus.diffusion4j."anime".path}. */

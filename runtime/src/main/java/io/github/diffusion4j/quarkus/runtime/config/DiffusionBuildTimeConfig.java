@@ -34,8 +34,8 @@ public interface DiffusionBuildTimeConfig {
     @WithDefaults
     Map<String, ModelBuildTimeConfig> models();
 
-    /** The embedded development model. */
-    DevModelConfig devmodel();
+    /** Dev Services: the development model of dev and test mode. */
+    DevServicesConfig devservices();
 
     /** The REST API. */
     RestBuildTimeConfig rest();
@@ -78,13 +78,14 @@ public interface DiffusionBuildTimeConfig {
         boolean validate();
     }
 
-    /** The embedded development model. */
-    interface DevModelConfig {
+    /** Dev Services: the development model of dev and test mode. */
+    interface DevServicesConfig {
 
         /**
-         * Whether dev and test mode use the embedded "scenes" model (from {@code io.github.diffusion4j:diffusion4j-model-scenes}
-         * on the classpath) when no model path is configured, the way Dev Services start a database. Production mode
-         * never does: a missing model is a start-up error there.
+         * Whether dev and test mode run the embedded "scenes" model (64x64, brought by the extension's deployment
+         * module, so never part of a production artifact) for the default model and every named model that has no
+         * {@code path}, the way Dev Services start a database. A production build without a model fails, naming the
+         * property to set.
          */
         @WithDefault("true")
         boolean enabled();

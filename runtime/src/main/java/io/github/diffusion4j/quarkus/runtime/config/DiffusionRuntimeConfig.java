@@ -130,6 +130,25 @@ public interface DiffusionRuntimeConfig {
         /** Most characters in a prompt or negative prompt. */
         @WithDefault("1000")
         int maxPromptLength();
+
+        /**
+         * The memory budget: most pixels per request, width × height × batch. The denoiser's working memory grows
+         * faster than them (on the embedded scenes model one request peaks at 1.3 GB of RSS at 512², about 6 GB at
+         * 768², see the README's memory table); the default, one 768² image or two 512² ones, keeps one request well
+         * within a 24 GiB machine. The model's own default size is always allowed. Over it: HTTP 400 naming
+         * {@code width*height*batch}.
+         */
+        @WithDefault("589824")
+        long maxPixels();
+
+        /**
+         * The work budget: most pixel-steps per request, width × height × steps run × batch, where an image-to-image
+         * or inpainting request runs {@code int(steps × strength)} steps. The default (2^26) allows e.g. 768² × 113
+         * steps or 512² × 64 steps × 2 images; the model's own default request is always allowed. Over it: HTTP 400
+         * naming {@code width*height*steps*batch}.
+         */
+        @WithDefault("67108864")
+        long maxCost();
     }
 
     /** The generation queue. */
@@ -228,9 +247,11 @@ public interface DiffusionRuntimeConfig {
     interface RestRuntimeConfig {
 
         /**
-         * Largest request body accepted by the Diffusion4j endpoints. A larger {@code Content-Length} gets HTTP 413
-         * before any byte of the body is read; a chunked body is counted while it arrives and cut off (413, connection
-         * closed) as soon as it passes this size, so a body never takes more memory than this.
+         * Largest request body accepted by the Diffusion4j endpoints, without the uploaded images: the limit a body
+         * is held to is this plus room for an image and a mask of {@code uploads.max-image-size} (as base64 text in a
+         * JSON body, as files in a multipart one). A larger {@code Content-Length} gets HTTP 413 before any byte of
+         * the body is read; a chunked body is counted while it arrives and cut off (413, connection closed) as soon as
+         * it passes the limit, so a body never takes more memory than that.
          */
         @WithDefault("64K")
         MemorySize maxBodySize();
@@ -251,6 +272,9 @@ public interface DiffusionRuntimeConfig {
 
         /** The OpenAI-compatible endpoint. */
         OpenAiRuntimeConfig openai();
+
+        /** Limits on the init image and mask of image-editing requests. */
+        UploadsConfig uploads();
     }
 
     /** The OpenAI-compatible endpoint. */
@@ -258,12 +282,32 @@ public interface DiffusionRuntimeConfig {
 
         /**
          * Whether {@code POST /v1/images/generations} (the OpenAI images API: prompt, n, size, response_format
-         * {@code b64_json}, output_format, stream with partial_images) answers, so that existing OpenAI image clients
+         * {@code b64_json}, output_format, stream with partial_images) and {@code POST /v1/images/edits} (multipart
+         * image, mask, prompt) answer, so that existing OpenAI image clients
          * work unchanged. Read at start-up: {@code -Dquarkus.diffusion4j.rest.openai.enabled=true} on the packaged
-         * application switches it on. When off, the path answers 404 as any unknown path does.
+         * application switches them on. When off, the paths answer 404 as any unknown path does.
          */
         @WithDefault("false")
         boolean enabled();
+    }
+
+    /** Limits on uploaded images ({@code image} and {@code mask} of {@code /v1/images}, {@code /v1/jobs}, edits). */
+    interface UploadsConfig {
+
+        /**
+         * Largest encoded image (PNG or JPEG bytes, after base64 decoding) accepted as {@code image} or {@code mask};
+         * larger ones get HTTP 400 naming the field. A JSON body may exceed {@code max-body-size} by the base64 text
+         * of two images of this size (image and mask); a multipart body by the two files.
+         */
+        @WithDefault("8M")
+        MemorySize maxImageSize();
+
+        /**
+         * Most pixels (width × height) of an uploaded image, read from the image header before it is decoded, so that
+         * a small file that decodes to a huge bitmap is refused without allocating it.
+         */
+        @WithDefault("4194304")
+        long maxImagePixels();
     }
 
     /** Execution provider names accepted in configuration. */

@@ -1,10 +1,16 @@
 package io.github.diffusion4j.quarkus.runtime.devui;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.InvalidRequestException;
 import io.github.diffusion4j.pipeline.ModelInfo;
+import io.github.diffusion4j.pipeline.Violation;
 import io.github.diffusion4j.quarkus.runtime.DiffusionModels;
+import io.github.diffusion4j.quarkus.runtime.GenerationHistory;
 import io.github.diffusion4j.quarkus.runtime.GenerationStats;
 import io.github.diffusion4j.quarkus.runtime.RecentJobs;
+import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -14,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Dev UI back end (dev mode only): the loaded models and, when the queue provides {@link RecentJobs}, recent jobs.
- * Returns plain maps so that the Dev UI's JSON-RPC serialises them without knowing the SDK's types.
+ * Dev UI back end (dev mode only): the loaded models, every recent generation (through the REST queue, an injected
+ * pipeline or the playground, from {@link GenerationHistory}) plus the jobs still waiting in the queue, a live stream
+ * of changes, and the playground's streaming generation. Returns plain maps so that the Dev UI's JSON-RPC serialises
+ * them without knowing the SDK's types.
  */
 public class DiffusionJsonRpcService {
 
@@ -23,12 +31,18 @@ public class DiffusionJsonRpcService {
     DiffusionModels models;
 
     @Inject
+    Instance<GenerationHistory> history;
+
+    @Inject
     Instance<RecentJobs> recentJobs;
+
+    @Inject
+    Instance<GenerationQueue> queue;
 
     @Inject
     GenerationStats stats;
 
-    /** One entry per model: name, layout, precision, provider, load time, defaults, folder. */
+    /** One entry per model: name, layout, precision, provider, load time, defaults, schedulers, limits, folder. */
     public List<Map<String, Object>> getModels() {
         List<Map<String, Object>> result = new ArrayList<>();
         for (String name : models.names()) {
@@ -40,41 +54,118 @@ public class DiffusionJsonRpcService {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", name);
             row.put("default", name.equals(models.defaultName()));
+            row.put("family", info.familyName());
             row.put("layout", info.layout());
             row.put("precision", info.precision());
             row.put("provider", info.provider());
             row.put("loadTimeMs", info.loadTime().toMillis());
             row.put("scheduler", info.defaultScheduler());
+            row.put("schedulers", pipeline.schedulers());
             row.put("steps", info.defaultSteps());
             row.put("guidanceScale", info.defaultGuidance());
             row.put("width", info.defaultWidth());
             row.put("height", info.defaultHeight());
+            row.put("maxWidth", pipeline.limits().maxWidth());
+            row.put("maxHeight", pipeline.limits().maxHeight());
+            row.put("maxSteps", pipeline.limits().maxSteps());
             row.put("path", String.valueOf(info.path()));
             result.add(row);
         }
         return result;
     }
 
-    /** Up to 20 recent jobs, newest first; empty when no queue provides them. */
+    /**
+     * Up to 20 recent generations, newest first, after the jobs still waiting in the queue (which have not reached a
+     * pipeline yet, so are not in the history: nothing is listed twice).
+     */
     public List<Map<String, Object>> getRecentJobs() {
         List<Map<String, Object>> result = new ArrayList<>();
         if (recentJobs.isResolvable()) {
             for (RecentJobs.JobSummary job : recentJobs.get().recent(20)) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", job.id());
-                row.put("model", job.model());
-                row.put("state", job.state());
-                row.put("prompt", job.prompt());
-                row.put("progress", job.progress());
-                row.put("submitted", String.valueOf(job.submitted()));
-                result.add(row);
+                if ("queued".equals(job.state())) {
+                    result.add(JobRows.queued(job));
+                }
+            }
+        }
+        if (history.isResolvable()) {
+            for (GenerationHistory.Entry entry : history.get().recent()) {
+                result.add(JobRows.of(entry));
             }
         }
         return result;
     }
 
+    /** Every change of a generation (start, step, end) as it happens: the live jobs page. */
+    public Multi<Map<String, Object>> streamJobs() {
+        if (!history.isResolvable()) {
+            return Multi.createFrom().empty();
+        }
+        return history.get().updates().map(JobRows::of);
+    }
+
+    /**
+     * Cancels a job waiting in or run by the REST queue ({@code queue:<id>} rows). A playground generation is
+     * cancelled by cancelling its stream; a generation an application runs itself belongs to its subscriber.
+     */
+    public Map<String, Object> cancelJob(String id) {
+        boolean cancelled = false;
+        if (id != null && id.startsWith(JobRows.QUEUE_PREFIX) && queue.isResolvable()) {
+            cancelled = queue.get().find(id.substring(JobRows.QUEUE_PREFIX.length()))
+                    .map(job -> job.cancel("cancelled in the Dev UI")).orElse(false);
+        }
+        return Map.of("id", String.valueOf(id), "cancelled", cancelled);
+    }
+
+    /**
+     * The playground: runs one generation and streams {@code started}, {@code step} (with a preview data URI when one
+     * was rendered), then {@code completed} (the image as a data URI) or {@code invalid} (every field error at once:
+     * {@code violations} of field, value, message) or {@code failed}. Cancelling the stream cancels the generation.
+     * Blank or zero numbers mean the model's default.
+     */
+    public Multi<Map<String, Object>> generate(String model, String prompt, String negativePrompt, String scheduler,
+            Integer steps, Double guidanceScale, Integer width, Integer height, Long seed, Integer previewInterval) {
+        String name = model == null || model.isBlank() ? models.defaultName() : model;
+        DiffusionPipeline pipeline = models.get(name).orElse(null);
+        if (pipeline == null) {
+            return Multi.createFrom().item(JobRows.invalid(List.of(new Violation("model", String.valueOf(model),
+                    "model must be one of " + models.names()))));
+        }
+        GenerationRequest built;
+        try {
+            built = request(prompt, negativePrompt, scheduler, steps, guidanceScale, width, height, seed, previewInterval);
+        } catch (InvalidRequestException e) {
+            // the builder's own checks (size, guidance): shown like the model's
+            return Multi.createFrom().item(JobRows.invalid(e.violations()));
+        }
+        List<Violation> violations = pipeline.validate(built);
+        if (!violations.isEmpty()) {
+            return Multi.createFrom().item(JobRows.invalid(violations));
+        }
+        return pipeline.generate(built).map(PlaygroundEvents::of)
+                .onFailure().recoverWithItem(PlaygroundEvents::failure);
+    }
+
+    private static GenerationRequest request(String prompt, String negativePrompt, String scheduler, Integer steps,
+            Double guidanceScale, Integer width, Integer height, Long seed, Integer previewInterval) {
+        GenerationRequest.Builder request = GenerationRequest.builder(prompt == null ? "" : prompt)
+                .negativePrompt(blankToNull(negativePrompt))
+                .scheduler(blankToNull(scheduler))
+                .steps(steps)
+                .guidanceScale(guidanceScale)
+                .seed(seed)
+                .previewInterval(previewInterval == null ? 1 : previewInterval);
+        if (width != null && height != null) {
+            request.size(width, height);
+        }
+        return request.build();
+    }
+
     /** Queue depth and running generations. */
     public Map<String, Object> getStats() {
         return Map.of("queueDepth", stats.queueDepth(), "activeJobs", stats.activeJobs());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

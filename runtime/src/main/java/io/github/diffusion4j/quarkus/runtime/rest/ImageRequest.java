@@ -17,7 +17,7 @@ public class ImageRequest {
 
     /** Field names accepted; anything else is an error. */
     static final List<String> FIELDS = List.of("prompt", "negativePrompt", "width", "height", "steps", "guidanceScale",
-            "scheduler", "seed", "noise", "model", "batch", "previewInterval");
+            "scheduler", "seed", "noise", "model", "batch", "previewInterval", "image", "mask", "strength");
 
     @Schema(required = true, description = "The text to draw (may be empty); at most the model's max-prompt-length characters",
             example = "a watercolor fox in a snowy forest")
@@ -58,6 +58,29 @@ public class ImageRequest {
             example = "5")
     public Integer previewInterval;
 
+    @Schema(description = "Init image for image-to-image or inpainting: a PNG or JPEG as base64 or a data: URI "
+            + "(in multipart/form-data: a file part). Resized to width x height when those are given, else the "
+            + "output takes its size (which must then fit the model's size multiple and limits)",
+            example = "data:image/png;base64,iVBORw0KGgo...")
+    public String image;
+
+    @Schema(description = "Inpainting mask, same size as image: white = repaint, black = keep (binarised at 50 %); "
+            + "PNG or JPEG as base64 or a data: URI (in multipart/form-data: a file part). Needs image",
+            example = "data:image/png;base64,iVBORw0KGgo...")
+    public String mask;
+
+    @Schema(description = "With image: how much of the schedule runs, in (0, 1]; 1 repaints from noise, 0.3 keeps most"
+            + " of the image. Default 0.8 (image-to-image) or 1.0 (inpainting), as diffusers", example = "0.75")
+    public Double strength;
+
+    /** The image's bytes when they came as a multipart file part rather than text. */
+    @JsonIgnore
+    byte[] imageBytes;
+
+    /** The mask's bytes when they came as a multipart file part rather than text. */
+    @JsonIgnore
+    byte[] maskBytes;
+
     @JsonIgnore
     private final List<String> unknownFields = new ArrayList<>();
 
@@ -72,5 +95,40 @@ public class ImageRequest {
     @JsonIgnore
     List<String> unknownFields() {
         return unknownFields;
+    }
+
+    /**
+     * The request a {@code multipart/form-data} body describes: the same field names as JSON, numbers as text, image
+     * and mask as file parts (or base64 / data URI text). Malformed numbers are reported together.
+     */
+    static ImageRequest of(FormFields form) {
+        List<FieldError> errors = new ArrayList<>();
+        ImageRequest r = new ImageRequest();
+        for (String name : form.names()) {
+            if (!FIELDS.contains(name)) {
+                r.unknown(name, null);
+            }
+        }
+        r.prompt = form.text("prompt");
+        r.negativePrompt = form.text("negativePrompt");
+        r.width = form.integer("width", errors);
+        r.height = form.integer("height", errors);
+        r.steps = form.integer("steps", errors);
+        r.guidanceScale = form.number("guidanceScale", errors);
+        r.scheduler = form.text("scheduler");
+        r.seed = form.longValue("seed", errors);
+        r.noise = form.text("noise");
+        r.model = form.text("model");
+        r.batch = form.integer("batch", errors);
+        r.previewInterval = form.integer("previewInterval", errors);
+        r.strength = form.number("strength", errors);
+        r.image = form.text("image");
+        r.imageBytes = form.file("image");
+        r.mask = form.text("mask");
+        r.maskBytes = form.file("mask");
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return r;
     }
 }

@@ -2,10 +2,14 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.InitImage;
+import io.github.diffusion4j.pipeline.RequestValidator;
+import io.github.diffusion4j.pipeline.Violation;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import io.github.diffusion4j.scheduler.Schedulers;
 
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +36,11 @@ final class ImageRequests {
     }
 
     static Resolved resolve(ModelCatalog models, ImageRequest r) {
+        return resolve(models, r, ImageUploads.DEFAULT);
+    }
+
+    /** Checks {@code r}, decoding its init image and mask within {@code uploads}' limits. */
+    static Resolved resolve(ModelCatalog models, ImageRequest r, ImageUploads uploads) {
         if (r == null) {
             throw new InvalidRequestException("body", "is required: a JSON object with at least \"prompt\"");
         }
@@ -100,6 +109,10 @@ final class ImageRequests {
                         + (noise == NoiseSource.NUMPY ? " for noise numpy" : "") + ", got " + r.seed));
             }
         }
+        InitImage init = initImage(errors, r, limits, uploads);
+        if (errors.isEmpty()) {
+            budgets(errors, r, limits, init);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -114,6 +127,7 @@ final class ImageRequests {
                 .noiseSource(noise)
                 .batchSize(r.batch != null ? r.batch : 1)
                 .previewInterval(r.previewInterval)
+                .initImage(init)
                 .build();
         return new Resolved(modelName, request);
     }
@@ -142,6 +156,80 @@ final class ImageRequests {
         if (!model.schedulers().contains(canonical)) {
             errors.add(new FieldError("scheduler", "'" + Problems.shorten(scheduler) + "' (" + canonical
                     + ") does not run on model '" + model.name() + "'; valid names: " + model.schedulers()));
+        }
+    }
+
+    /**
+     * The init image of {@code r} ({@code null} for text-to-image), every problem added to {@code errors}: strength or
+     * mask without an image, a model that takes no image or needs a mask, strength out of (0, 1], undecodable or too
+     * large uploads, a mask whose size differs from the image's.
+     */
+    private static InitImage initImage(List<FieldError> errors, ImageRequest r, ModelDescriptor model,
+                                       ImageUploads uploads) {
+        boolean hasImage = r.image != null || r.imageBytes != null;
+        boolean hasMask = r.mask != null || r.maskBytes != null;
+        if (!hasImage) {
+            if (hasMask) {
+                errors.add(new FieldError("mask", "needs an image: the mask marks what to repaint in it"));
+            }
+            if (r.strength != null) {
+                errors.add(new FieldError("strength", "applies only with an image (image-to-image or inpainting)"));
+            }
+            if (model.inpaintingOnly()) {
+                errors.add(new FieldError("image", "is required: '" + model.name() + "' is an inpainting model (give "
+                        + "image and mask)"));
+            }
+            return null;
+        }
+        if (!model.imageInput()) {
+            errors.add(new FieldError("image", "this model cannot start from an image (its folder has no "
+                    + "vae_encoder); models that can: see imageInput in GET /v1/models"));
+        }
+        if (model.inpaintingOnly() && !hasMask) {
+            errors.add(new FieldError("mask", "is required: '" + model.name() + "' is an inpainting model"));
+        }
+        double strength = r.strength != null ? r.strength : hasMask ? 1.0 : 0.8;
+        if (!Double.isFinite(strength) || strength <= 0 || strength > 1) {
+            errors.add(new FieldError("strength", "must be greater than 0 and at most 1, got " + r.strength));
+        }
+        BufferedImage image = decode(errors, "image", r.image, r.imageBytes, uploads);
+        BufferedImage mask = hasMask ? decode(errors, "mask", r.mask, r.maskBytes, uploads) : null;
+        if (image != null && mask != null
+                && (image.getWidth() != mask.getWidth() || image.getHeight() != mask.getHeight())) {
+            errors.add(new FieldError("mask", "must have the size of the image (" + image.getWidth() + "x"
+                    + image.getHeight() + "), got " + mask.getWidth() + "x" + mask.getHeight()));
+        }
+        if (image == null || !errors.isEmpty()) {
+            return null;
+        }
+        return mask == null ? InitImage.of(image, strength) : InitImage.inpaint(image, mask, strength);
+    }
+
+    private static BufferedImage decode(List<FieldError> errors, String field, String text, byte[] bytes,
+                                        ImageUploads uploads) {
+        try {
+            return uploads.decode(field, bytes != null ? bytes : uploads.decodeText(field, text));
+        } catch (InvalidRequestException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    /**
+     * The model's memory and work budgets, checked with the SDK's own {@link RequestValidator#budgets} (same formula,
+     * same numbers) once every field is within its bounds; the defaults are those the SDK applies.
+     */
+    private static void budgets(List<FieldError> errors, ImageRequest r, ModelDescriptor model, InitImage init) {
+        int m = model.sizeMultiple();
+        int width = r.width != null ? r.width
+                : init != null ? Math.max(m, init.image().getWidth() / m * m) : model.defaultWidth();
+        int height = r.height != null ? r.height
+                : init != null ? Math.max(m, init.image().getHeight() / m * m) : model.defaultHeight();
+        int steps = r.steps != null ? r.steps : model.defaultSteps();
+        for (Violation v : RequestValidator.budgets(width, height, steps, init != null ? init.strength() : null,
+                r.batch != null ? r.batch : 1, RequestValidator.Budgets.of(model.limits(), model.defaultWidth(),
+                        model.defaultHeight(), model.defaultSteps()))) {
+            errors.add(Problems.fieldError(v));
         }
     }
 

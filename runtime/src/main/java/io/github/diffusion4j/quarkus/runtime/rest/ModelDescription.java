@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.List;
+
 /**
  * A configured model as {@code GET /v1/models} lists it.
  *
@@ -16,6 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param loadTimeMillis time it took to load
  * @param defaults      what unset request fields become
  * @param limits        upper bounds on requests
+ * @param family        the model family ({@code sd}, {@code sdxl}, {@code lcm}, ...), {@code null} when unknown
+ * @param sizeMultiple  width and height must be multiples of it
+ * @param imageInput    whether requests may give an init image ({@code image}, {@code mask}, {@code strength})
+ * @param inpaintingOnly whether the model is a dedicated inpainting one: every request needs an image and a mask
+ * @param schedulers    scheduler names its requests may use
  */
 @Schema(name = "Model")
 public record ModelDescription(@Schema(example = "default") String name,
@@ -26,7 +33,12 @@ public record ModelDescription(@Schema(example = "default") String name,
                                @Schema(example = "StableDiffusionPipeline") String pipelineClass,
                                @Schema(example = "2300") long loadTimeMillis,
                                Defaults defaults,
-                               LimitsData limits) {
+                               LimitsData limits,
+                               @Schema(example = "sd") String family,
+                               @Schema(example = "8") int sizeMultiple,
+                               @Schema(example = "true") boolean imageInput,
+                               @Schema(example = "false") boolean inpaintingOnly,
+                               @Schema(example = "[\"euler\", \"ddim\"]") List<String> schedulers) {
 
     /** Values used for unset request fields. */
     @Schema(name = "ModelDefaults")
@@ -46,6 +58,7 @@ public record ModelDescription(@Schema(example = "default") String name,
         return new ModelDescription(m.name(), isDefault, m.layout(), m.precision(), m.provider(), m.pipelineClass(),
                 m.loadTimeMillis(), new Defaults(m.defaultScheduler(), m.defaultSteps(), m.defaultGuidance(),
                         m.defaultWidth(), m.defaultHeight()),
-                new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength()));
+                new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength()),
+                m.family(), m.sizeMultiple(), m.imageInput(), m.inpaintingOnly(), m.schedulers());
     }
 }

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 
 /**
- * Leaves the OpenAI-compatible path out of the OpenAPI document when {@code quarkus.diffusion4j.rest.openai.enabled}
+ * Leaves the OpenAI-compatible paths out of the OpenAPI document when {@code quarkus.diffusion4j.rest.openai.enabled}
  * is off. The switch is read at run time, so the filter runs at start-up, not at build time. Instantiated by
  * SmallRye OpenAPI (not a bean): it reads the key from the configuration directly.
  */
@@ -19,6 +19,7 @@ public class OpenAiDocumentFilter implements OASFilter {
                 .getOptionalValue("quarkus.diffusion4j.rest.openai.enabled", Boolean.class).orElse(false);
         if (!enabled && openAPI.getPaths() != null) {
             openAPI.getPaths().removePathItem(OpenAiErrors.PATH);
+            openAPI.getPaths().removePathItem(OpenAiErrors.EDITS_PATH);
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Errors of the OpenAI-compatible endpoint in OpenAI's own shape, {@code {"error": {"message", "type", "param",
+ * Errors of the OpenAI-compatible endpoints in OpenAI's own shape, {@code {"error": {"message", "type", "param",
  * "code"}}} as {@code application/json}, which the OpenAI SDKs read: their exceptions then carry our message and
  * the offending field instead of "400 status code (no body)". Built from the same {@link Problem} as the native API's
  * RFC 9457 documents, so both say the same thing.
@@ -19,6 +19,8 @@ public final class OpenAiErrors {
 
     /** The path of the OpenAI-compatible endpoint. */
     public static final String PATH = "/v1/images/generations";
+    /** The path of the OpenAI-compatible image edits. */
+    public static final String EDITS_PATH = "/v1/images/edits";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -27,7 +29,11 @@ public final class OpenAiErrors {
 
     /** Whether a request path belongs to the OpenAI-compatible endpoint. */
     static boolean applies(String path) {
-        return path != null && (path.equals(PATH) || path.startsWith(PATH + "/") || path.startsWith(PATH + "?"));
+        return under(path, PATH) || under(path, EDITS_PATH);
+    }
+
+    private static boolean under(String path, String root) {
+        return path != null && (path.equals(root) || path.startsWith(root + "/") || path.startsWith(root + "?"));
     }
 
     /** The OpenAI error response for {@code problem} (same status). */

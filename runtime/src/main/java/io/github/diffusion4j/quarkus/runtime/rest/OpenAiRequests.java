@@ -157,9 +157,20 @@ final class OpenAiRequests {
     /** A native field error under its OpenAI name: width and height are both {@code size}, batch is {@code n}. */
     private static FieldError openAi(FieldError error) {
         return switch (error.field()) {
-            case "batch" -> new FieldError("n", error.message());
             case "width", "height" -> new FieldError("size", error.field() + " " + error.message());
-            default -> error;
+            default -> new FieldError(openAiField(error.field()), error.message());
+        };
+    }
+
+    /**
+     * The OpenAI name of a native field: {@code batch} is {@code n}, width and height are {@code size}, and the
+     * budgets over {@code width*height*...} are {@code size} too (with n, the only knobs an OpenAI client has).
+     */
+    static String openAiField(String field) {
+        return switch (field) {
+            case "batch" -> "n";
+            case "width", "height" -> "size";
+            default -> field.startsWith("width*height*") ? "size" : field;
         };
     }
 

@@ -18,6 +18,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -86,7 +87,7 @@ public final class Problems {
         if (e instanceof io.github.diffusion4j.pipeline.InvalidRequestException sdk && !sdk.violations().isEmpty()) {
             List<FieldError> errors = new ArrayList<>();
             for (Violation v : sdk.violations()) {
-                errors.add(new FieldError(v.field(), withoutField(v.field(), v.message())));
+                errors.add(fieldError(v));
             }
             return new InvalidRequestException(errors);
         }
@@ -94,6 +95,21 @@ public final class Problems {
         Matcher m = SDK_FIELD.matcher(message);
         String field = m.find() ? m.group(1) : "request";
         return new InvalidRequestException(field, withoutField(field, message));
+    }
+
+    /**
+     * An SDK violation as a REST field error, in the REST request's names: the SDK's {@code initImage} is
+     * {@code image}, its {@code batchSize} is {@code batch} (also inside the budgets' {@code width*height*batchSize}).
+     */
+    static FieldError fieldError(Violation v) {
+        String field = v.field().equals("initImage") ? "image" : v.field().replace("batchSize", "batch");
+        String message = withoutField(v.field(), v.message()).replace("batchSize", "batch");
+        return new FieldError(field, message);
+    }
+
+    /** The SDK's violations as REST field errors. */
+    static List<FieldError> fieldErrors(io.github.diffusion4j.pipeline.InvalidRequestException e) {
+        return invalid(e).errors();
     }
 
     /** "must be ..." of "width must be ...": a field error's message does not repeat its field. */
@@ -162,10 +178,18 @@ public final class Problems {
             String title = s != null ? s.getReasonPhrase() : "HTTP " + status;
             String detail = e.getMessage() != null ? e.getMessage() : title;
             if (status == 415) {
-                return new Problem(TYPE_UNSUPPORTED_MEDIA_TYPE, title, 415, "Content-Type must be application/json",
+                return new Problem(TYPE_UNSUPPORTED_MEDIA_TYPE, title, 415, "Content-Type must be application/json (or multipart/form-data where an endpoint takes uploads)",
                         instance, null);
             }
             return new Problem("about:blank", title, status, detail, instance, null);
+        }
+        if (unreadableBody(failure)) {
+            // Quarkus REST reading a body that is not what its Content-Type says (a multipart/form-data body without
+            // its boundary parts): the client's mistake, not the server's
+            LOG.debugf("Unreadable request body on %s: %s", instance, failure);
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400,
+                    "The request body cannot be read as its Content-Type says", instance,
+                    List.of(new FieldError("body", "cannot be read as its Content-Type says (malformed multipart/form-data?)")));
         }
         LOG.errorf(failure, "Unexpected failure serving %s", instance);
         return new Problem(TYPE_INTERNAL, "Internal error", 500,
@@ -268,5 +292,15 @@ public final class Problems {
         } catch (JsonProcessingException e) {
             return "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
+    }
+
+    /** Whether reading the request failed on I/O (a body that is not what its Content-Type says). */
+    private static boolean unreadableBody(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -21,11 +21,12 @@ import java.io.IOException;
 
 /**
  * What the Diffusion4j endpoints refuse before Quarkus REST sees a request, on the event loop and without buffering:
- * a POST without a content type (415), a {@code Content-Length} over {@code quarkus.diffusion4j.rest.max-body-size}
- * (413, the body is never read), a chunked body that grows past it (413 as soon as it does, connection closed), and
+ * a POST without a content type (415), a {@code Content-Length} over the body limit ({@code quarkus.diffusion4j.rest.max-body-size} plus
+ * room for two uploads of {@code uploads.max-image-size}; 413, the body is never read), a chunked body that grows past it (413 as soon as it does, connection closed), and
  * a body that does not arrive within {@code quarkus.diffusion4j.rest.body-timeout} (408). A body within the limit is
- * read here, at most max-body-size bytes, and handed to the resource through the routing context
- * ({@link #body(byte[], RoutingContext)}), so nothing else buffers it again.
+ * read here, at most the limit, and handed to the resource through the routing context
+ * ({@link #body(byte[], RoutingContext)}, or as the context's body, from which Quarkus REST parses a multipart form),
+ * so nothing else buffers it again.
  * <p>
  * It also answers paths under the API root that no resource matched with a 404 problem, where Vert.x would send its
  * own plain-text page.
@@ -98,7 +99,7 @@ public class RequestGuard {
                     "A Content-Type header is required: application/json", path, null), !request.isEnded());
             return;
         }
-        long max = config.rest().maxBodySize().asLongValue();
+        long max = limit(path, type);
         long declared = contentLength(request);
         if (declared > max) {
             LOG.debugf("Refused %s: Content-Length %d over %d", path, declared, max);
@@ -120,6 +121,20 @@ public class RequestGuard {
             return;
         }
         new BodyReader(rc, max, path, http2 ? declared : -1).start();
+    }
+
+    /**
+     * The fields' {@code max-body-size}, on the endpoints that take uploads plus room for an image and a mask at {@code uploads.max-image-size}: as base64
+     * text in a JSON body, as files in a multipart one.
+     */
+    private long limit(String path, String contentType) {
+        ImageUploads uploads = ImageUploads.of(config);
+        long fields = config.rest().maxBodySize().asLongValue();
+        if (path.equals(OpenAiErrors.PATH)) {
+            return fields; // OpenAI's generations take no image
+        }
+        return contentType.regionMatches(true, 0, "multipart/", 0, "multipart/".length())
+                ? uploads.multipartBodyLimit(fields) : uploads.jsonBodyLimit(fields);
     }
 
     private void checkBuffered(RoutingContext rc, Buffer body, long max, String path) {
@@ -155,7 +170,7 @@ public class RequestGuard {
         if (path == null) {
             return false;
         }
-        if (RoutingProblems.openAiEnabled() && path.equals(OpenAiErrors.PATH)) {
+        if (RoutingProblems.openAiEnabled() && (path.equals(OpenAiErrors.PATH) || path.equals(OpenAiErrors.EDITS_PATH))) {
             return true;
         }
         String api = RoutingProblems.apiPath();

@@ -11,7 +11,7 @@ public final class RestPaths {
     public static final String DEFAULT_ROOT = "/diffusion";
     /** Version segment under the root. */
     public static final String VERSION = "/v1";
-    /** The {@code @Path} of {@link DiffusionResource} as compiled. */
+    /** The {@code @Path} of the resources ({@link ImagesResource}, {@link JobsResource}, {@link ModelsResource}) as compiled. */
     public static final String DEFAULT_API = DEFAULT_ROOT + VERSION;
 
     private RestPaths() {

@@ -23,12 +23,14 @@ final class SseSupport {
     /** Describes the stream in the OpenAPI document. */
     static final String STREAM_DESCRIPTION = "A `text/event-stream`. Each event has `id:` (increasing per job, "
             + "usable as `Last-Event-ID`), `event:` one of `queued`, `started`, `step`, `completed`, `failed`, "
-            + "`cancelled`, and `data:` one line of JSON: `queued` → QueuedEvent (sent again when the position "
-            + "changes), `started` → StartedEvent, `step` → StepEvent (one per denoising step, with an optional "
-            + "preview data URI), `completed` → CompletedEvent (images as data URIs with metadata and timings), "
-            + "`failed` → FailedEvent (a problem detail), `cancelled` → CancelledEvent. The stream ends after the "
-            + "terminal event (`completed`, `failed` or `cancelled`). A slow reader loses previews first, then old "
-            + "step events; never the terminal event.";
+            + "`cancelled`, `restarted`, and `data:` one line of JSON: `queued` → QueuedEvent (sent again when the "
+            + "position changes), `started` → StartedEvent, `step` → StepEvent (one per denoising step, with an "
+            + "optional preview data URI), `completed` → CompletedEvent (images as data URIs with metadata and "
+            + "timings), `failed` → FailedEvent (a problem detail), `cancelled` → CancelledEvent, `restarted` → "
+            + "RestartedEvent (Redis backend: the worker was lost and the job runs again from step 1 elsewhere). Idle "
+            + "streams get a `: keep-alive` comment line. The stream ends after the terminal event (`completed`, "
+            + "`failed` or `cancelled`). A slow reader loses previews first, then old step events; never the terminal "
+            + "event.";
 
     /** Text of the heartbeat comment lines. */
     static final String HEARTBEAT = "keep-alive";

@@ -8,11 +8,14 @@ import io.github.diffusion4j.pipeline.GeneratedImage;
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.GenerationResult;
+import io.github.diffusion4j.pipeline.InitImage;
 import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -55,6 +58,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--from-png", paramLabel = "FILE", description = "Start from the settings stored in a PNG (ours or"
             + " AUTOMATIC1111's 'parameters'); options given as well override them.")
     Path fromPng;
+
+    @Option(names = "--init-image", paramLabel = "FILE", description = "Start from this image (PNG or JPEG):"
+            + " image-to-image, or inpainting with --mask. The output takes its size unless --width/--height say"
+            + " otherwise.")
+    Path initImage;
+
+    @Option(names = "--mask", paramLabel = "FILE", description = "Inpainting mask for --init-image, same size:"
+            + " white = repaint, black = keep.")
+    Path mask;
+
+    @Option(names = "--strength", paramLabel = "S", description = "With --init-image: how much of the schedule runs,"
+            + " in (0, 1]; 1 repaints from noise, 0.3 keeps most of the image (default: 0.8, with --mask 1.0).")
+    Double strength;
 
     @Option(names = {"-o", "--out"}, defaultValue = "out.png", description = "Output PNG (batch: -1, -2 ... appended).")
     Path out;
@@ -116,7 +132,35 @@ final class GenerateCommand implements Callable<Integer> {
         if (batch != null) {
             builder.batchSize(batch);
         }
+        builder.initImage(initImage());
         return sampling.applyTo(builder).previewInterval(0).build();
+    }
+
+    /** The init image of --init-image / --mask / --strength, or {@code null} for text-to-image. */
+    private InitImage initImage() throws IOException {
+        if (initImage == null) {
+            if (mask != null || strength != null) {
+                throw new IllegalArgumentException((mask != null ? "mask" : "strength")
+                        + " applies only with --init-image FILE");
+            }
+            return null;
+        }
+        BufferedImage image = readImage("init-image", initImage);
+        if (mask == null) {
+            return InitImage.of(image, strength != null ? strength : 0.8);
+        }
+        return InitImage.inpaint(image, readImage("mask", mask), strength != null ? strength : 1.0);
+    }
+
+    private static BufferedImage readImage(String option, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + ": " + file + " is not a file");
+        }
+        BufferedImage image = ImageIO.read(file.toFile());
+        if (image == null) {
+            throw new IllegalArgumentException(option + ": " + file + " is not a PNG or JPEG image");
+        }
+        return image;
     }
 
     private GenerationResult run(DiffusionPipeline pipeline, GenerationRequest request, PrintStream err) {
@@ -125,8 +169,8 @@ final class GenerateCommand implements Callable<Integer> {
         pipeline.generate(request)
                 .onItem().invoke(event -> {
                     if (event instanceof GenerationEvent.Started s && !quiet) {
-                        err.printf(Locale.ROOT, "seed %d, %dx%d, %d steps, %s on %s%n", s.seed(), s.width(), s.height(),
-                                s.steps(), s.scheduler(), pipeline.info().provider());
+                        err.printf(Locale.ROOT, "%s, seed %d, %dx%d, %d steps, %s on %s%n", s.task(), s.seed(), s.width(),
+                                s.height(), s.steps(), s.scheduler(), pipeline.info().provider());
                         if (!s.promptDroppedWords().isEmpty()) {
                             err.println("prompt truncated, dropped: " + String.join(" ", s.promptDroppedWords()));
                         }

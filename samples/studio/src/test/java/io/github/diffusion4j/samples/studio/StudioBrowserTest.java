@@ -253,7 +253,7 @@ class StudioBrowserTest {
         byId("generate").click();
 
         until("the size error", d -> !byId("size-error").getText().isBlank());
-        assertThat(byId("size-error").getText()).contains("width").contains("multiple of 8");
+        assertThat(byId("size-error").getText()).contains("width").containsPattern("multiple of \\d+ between");
         assertThat(byId("guidanceScale-error").getText()).contains("between 0 and 100");
         assertThat(byId("steps-error").getText()).as("a fixed field loses its error").isEmpty();
         screenshot("studio-validation.png");
@@ -322,6 +322,75 @@ class StudioBrowserTest {
         Path docs = Paths.get(System.getProperty("studio.docsDir", "../../docs"));
         Files.createDirectories(docs);
         Files.copy(file, docs.resolve("studio.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Inpainting from the page: an init image uploaded through the file input, a stroke of the mask brush painted on
+     * the canvas with the mouse, strength at 1; the result keeps every unpainted pixel of the init image and repaints
+     * under the stroke. Then a gallery image becomes the next init image.
+     */
+    @Test
+    @Order(6)
+    void paintAMaskAndInpaint() throws IOException {
+        open();
+        assertThat(new Select(byId("model")).getFirstSelectedOption().getText()).as("the picker shows the family")
+                .contains("· sd");
+        Path init = TARGET.resolve("studio-init.png");
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(64, 64,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        javax.imageio.ImageIO.write(noise, "png", init.toFile());
+        byId("init-file").sendKeys(init.toAbsolutePath().toString());
+        WebElement mask = byId("mask-canvas");
+        until("the init image", d -> mask.isDisplayed() && ((Number) js("return arguments[0].width", mask)).intValue() == 64);
+        assertThat(new Select(byId("size")).getFirstSelectedOption().getAttribute("value"))
+                .as("the init image's size is offered").isEqualTo("64x64");
+
+        js("arguments[0].scrollIntoView({ block: 'center' })", mask);
+        int w = mask.getRect().getWidth();
+        int h = mask.getRect().getHeight();
+        new org.openqa.selenium.interactions.Actions(driver()).moveToElement(mask, -w / 4, -h / 3).clickAndHold()
+                .moveByOffset(0, h / 3).moveByOffset(0, h / 3).release().perform();
+        long painted = (Long) js("const c = arguments[0]; const d = c.getContext('2d').getImageData(0, 0, 64, 64).data;"
+                + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;", mask);
+        assertThat(painted).as("the brush painted the mask").isBetween(50L, 2000L);
+        js("const s = document.getElementById('strength'); s.value = '1'; s.dispatchEvent(new Event('input'));");
+        assertThat(byId("strength-value").getText()).isEqualTo("1.00");
+        new Select(byId("scheduler")).selectByValue("euler");
+        setValue("steps", "8");
+        setValue("seed", "99");
+        setValue("prompt", "a green square on a white background");
+        byId("generate").click();
+        until("the inpainted image", d -> "completed".equals(canvasState()));
+        WebElement result = byId("result");
+        until("the image to decode", d -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", result)));
+        screenshot("studio-inpaint.png");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Number> diff = (Map<String, Number>) js("""
+                const [init, out, mask] = [document.getElementById('init-preview'), arguments[0], arguments[1]];
+                const pixels = (img) => { const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+                    const x = c.getContext('2d'); x.drawImage(img, 0, 0); return x.getImageData(0, 0, 64, 64).data; };
+                const a = pixels(init), b = pixels(out), m = mask.getContext('2d').getImageData(0, 0, 64, 64).data;
+                let kept = 0, painted = 0;
+                for (let i = 0; i < a.length; i += 4) {
+                  const d = Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]), Math.abs(a[i + 2] - b[i + 2]));
+                  if (m[i + 3] === 0) { kept = Math.max(kept, d); } else if (m[i + 3] === 255) { painted = Math.max(painted, d); }
+                }
+                return { kept, painted };""", result, mask);
+        assertThat(diff.get("kept").intValue()).as("unpainted pixels are the init image's").isLessThanOrEqualTo(1);
+        assertThat(diff.get("painted").intValue()).as("painted pixels are repainted").isGreaterThan(1);
+
+        // the result, from the gallery, becomes the next init image with an empty mask
+        driver().findElement(By.cssSelector("#gallery .use-init")).click();
+        until("the gallery image as init image", d -> result.getAttribute("src").equals(byId("init-preview").getAttribute("src")));
+        assertThat((Long) js("const d = arguments[0].getContext('2d').getImageData(0, 0, 64, 64).data;"
+                + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;", mask)).isZero();
     }
 
     private void screenshot(String name) throws IOException {

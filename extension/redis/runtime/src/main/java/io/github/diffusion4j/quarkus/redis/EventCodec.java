@@ -1,8 +1,15 @@
 package io.github.diffusion4j.quarkus.redis;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.ImageMetadata;
 import io.github.diffusion4j.quarkus.runtime.queue.CancelledEvent;
@@ -17,6 +24,10 @@ import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.TimingsData;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,13 +35,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON of what crosses nodes: requests, events, results (without their PNGs, stored as binary hash fields) and model
- * descriptors. A private mapper, independent of the application's Jackson settings.
+ * JSON of what crosses nodes: requests (their input images as base64 PNG), events, results (without their PNGs,
+ * stored as binary hash fields) and model descriptors. A private mapper, independent of the application's Jackson settings.
  */
 final class EventCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new SimpleModule("diffusion4j-images")
+                    .addSerializer(BufferedImage.class, new PngSerializer())
+                    .addDeserializer(BufferedImage.class, new PngDeserializer()));
 
     private static final Map<String, Class<? extends JobEventData>> TYPES = Map.of(
             QueuedEvent.NAME, QueuedEvent.class, StartedEvent.NAME, StartedEvent.class, StepEvent.NAME, StepEvent.class,
@@ -50,6 +64,40 @@ final class EventCodec {
     }
 
     private EventCodec() {
+    }
+
+    /**
+     * Images of a request (image-to-image input, inpainting mask) as base64 PNG: lossless, so the worker sees the
+     * pixels the client sent.
+     */
+    private static final class PngSerializer extends StdSerializer<BufferedImage> {
+        PngSerializer() {
+            super(BufferedImage.class);
+        }
+
+        @Override
+        public void serialize(BufferedImage image, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, "png", png)) {
+                throw new IOException("No PNG writer for an image of type " + image.getType());
+            }
+            gen.writeBinary(png.toByteArray());
+        }
+    }
+
+    private static final class PngDeserializer extends StdDeserializer<BufferedImage> {
+        PngDeserializer() {
+            super(BufferedImage.class);
+        }
+
+        @Override
+        public BufferedImage deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(p.getBinaryValue()));
+            if (image == null) {
+                throw new IOException("Not a PNG image");
+            }
+            return image;
+        }
     }
 
     static String json(Object value) {

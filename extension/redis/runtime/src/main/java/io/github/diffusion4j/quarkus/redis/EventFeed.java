@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Follows job event streams for this node's subscribers: one pub/sub connection per node (channel {@code P:events}
@@ -32,12 +33,14 @@ final class EventFeed implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventFeed.class);
     private static final int BATCH = 64;
+    private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final RedisGenerationQueue queue;
     private final Runnable onSubmitted;
-    private final Map<String, Set<Runnable>> listeners = new ConcurrentHashMap<>();
+    /** Per job: what to do on an event (its name) or on a poll ({@code null}). */
+    private final Map<String, Set<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "diffusion4j-redis-feed");
         t.setDaemon(true);
@@ -92,32 +95,33 @@ final class EventFeed implements AutoCloseable {
         String channel = message.get(1).toString();
         String payload = message.get(2).toString();
         if (channel.equals(keys.eventsChannel())) {
-            notify(payload);
+            int space = payload.indexOf(' ');
+            notify(space < 0 ? payload : payload.substring(0, space), space < 0 ? "" : payload.substring(space + 1));
         } else if (channel.equals(keys.submittedChannel()) && onSubmitted != null) {
             onSubmitted.run();
         }
     }
 
-    private void notify(String jobId) {
-        Set<Runnable> set = listeners.get(jobId);
+    private void notify(String jobId, String eventName) {
+        Set<Consumer<String>> set = listeners.get(jobId);
         if (set != null) {
-            set.forEach(Runnable::run);
+            set.forEach(l -> l.accept(eventName));
         }
     }
 
     private void pollAll() {
         try {
-            listeners.values().forEach(set -> set.forEach(Runnable::run));
+            listeners.values().forEach(set -> set.forEach(l -> l.accept(null)));
         } catch (RuntimeException e) {
             LOG.debug("Polling job streams failed", e);
         }
     }
 
-    private void register(String jobId, Runnable listener) {
+    private void register(String jobId, Consumer<String> listener) {
         listeners.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(listener);
     }
 
-    private void unregister(String jobId, Runnable listener) {
+    private void unregister(String jobId, Consumer<String> listener) {
         listeners.computeIfPresent(jobId, (k, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
@@ -143,8 +147,13 @@ final class EventFeed implements AutoCloseable {
         return Uni.createFrom().<Job>emitter(emitter -> {
             AtomicBoolean done = new AtomicBoolean();
             AtomicBoolean busy = new AtomicBoolean();
-            Runnable[] check = new Runnable[1];
-            check[0] = () -> {
+            @SuppressWarnings("unchecked")
+            Consumer<String>[] check = new Consumer[1];
+            check[0] = eventName -> {
+                // only a terminal event (or a poll, null) can finish the job: step events cost nothing here
+                if (eventName != null && !TERMINAL.contains(eventName)) {
+                    return;
+                }
                 if (done.get() || !busy.compareAndSet(false, true)) {
                     return;
                 }
@@ -161,7 +170,7 @@ final class EventFeed implements AutoCloseable {
                 done.set(true);
                 unregister(jobId, check[0]);
             });
-            check[0].run();
+            check[0].accept(null);
         }).emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -182,7 +191,7 @@ final class EventFeed implements AutoCloseable {
         private final AtomicBoolean busy = new AtomicBoolean();
         private final AtomicBoolean again = new AtomicBoolean();
         /** The one listener object registered for this reader (a method reference is a new object each time). */
-        final Runnable listener = this::pull;
+        final Consumer<String> listener = eventName -> pull();
         private volatile long cursor;
         private volatile boolean done;
         private int emptyReads;

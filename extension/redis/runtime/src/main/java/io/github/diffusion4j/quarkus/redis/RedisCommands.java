@@ -8,10 +8,18 @@ import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Sends commands and Lua scripts to Redis, blocking (worker threads) or not (event loop). */
 final class RedisCommands {
+
+    private static final Map<String, String> SHAS = new ConcurrentHashMap<>();
 
     private final Redis redis;
     private final Duration timeout;
@@ -37,9 +45,41 @@ final class RedisCommands {
         }
     }
 
+    /**
+     * Runs a Lua script and waits: {@code EVALSHA} of its SHA-1 (the script text crosses the network once), and
+     * {@code EVAL} when Redis does not know it yet (first use, or after a restart or {@code SCRIPT FLUSH}).
+     */
+    Response script(String script, Object... args) {
+        try {
+            return sendScript(script, args).await().atMost(timeout);
+        } catch (RuntimeException e) {
+            throw new QueueUnavailableException(e);
+        }
+    }
+
+    /** {@link #script} without waiting. */
+    Uni<Response> sendScript(String script, Object... args) {
+        String sha = SHAS.computeIfAbsent(script, RedisCommands::sha1);
+        return redis.send(withArgs(Request.cmd(Command.EVALSHA).arg(sha).arg(0), args))
+                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(() -> redis.send(eval(script, args)));
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JVM", e);
+        }
+    }
+
     /** An EVAL of {@code script} with no declared keys (every key carries the prefix's hash tag) and {@code args}. */
     static Request eval(String script, Object... args) {
-        Request r = Request.cmd(Command.EVAL).arg(script).arg(0);
+        return withArgs(Request.cmd(Command.EVAL).arg(script).arg(0), args);
+    }
+
+    private static Request withArgs(Request r, Object... args) {
         for (Object a : args) {
             if (a instanceof byte[] bytes) {
                 r.arg(bytes);

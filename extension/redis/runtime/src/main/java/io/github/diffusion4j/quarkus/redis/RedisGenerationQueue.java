@@ -74,15 +74,17 @@ final class RedisGenerationQueue implements GenerationQueue {
                 : clients != null ? clients.current() : ClientKeys.LOCAL;
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        Response r = redis.call(RedisCommands.eval(Scripts.SUBMIT, keys.prefix(), id, model, client,
+        Response r = redis.script(Scripts.SUBMIT, keys.prefix(), id, model, client,
                 EventCodec.json(request), now, options.keep() ? "1" : "0", settings.capacity(),
-                settings.maxJobsPerClient()));
+                settings.maxJobsPerClient());
         long code = r.get(0).toLong();
+        long mean = r.size() > 1 && r.get(1).toLong() > 0 ? r.get(1).toLong() : 5000;
+        Duration retryAfter = Duration.ofMillis(Math.max(1000, mean));
         if (code == -2) {
-            throw new ClientLimitException(settings.maxJobsPerClient(), retryAfter());
+            throw new ClientLimitException(settings.maxJobsPerClient(), retryAfter);
         }
         if (code == -1) {
-            throw new QueueFullException(settings.capacity(), retryAfter());
+            throw new QueueFullException(settings.capacity(), retryAfter);
         }
         LOG.debugf("Job %s queued in Redis for model %s (client %s, position %d)", id, model, client, code);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -92,7 +94,7 @@ final class RedisGenerationQueue implements GenerationQueue {
         fields.put("created", Long.toString(now));
         fields.put("request", EventCodec.json(request));
         fields.put("lastEvent", "1");
-        return new RedisJob(this, id, fields, (int) code, meanJobMillis(), null);
+        return new RedisJob(this, id, fields, (int) code, mean, null);
     }
 
     private long meanJobMillis() {
@@ -102,10 +104,6 @@ final class RedisGenerationQueue implements GenerationQueue {
         } catch (RuntimeException e) {
             return 5000;
         }
-    }
-
-    private Duration retryAfter() {
-        return Duration.ofMillis(Math.max(1000, meanJobMillis()));
     }
 
     @Override
@@ -179,11 +177,11 @@ final class RedisGenerationQueue implements GenerationQueue {
         Object[] args = {keys.prefix(), id, reason, System.currentTimeMillis(), settings.expireAfter().toSeconds(),
                 TRANSIENT_TTL.toSeconds()};
         if (Context.isOnEventLoopThread()) {
-            redis.send(RedisCommands.eval(Scripts.CANCEL, args)).subscribe().with(x -> { },
+            redis.sendScript(Scripts.CANCEL, args).subscribe().with(x -> { },
                     e -> LOG.debugf("Cancelling job %s failed: %s", id, e.getMessage()));
             return true;
         }
-        return redis.call(RedisCommands.eval(Scripts.CANCEL, args)).toLong() == 1;
+        return redis.script(Scripts.CANCEL, args).toLong() == 1;
     }
 
     String promptOf(String requestJson) {

@@ -130,8 +130,8 @@ final class RedisWorker implements AutoCloseable {
 
     private void heartbeat() {
         for (WorkerRun run : List.copyOf(running.values())) {
-            Response r = redis.call(RedisCommands.eval(Scripts.HEARTBEAT, keys.prefix(), run.id, run.model, run.entry,
-                    consumer, run.attempt));
+            Response r = redis.script(Scripts.HEARTBEAT, keys.prefix(), run.id, run.model, run.entry,
+                    consumer, run.attempt);
             if (r.toLong() == 0) {
                 run.stop("the job is no longer this worker's (cancelled, finished or taken over)");
             }
@@ -142,8 +142,8 @@ final class RedisWorker implements AutoCloseable {
         List<String> names = List.copyOf(models.names());
         for (int i = 0; i < names.size(); i++) {
             String model = names.get((modelCursor + i) % names.size());
-            Response r = redis.call(RedisCommands.eval(Scripts.TAKE, keys.prefix(), model, consumer,
-                    System.currentTimeMillis()));
+            Response r = redis.script(Scripts.TAKE, keys.prefix(), model, consumer,
+                    System.currentTimeMillis());
             if (r != null && r.size() >= 4) {
                 modelCursor = (modelCursor + i + 1) % names.size();
                 run(model, r.get(0).toString(), r.get(1).toString(), 1, r.get(2).toString(), r.get(3).toLong());
@@ -169,9 +169,9 @@ final class RedisWorker implements AutoCloseable {
                 continue; // deleted entry
             }
             String jobId = fields.get(1).toString();
-            Response restart = redis.call(RedisCommands.eval(Scripts.RESTART, keys.prefix(), jobId, model, entryId,
+            Response restart = redis.script(Scripts.RESTART, keys.prefix(), jobId, model, entryId,
                     consumer, config.maxAttempts(), System.currentTimeMillis(), settings.expireAfter().toSeconds(),
-                    RedisGenerationQueue.TRANSIENT_TTL.toSeconds()));
+                    RedisGenerationQueue.TRANSIENT_TTL.toSeconds());
             int attempt = restart.get(0).toInteger();
             if (attempt > 0) {
                 LOG.infof("Job %s taken over from a lost worker: attempt %d of %d", jobId, attempt, config.maxAttempts());

@@ -18,7 +18,7 @@ final class Scripts {
               local eid = redis.call('XADD', P..':ev:'..id, '0-*', 't', name, 'd', json)
               local n = string.match(eid, '-(%d+)$')
               redis.call('HSET', P..':job:'..id, 'lastEvent', n)
-              redis.call('PUBLISH', P..':events', id)
+              redis.call('PUBLISH', P..':events', id .. ' ' .. name)
               return n
             end
             local function release(client)
@@ -40,17 +40,18 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: prefix, id, model, client, request JSON, now, keep (1/0), capacity, per-client cap. Returns {position} or
-     * {-1, waiting} (queue full) or {-2, mine} (client cap). The round-robin score: a client's next job goes one round
+     * ARGV: prefix, id, model, client, request JSON, now, keep (1/0), capacity, per-client cap. Returns {position,
+     * mean job ms}, {-1, mean} (queue full) or {-2, mean} (client cap). The round-robin score: a client's next job goes one round
      * after its previous waiting job, and never before the round being served, so clients alternate; in a round, a
      * client that had nothing waiting goes first (as the memory backend's rotation does).
      */
     static final String SUBMIT = LIB + """
             local id, model, client = ARGV[2], ARGV[3], ARGV[4]
+            local mean = math.floor(tonumber(redis.call('HGET', P..':stats', 'mean') or '0'))
             local mine = tonumber(redis.call('GET', P..':client:'..client) or '0')
-            if mine >= tonumber(ARGV[9]) then return {-2, mine} end
+            if mine >= tonumber(ARGV[9]) then return {-2, mean} end
             local waiting = tonumber(redis.call('GET', P..':waiting') or '0')
-            if waiting >= tonumber(ARGV[8]) then return {-1, waiting} end
+            if waiting >= tonumber(ARGV[8]) then return {-1, mean} end
             local cr = tonumber(redis.call('HGET', P..':rounds', client) or '0')
             local gr = tonumber(redis.call('GET', P..':round') or '0')
             local r = math.max(cr, gr) + 1
@@ -67,7 +68,7 @@ final class Scripts {
             local pos = redis.call('ZRANK', P..':wait:'..model, id) + 1
             append(id, 'queued', cjson.encode({jobId = id, model = model, position = pos}))
             redis.call('PUBLISH', P..':submitted', model)
-            return {pos}
+            return {pos, mean}
             """;
 
     /**

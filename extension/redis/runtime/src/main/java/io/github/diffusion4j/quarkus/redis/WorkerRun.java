@@ -78,8 +78,8 @@ final class WorkerRun {
     }
 
     private void append(String name, Object data, long etaMillis) {
-        long ok = worker.redis().call(RedisCommands.eval(Scripts.APPEND, worker.keys().prefix(), id, attempt, name,
-                EventCodec.json(data), step, total, etaMillis, worker.settings().historySize())).toLong();
+        long ok = worker.redis().script(Scripts.APPEND, worker.keys().prefix(), id, attempt, name,
+                EventCodec.json(data), step, total, etaMillis, worker.settings().historySize()).toLong();
         if (ok == 0) {
             stop("cancelled or taken over");
         }
@@ -109,7 +109,7 @@ final class WorkerRun {
             return;
         }
         try {
-            long won = worker.redis().call(RedisCommands.eval(Scripts.FINISH, args.toArray())).toLong();
+            long won = worker.redis().script(Scripts.FINISH, args.toArray()).toLong();
             LOG.debugf("Job %s %s on attempt %d%s", id, outcome, attempt, won == 1 ? "" : " (another attempt finished first)");
         } catch (RuntimeException e) {
             LOG.warnf("Job %s: storing its end in Redis failed (%s); it will be taken over", id, e.getMessage());

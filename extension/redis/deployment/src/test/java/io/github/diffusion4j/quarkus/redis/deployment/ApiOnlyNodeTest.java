@@ -14,8 +14,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static io.github.diffusion4j.quarkus.redis.test.Http.delete;
 import static io.github.diffusion4j.quarkus.redis.test.Http.get;
@@ -26,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An API-only node ({@code queue.worker=false}): it loads no model and validates requests against the model a worker
  * published in Redis (here published by the test, with limits no local model has), and queues valid ones for the
- * workers.
+ * workers; the stream of a job that waits gets keep-alive comments.
  */
 class ApiOnlyNodeTest {
 
@@ -53,6 +57,7 @@ class ApiOnlyNodeTest {
             .overrideConfigKey("quarkus.diffusion4j.path", System.getProperty("diffusion4j.testModels") + "/optimum-new")
             .overrideConfigKey("quarkus.diffusion4j.queue.backend", "redis")
             .overrideConfigKey("quarkus.diffusion4j.queue.worker", "false")
+            .overrideConfigKey("quarkus.diffusion4j.jobs.sse-heartbeat", "300MS")
             .overrideConfigKey("quarkus.redis.hosts", REDIS.url())
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false");
 
@@ -61,6 +66,31 @@ class ApiOnlyNodeTest {
 
     @Inject
     DiffusionModels models;
+
+    /** Reads the raw event stream of a waiting job for about 1.5 s and counts its {@code :} comment lines. */
+    private int keepAliveLines(String id) {
+        HttpRequest request = HttpRequest.newBuilder(Http.uri(base, API + "/jobs/" + id + "/events"))
+                .header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request,
+                    HttpResponse.BodyHandlers.ofLines());
+            AtomicInteger comments = new AtomicInteger();
+            Thread reader = new Thread(() -> response.body().forEach(line -> {
+                if (line.startsWith(":")) {
+                    comments.incrementAndGet();
+                }
+            }));
+            reader.setDaemon(true);
+            reader.start();
+            Thread.sleep(1500);
+            return comments.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void validatesAgainstThePublishedModelAndQueuesForTheWorkers() {
@@ -83,6 +113,7 @@ class ApiOnlyNodeTest {
         JsonNode status = json(get(base, API + "/jobs/" + id).body());
         assertThat(status.get("state").asText()).isEqualTo("queued");
         assertThat(status.get("position").asInt()).isEqualTo(1);
+        assertThat(keepAliveLines(id)).as("comment lines on the stream of a job that waits").isGreaterThanOrEqualTo(2);
         assertThat(delete(base, API + "/jobs/" + id).statusCode()).isEqualTo(204);
         assertThat(json(get(base, API + "/jobs/" + id).body()).get("state").asText()).isEqualTo("cancelled");
     }
