@@ -23,7 +23,7 @@ public record Limits(int maxWidth, int maxHeight, int maxSteps, int maxBatch, in
      * Default of {@link #maxPixels}: one 768² image (or two 512² ones). Measured on the embedded scenes model (CPU,
      * classifier-free guidance), peak RSS of one request grows faster than its pixels (its attention runs at the full
      * latent resolution): 0.24 GB at 256², 1.3 GB at 512², about 6 GB at 768², so 1024² would take most of a 24 GiB
-     * machine; see the README's memory table. A model's own default size is always allowed
+     * machine; see the memory table of extension/README.md. A model's own default size is always allowed
      * ({@link RequestValidator.Budgets}).
      */
     public static final long DEFAULT_MAX_PIXELS = 768L * 768;

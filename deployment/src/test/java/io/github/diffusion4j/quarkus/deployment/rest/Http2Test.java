@@ -34,7 +34,9 @@ class Http2Test {
             .withApplicationRoot(jar -> jar.addClasses(RestTestSupport.class))
             .overrideConfigKey("quarkus.diffusion4j.path", RestTestSupport.model("optimum-new"))
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
-            .overrideConfigKey("quarkus.diffusion4j.rest.max-body-size", Integer.toString(MAX_BODY));
+            .overrideConfigKey("quarkus.diffusion4j.rest.max-body-size", Integer.toString(MAX_BODY))
+            // bodies may carry two uploads on top: 1 KiB each keeps the limit near MAX_BODY
+            .overrideConfigKey("quarkus.diffusion4j.rest.uploads.max-image-size", "1K");
 
     @TestHTTPResource("/")
     URI base;
@@ -63,7 +65,7 @@ class Http2Test {
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(json(invalid.body()).get("errors").get(0).get("field").asText()).isEqualTo("steps");
 
-        String big = "{\"prompt\":\"" + "x".repeat(MAX_BODY) + "\"}";
+        String big = "{\"prompt\":\"" + "x".repeat(4 * MAX_BODY) + "\"}";
         HttpResponse<String> tooLarge = send(jsonPost("/diffusion/v1/images", HttpRequest.BodyPublishers.ofString(big)));
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(json(tooLarge.body()).get("type").asText()).isEqualTo("urn:diffusion4j:problem:body-too-large");

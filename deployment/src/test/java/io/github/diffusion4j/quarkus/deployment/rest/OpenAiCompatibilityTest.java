@@ -152,6 +152,16 @@ class OpenAiCompatibilityTest {
         assertThat(invalid.get("name").asText()).isEqualTo("BadRequestError");
         assertThat(invalid.get("param").asText()).isEqualTo("size");
         assertThat(invalid.get("message").asText()).contains("size must be WIDTHxHEIGHT").contains("n must be");
+        // images.edit: multipart image and mask, the edited PNG at the requested size
+        JsonNode edit = result.get("edit").get(0);
+        assertThat(edit.get("magic").asText()).isEqualTo("89504e47");
+        assertThat(edit.get("width").asInt()).isEqualTo(64);
+        assertThat(edit.get("height").asInt()).isEqualTo(64);
+        JsonNode editInvalid = result.get("editInvalid");
+        assertThat(editInvalid.get("status").asInt()).isEqualTo(400);
+        assertThat(editInvalid.get("name").asText()).isEqualTo("BadRequestError");
+        assertThat(editInvalid.get("param").asText()).isEqualTo("mask");
+        assertThat(editInvalid.get("message").asText()).contains("alpha channel");
     }
 
     private static BufferedImage image(String b64) throws IOException {

@@ -134,9 +134,9 @@ public interface DiffusionRuntimeConfig {
         /**
          * The memory budget: most pixels per request, width × height × batch. The denoiser's working memory grows
          * faster than them (on the embedded scenes model one request peaks at 1.3 GB of RSS at 512², about 6 GB at
-         * 768², see the README's memory table); the default, one 768² image or two 512² ones, keeps one request well
-         * within a 24 GiB machine. The model's own default size is always allowed. Over it: HTTP 400 naming
-         * {@code width*height*batch}.
+         * 768², see the extension guide's memory table); the default, one 768² image or two 512² ones, keeps one
+         * request well within a 24 GiB machine. The model's own default size is always allowed. Over it: HTTP 400
+         * naming {@code width*height*batch}.
          */
         @WithDefault("589824")
         long maxPixels();
