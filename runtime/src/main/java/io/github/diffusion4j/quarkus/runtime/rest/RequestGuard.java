@@ -96,7 +96,8 @@ public class RequestGuard {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null || type.isBlank()) {
             reject(rc, new Problem(Problems.TYPE_UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type", 415,
-                    "A Content-Type header is required: application/json", path, null), !request.isEnded());
+                    "A Content-Type header is required: application/json (multipart/form-data to upload images)",
+                    path, null), !request.isEnded());
             return;
         }
         long max = limit(path, type);
@@ -124,8 +125,8 @@ public class RequestGuard {
     }
 
     /**
-     * The fields' {@code max-body-size}, on the endpoints that take uploads plus room for an image and a mask at {@code uploads.max-image-size}: as base64
-     * text in a JSON body, as files in a multipart one.
+     * The fields' {@code max-body-size}; on the endpoints that take uploads, plus room for an image and a mask at
+     * {@code uploads.max-image-size}: as base64 text in a JSON body, as files in a multipart one.
      */
     private long limit(String path, String contentType) {
         ImageUploads uploads = ImageUploads.of(config);
