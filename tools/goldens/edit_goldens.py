@@ -13,7 +13,15 @@ recorded: the exported `latent_parameters` (mean ‖ logvar) and the `latent_dis
 pipeline drew (retrieve_latents, sample_mode "sample"), in call order, because those draws come from the same
 seeded generator as the noise.
 
-Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint]
+Hires fix (group "hires"): AUTOMATIC1111's two passes (modules/processing.py,
+StableDiffusionProcessingTxt2Img.sample_hr_pass) made of diffusers' own pipelines: StableDiffusionPipeline
+(output_type "latent"), torch.nn.functional.interpolate with A1111's latent_upscale_modes (antialias False), then
+StableDiffusionImg2ImgPipeline with those 4-channel latents as `image` (prepare_latents takes them as the init
+latents) and a fresh generator from the same seed (A1111 builds a new rng.ImageRNG from the seeds for the second
+pass). The pixel upscaler decodes (output_type "pil"), resizes with Pillow's LANCZOS (A1111's "Lanczos" upscaler)
+and gives the PIL image to the img2img pipeline.
+
+Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint hires]
 """
 import argparse
 import math
@@ -188,7 +196,7 @@ def edit_doc(ctx, fixture, case, pipeline, request, parts, pipe, noise_rec, tens
     sched = parts["scheduler"]
     doc = {"fixture": fixture, "case": case, "pipeline": pipeline.__name__, "diffusersCommit": ctx.commit,
            "diffusersFile": FILES[pipeline.__name__],
-           "request": dict(request, schedulerClass=sched.__class__.__name__),
+           "request": dict(request, schedulerClass=request.get("schedulerClass", sched.__class__.__name__)),
            "schedulerConfig": scheduler_config(sched),
            "classifierFreeGuidance": bool(pipe.do_classifier_free_guidance),
            "unetCallTimesteps": [c["timestep"] for c in parts["unet"].calls],
@@ -281,6 +289,59 @@ def sdxl_img2img_case(ctx, fixture, case, request):
     edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t)
 
 
+# A1111's shared.latent_upscale_modes, by our upscaler names
+LATENT_MODES = {"latent-bilinear": "bilinear", "latent-nearest": "nearest", "latent-bicubic": "bicubic"}
+
+
+def hires_case(ctx, fixture, case, request):
+    """Text-to-image at the base size, upscale, image-to-image at the target size (see the module docstring)."""
+    from PIL import Image
+    from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion import StableDiffusionPipeline
+    from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img import \
+        StableDiffusionImg2ImgPipeline
+    hires = request["hires"]
+    configs, parts = components(fixture, ctx.vocab_size)
+    parts["scheduler"] = scheduler_for(request["scheduler"], configs["scheduler"])
+    common = dict(safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+    txt = StableDiffusionPipeline(**common, **parts)
+    rec_base = fg.Recorder(txt)
+    w, h = request["width"], request["height"]
+    tw, th = int(w * hires["scale"]) // 8 * 8, int(h * hires["scale"]) // 8 * 8
+    latent = hires["upscaler"] in LATENT_MODES
+    out = txt(prompt=request["prompt"], negative_prompt=request.get("negative_prompt"), width=w, height=h,
+              num_inference_steps=request["steps"], guidance_scale=request["guidance"],
+              generator=torch.Generator().manual_seed(request["seed"]), output_type="latent" if latent else "pil",
+              callback_on_step_end=rec_base.callback, callback_on_step_end_tensor_inputs=["latents"])
+    t = {"base_step_timesteps": fg.tensor(np.array(rec_base.step_timesteps, dtype=np.float32)),
+         "base_step_latents": fg.tensor(torch.stack(rec_base.steps))}
+    if latent:
+        image = torch.nn.functional.interpolate(out.images, size=(th // 8, tw // 8),
+                                                mode=LATENT_MODES[hires["upscaler"]], antialias=False)
+        t["upscaled_latents"] = fg.tensor(image)
+    else:
+        t["base_image_uint8"] = fg.tensor(np.array(out.images[0].convert("RGB"), dtype=np.uint8))
+        image = out.images[0].resize((tw, th), resample=Image.LANCZOS)
+        t["upscaled_image_uint8"] = fg.tensor(np.array(image, dtype=np.uint8))
+    parts2 = dict(parts, scheduler=scheduler_for(hires.get("scheduler", request["scheduler"]), configs["scheduler"]))
+    parts2["vae"].encodes.clear()
+    img2img = StableDiffusionImg2ImgPipeline(**common, **parts2)
+    rec = fg.Recorder(img2img)
+    noise_rec = AddNoiseRecorder(parts2["scheduler"])
+    out_image = fg.run_case(img2img, parts2, rec, dict(
+        prompt=request["prompt"], negative_prompt=request.get("negative_prompt"), image=image,
+        strength=hires["strength"], num_inference_steps=hires["steps"] or request["steps"],
+        guidance_scale=request["guidance"], generator=torch.Generator().manual_seed(request["seed"])), ["latents"])
+    t.update(fg.common_tensors(rec, parts2, out_image, (1, 4, th // 8, tw // 8), request["seed"]))
+    del t["noise"]
+    hires_doc = dict(hires, width=tw, height=th, schedulerClass=parts2["scheduler"].__class__.__name__)
+    first_class = parts["scheduler"].__class__.__name__
+    edit_doc(ctx, fixture, case, StableDiffusionImg2ImgPipeline,
+             dict(request, hires=hires_doc, schedulerClass=first_class), parts2, img2img,
+             noise_rec, t, {"firstPassPipeline": "StableDiffusionPipeline",
+                            "firstPassFile": "src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion.py",
+                            "a1111File": "modules/processing.py (sample_hr_pass)"})
+
+
 FILES = {"StableDiffusionXLImg2ImgPipeline":
          "src/diffusers/pipelines/stable_diffusion_xl/pipeline_stable_diffusion_xl_img2img.py",
          "StableDiffusionImg2ImgPipeline":
@@ -322,6 +383,20 @@ CASES = {
         ("optimum-new", "inpaint4_blend_dpmpp2m_strength0_75", dict(BASE, task="inpaint", scheduler="dpmpp_2m",
                                                                     strength=0.75, steps=4, seed=5)),
     ],
+    "hires": [
+        ("optimum-new", "hires_latent_nearest_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=4,
+                                                               seed=42, hires=dict(scale=1.5, upscaler="latent-nearest",
+                                                                                   strength=0.5, steps=6))),
+        ("optimum-new", "hires_latent_bilinear_dpmpp2m_x2", dict(BASE, task="hires", scheduler="dpmpp_2m", steps=3,
+                                                                seed=7, hires=dict(scale=2.0, upscaler="latent-bilinear",
+                                                                                   strength=0.7, steps=0))),
+        ("optimum-new", "hires_latent_bicubic_euler_then_dpmpp2m_x1_5", dict(
+            BASE, task="hires", scheduler="euler", steps=3, seed=11,
+            hires=dict(scale=1.5, upscaler="latent-bicubic", strength=0.6, steps=5, scheduler="dpmpp_2m"))),
+        ("optimum-new", "hires_lanczos_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=3, seed=42,
+                                                        hires=dict(scale=1.5, upscaler="lanczos", strength=0.5,
+                                                                   steps=4))),
+    ],
 }
 
 
@@ -341,7 +416,8 @@ def main():
             continue
         for fixture, case, request in cases:
             with torch.no_grad():
-                (sdxl_img2img_case if request["task"] == "sdxl-img2img" else edit_case)(ctx, fixture, case, request)
+                runner = {"sdxl-img2img": sdxl_img2img_case, "hires": hires_case}.get(request["task"], edit_case)
+                runner(ctx, fixture, case, request)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ const fields = {
   scheduler: document.getElementById('scheduler'),
   size: document.getElementById('size'),
   seed: document.getElementById('seed'),
+  batchCount: document.getElementById('batchCount'),
 };
 
 /** API field → the input that shows its error; width and height share the size select. */
@@ -20,17 +21,26 @@ const FIELD_OF = { width: 'size', height: 'size' };
 
 const MAX_SEED = 0xffffffff; // what every noise source accepts (numpy's is 32-bit)
 
-/** Fills the model picker: each model with its family, the default first and selected. */
+/**
+ * Fills the model picker: each model with its family, its size multiple and how many schedulers it takes, the
+ * default first and selected.
+ */
 export function setModels(models) {
   fields.model.replaceChildren();
   for (const m of models) {
     const kind = m.inpaintingOnly ? ' · inpainting' : m.imageInput ? '' : ' · text only';
-    fields.model.add(new Option(`${m.name} · ${m.family ?? 'unknown family'}${kind}`, m.name, m.default, m.default));
+    const label = `${m.name} · ${m.family ?? 'unknown family'}${kind} · ×${m.sizeMultiple ?? 8} px`
+        + ` · ${(m.schedulers ?? []).length} schedulers`;
+    fields.model.add(new Option(label, m.name, m.default, m.default));
   }
 }
 
 export function selectedModel() {
   return fields.model.value;
+}
+
+export function selectModel(name) {
+  fields.model.value = name;
 }
 
 export function onModelChange(handler) {
@@ -136,25 +146,66 @@ export function read(editing = {}) {
     params.scheduler = fields.scheduler.value;
   }
   const seedText = fields.seed.value.trim();
-  return { params, seed: seedText === '' ? randomSeed() : seedText };
+  return { params, seed: seedText === '' ? randomSeed() : seedText, batchCount: Number(fields.batchCount.value) };
 }
 
-/** Puts an image's parameters back into the form (gallery reuse). */
+/**
+ * A scheduler name or A1111 label as a registry name: `Euler a` → `euler_a`, `DPM++ 2M` → `dpmpp_2m`. `PLMS` is
+ * A1111's name for what diffusers calls PNDM with skip_prk_steps (Stable Diffusion's configuration, see the SDK's
+ * A1111Samplers).
+ */
+function registryName(label) {
+  const name = label.trim().toLowerCase().replace(/\+\+/g, 'pp').replace(/[^a-z0-9]+/g, '_');
+  return name === 'plms' ? 'pndm' : name;
+}
+
+/**
+ * Selects a scheduler given by name or A1111 label; returns a note when it is not exactly the one asked for. A Karras
+ * variant (`DPM++ 2M Karras`) selects its base scheduler: the API has no per-request sigma schedule.
+ */
+function selectScheduler(label) {
+  const options = [...fields.scheduler.options].map((o) => o.value).filter((v) => v !== '');
+  const exact = registryName(label);
+  const base = exact.replace(/_karras$/, '');
+  const found = options.find((v) => v === label || v === exact) ?? options.find((v) => v === base);
+  if (!found) {
+    fields.scheduler.value = '';
+    return `sampler ${label} is not available here: the model's default is used`;
+  }
+  fields.scheduler.value = found;
+  return found === base && base !== exact ? `${label} without its Karras schedule: ${found}` : null;
+}
+
+/**
+ * Puts an image's parameters back into the form (gallery reuse, a dropped PNG). Undefined fields keep the form's
+ * value: an A1111 PNG need not carry all of them. Returns the notes on what could not be applied exactly.
+ */
 export function apply(meta) {
+  const notes = [];
   fields.prompt.value = meta.prompt ?? '';
   fields.negativePrompt.value = meta.negativePrompt ?? '';
-  fields.steps.value = String(meta.steps);
-  fields.guidanceScale.value = String(meta.guidanceScale);
-  fields.seed.value = String(meta.seed);
-  if ([...fields.scheduler.options].some((o) => o.value === meta.scheduler)) {
-    fields.scheduler.value = meta.scheduler;
+  if (meta.steps !== undefined) {
+    fields.steps.value = String(meta.steps);
   }
-  const size = `${meta.width}x${meta.height}`;
-  if (![...fields.size.options].some((o) => o.value === size)) {
-    fields.size.add(new Option(`${meta.width} × ${meta.height}`, size));
+  if (meta.guidanceScale !== undefined) {
+    fields.guidanceScale.value = String(meta.guidanceScale);
   }
-  fields.size.value = size;
+  if (meta.seed !== undefined) {
+    fields.seed.value = String(meta.seed);
+  }
+  const schedulerNote = meta.scheduler ? selectScheduler(meta.scheduler) : null;
+  if (schedulerNote) {
+    notes.push(schedulerNote);
+  }
+  if (meta.width !== undefined && meta.height !== undefined) {
+    const size = `${meta.width}x${meta.height}`;
+    if (![...fields.size.options].some((o) => o.value === size)) {
+      fields.size.add(new Option(`${meta.width} × ${meta.height}`, size));
+    }
+    fields.size.value = size;
+  }
   clearErrors();
+  return notes;
 }
 
 export function clearErrors() {

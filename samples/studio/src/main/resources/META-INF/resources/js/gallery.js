@@ -1,71 +1,124 @@
-// This session's results: newest first, each with its parameters; choosing one puts them back into the form.
-// Kept in sessionStorage (best effort) so that a reload does not lose them; closing the tab does.
+// The history: every finished image, newest first, kept across reloads (history.js, IndexedDB). Choosing one puts its
+// settings back into the form; each has Download, Copy parameters and Use as init image.
 
-const KEY = 'diffusion4j.studio.gallery';
-const MAX_ITEMS = 48;
+import * as history from './history.js';
+import { dataUriBytes, readText } from './png.js';
 
 const list = document.getElementById('gallery');
 const count = document.getElementById('gallery-count');
+const clearButton = document.getElementById('history-clear');
 let entries = [];
 let onChoose = () => {};
 let onUseAsInit = () => {};
 
-function save() {
+function describe(meta) {
+  return `"${meta.prompt || 'empty prompt'}", seed ${meta.seed}`;
+}
+
+function button(text, className, label, action) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = `button ghost ${className}`;
+  b.textContent = text;
+  b.setAttribute('aria-label', label);
+  b.addEventListener('click', action);
+  return b;
+}
+
+/** The file name of a download: what it shows and the seed that reproduces it. */
+export function fileName(meta) {
+  const words = (meta.prompt || 'image').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 40)
+    .replace(/^-+|-+$/g, '');
+  return `${words || 'image'}-${meta.seed}.png`;
+}
+
+/** The PNG's own `parameters` text: exactly what A1111 and the image's other readers see. */
+async function copyParameters(entry, b) {
+  const text = (await readText(dataUriBytes(entry.image))).parameters ?? '';
   try {
-    sessionStorage.setItem(KEY, JSON.stringify(entries));
+    await navigator.clipboard.writeText(text);
+    b.textContent = 'Copied';
   } catch {
-    // storage full or disabled: the gallery still works for this page
+    b.textContent = 'Copy failed'; // no clipboard permission (an insecure origin): the PNG keeps the text
   }
+  setTimeout(() => {
+    b.textContent = 'Copy parameters';
+  }, 1500);
+}
+
+function item(entry) {
+  const { meta } = entry;
+  const li = document.createElement('li');
+  li.dataset.jobId = entry.jobId;
+  const choose = document.createElement('button');
+  choose.type = 'button';
+  choose.className = 'gallery-item';
+  choose.setAttribute('aria-label', `Reuse the settings of ${describe(meta)}`);
+  const img = document.createElement('img');
+  img.src = entry.image;
+  img.alt = '';
+  img.loading = 'lazy';
+  const caption = document.createElement('span');
+  caption.className = 'caption';
+  const title = document.createElement('strong');
+  title.textContent = meta.prompt || '(empty prompt)';
+  const params = document.createElement('span');
+  const batch = entry.batch?.count > 1 ? ` · ${entry.batch.index + 1} of ${entry.batch.count}` : '';
+  params.textContent = `${meta.width}×${meta.height} · ${meta.steps} ${meta.scheduler} · CFG ${meta.guidanceScale}`
+      + ` · seed ${meta.seed}${batch}`;
+  caption.append(title, params);
+  choose.append(img, caption);
+  choose.addEventListener('click', () => onChoose(entry));
+
+  const tools = document.createElement('div');
+  tools.className = 'item-tools';
+  const download = document.createElement('a');
+  download.className = 'button ghost download';
+  download.href = entry.image;
+  download.download = fileName(meta);
+  download.textContent = 'Download';
+  download.setAttribute('aria-label', `Download ${describe(meta)} as PNG`);
+  const copy = button('Copy parameters', 'copy-parameters', `Copy the parameters of ${describe(meta)}`,
+      () => copyParameters(entry, copy));
+  const init = button('Use as init image', 'use-init', `Use ${describe(meta)} as the init image`,
+      () => onUseAsInit(entry));
+  tools.append(download, copy, init);
+  li.append(choose, tools);
+  return li;
 }
 
 function render() {
-  list.replaceChildren(...entries.map((entry, index) => {
-    const { meta } = entry;
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'gallery-item';
-    button.setAttribute('aria-label', `Reuse the settings of "${meta.prompt || 'empty prompt'}", seed ${meta.seed}`);
-    const img = document.createElement('img');
-    img.src = entry.image;
-    img.alt = '';
-    img.loading = 'lazy';
-    const caption = document.createElement('span');
-    caption.className = 'caption';
-    const title = document.createElement('strong');
-    title.textContent = meta.prompt || '(empty prompt)';
-    const params = document.createElement('span');
-    params.textContent = `${meta.width}×${meta.height} · ${meta.steps} ${meta.scheduler} · CFG ${meta.guidanceScale} · seed ${meta.seed}`;
-    caption.append(title, params);
-    button.append(img, caption);
-    button.addEventListener('click', () => onChoose(entries[index]));
-    const init = document.createElement('button');
-    init.type = 'button';
-    init.className = 'button ghost use-init';
-    init.textContent = 'Use as init image';
-    init.setAttribute('aria-label', `Use "${meta.prompt || 'empty prompt'}", seed ${meta.seed}, as the init image`);
-    init.addEventListener('click', () => onUseAsInit(entries[index]));
-    item.append(button, init);
-    return item;
-  }));
+  list.replaceChildren(...entries.map(item));
   count.textContent = entries.length === 0 ? 'No images yet'
     : `${entries.length} image${entries.length === 1 ? '' : 's'} · choose one to reuse its settings`;
+  clearButton.disabled = entries.length === 0;
+  list.dataset.loaded = 'true';
 }
 
-export function init(choose, useAsInit) {
+export async function init(choose, useAsInit) {
   onChoose = choose;
   onUseAsInit = useAsInit;
-  try {
-    entries = JSON.parse(sessionStorage.getItem(KEY) ?? '[]');
-  } catch {
+  clearButton.addEventListener('click', async () => {
     entries = [];
+    render();
+    await history.clear();
+  });
+  try {
+    entries = await history.load();
+  } catch {
+    entries = []; // IndexedDB disabled (a private window of some browsers): the gallery lives with the page
   }
   render();
 }
 
+/** Shows `entry` at once, then keeps it in IndexedDB (storage full or disabled: it lives with the page). */
 export function add(entry) {
   entries.unshift(entry);
-  entries.length = Math.min(entries.length, MAX_ITEMS);
-  save();
+  entries.length = Math.min(entries.length, history.MAX_ITEMS);
   render();
+  // how many are still being written: a reload before they are would lose them (the tests wait for 0)
+  list.dataset.saving = String(Number(list.dataset.saving ?? 0) + 1);
+  history.add(entry).catch(() => {}).finally(() => {
+    list.dataset.saving = String(Number(list.dataset.saving) - 1);
+  });
 }

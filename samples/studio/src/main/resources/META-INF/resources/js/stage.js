@@ -39,7 +39,10 @@ export function begin(jobId, width, height) {
   setProgress(0);
   status.textContent = 'Queued';
   eta.textContent = '';
+  // the last image's seed and timings must not read as this job's
+  details.replaceChildren();
   details.hidden = true;
+  delete canvas.dataset.shownSeed;
   result.hidden = true;
   preview.hidden = true;
   placeholder.hidden = false;

@@ -63,6 +63,7 @@ public final class GenerationEventSerializer extends StdSerializer<GenerationEve
         json.writeNumberField("total", s.total());
         json.writeNumberField("progress", s.progress());
         json.writeNumberField("evaluations", s.evaluations());
+        json.writeStringField("phase", s.phase());
         json.writeNumberField("timestep", s.timestep());
         if (s.sigma() != null && s.sigma().isPresent()) {
             json.writeNumberField("sigma", s.sigma().getAsDouble());

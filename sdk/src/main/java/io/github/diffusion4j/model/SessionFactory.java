@@ -34,14 +34,19 @@ public final class SessionFactory implements AutoCloseable {
     private final ExecutionProvider inUse;
     private final String providerNote;
     private final CpuArena arena;
+    private final int cpuThreads;
+    /** Optimised graphs kept between starts (CPU only), or null when off. */
+    private final OptimizedModelCache optimizedCache;
 
     private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note,
-                           CpuArena arena) {
+                           CpuArena arena, int cpuThreads) {
         this.env = env;
         this.options = options;
         this.inUse = inUse;
         this.providerNote = note;
         this.arena = arena;
+        this.cpuThreads = cpuThreads;
+        this.optimizedCache = inUse == ExecutionProvider.CPU ? OptimizedModelCache.fromProperty("cpu") : null;
     }
 
     /**
@@ -80,22 +85,14 @@ public final class SessionFactory implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (cpuThreads > 0) {
-                options.setIntraOpNumThreads(cpuThreads);
-            }
-            arena.configure(options);
-            if (!Boolean.getBoolean(ALLOW_SPINNING_PROPERTY)) {
-                // ONNX Runtime's intra-op threads otherwise spin after each run, competing with the denoising loop's
-                // own work between UNet calls (and burning a core while a server idles); measured no slower without.
-                options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            }
+            configureCpu(options, OrtSession.SessionOptions.OptLevel.ALL_OPT, cpuThreads, arena);
             if (provider == ExecutionProvider.CPU) {
-                return new SessionFactory(env, options, ExecutionProvider.CPU, "cpu", arena);
+                return new SessionFactory(env, options, ExecutionProvider.CPU, "cpu", arena, cpuThreads);
             }
             try {
                 options.addCUDA(cudaDeviceId);
-                return new SessionFactory(env, options, ExecutionProvider.CUDA, "cuda:" + cudaDeviceId, arena);
+                return new SessionFactory(env, options, ExecutionProvider.CUDA, "cuda:" + cudaDeviceId, arena,
+                        cpuThreads);
             } catch (OrtException e) {
                 if (provider == ExecutionProvider.CUDA) {
                     throw new ModelLoadException("The CUDA execution provider could not be loaded on device "
@@ -107,12 +104,8 @@ public final class SessionFactory implements AutoCloseable {
                 options.close();
                 OrtSession.SessionOptions cpu = new OrtSession.SessionOptions();
                 try {
-                    cpu.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                    if (cpuThreads > 0) {
-                        cpu.setIntraOpNumThreads(cpuThreads);
-                    }
-                    arena.configure(cpu);
-                    return new SessionFactory(env, cpu, ExecutionProvider.CPU, "cpu", arena);
+                    configureCpu(cpu, OrtSession.SessionOptions.OptLevel.ALL_OPT, cpuThreads, arena);
+                    return new SessionFactory(env, cpu, ExecutionProvider.CPU, "cpu", arena, cpuThreads);
                 } catch (OrtException | RuntimeException e2) {
                     cpu.close();
                     throw e2;
@@ -127,12 +120,40 @@ public final class SessionFactory implements AutoCloseable {
         }
     }
 
+    /** The options every CPU session gets (also the per-session options of the optimized model cache). */
+    private static void configureCpu(OrtSession.SessionOptions o, OrtSession.SessionOptions.OptLevel level,
+                                     int cpuThreads, CpuArena arena) throws OrtException {
+        o.setOptimizationLevel(level);
+        if (cpuThreads > 0) {
+            o.setIntraOpNumThreads(cpuThreads);
+        }
+        arena.configure(o);
+        if (!Boolean.getBoolean(ALLOW_SPINNING_PROPERTY)) {
+            // ONNX Runtime's intra-op threads otherwise spin after each run, competing with the denoising loop's
+            // own work between UNet calls (and burning a core while a server idles); measured no slower without.
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+    }
+
     /**
      * Opens {@code file} by path, so that ONNX Runtime finds external weights ({@code weights.pb},
-     * {@code model.onnx_data}) next to it.
+     * {@code model.onnx_data}) next to it. On the CPU the optimised graph is cached between starts
+     * ({@link OptimizedModelCache}, {@code -Ddiffusion4j.ort.optimizedModelCache=DIR|off}).
      */
     public OrtSession open(Path file) {
         try {
+            if (optimizedCache != null) {
+                return optimizedCache.open(env, file, level -> {
+                    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                    try {
+                        configureCpu(o, level, cpuThreads, arena);
+                        return o;
+                    } catch (OrtException | RuntimeException e) {
+                        o.close();
+                        throw e;
+                    }
+                });
+            }
             return env.createSession(file.toString(), options);
         } catch (OrtException e) {
             throw new ModelLoadException("Cannot load " + file + ": " + e.getMessage(), e);
@@ -141,14 +162,16 @@ public final class SessionFactory implements AutoCloseable {
 
     /**
      * Run options for one generation's runs, with the CPU arena's per-run setting applied (with {@link CpuArena#SHRINK}
-     * the arena hands its free chunks back at the end of every run).
+     * the arena hands its free chunks back at the end of every run, with {@link CpuArena#AUTO} only for a generation
+     * above its pixel threshold).
      *
+     * @param pixels the generation's width × height × images
      * @throws OrtException when ONNX Runtime refuses the options
      */
-    public OrtSession.RunOptions newRunOptions() throws OrtException {
+    public OrtSession.RunOptions newRunOptions(long pixels) throws OrtException {
         OrtSession.RunOptions runOptions = new OrtSession.RunOptions();
         try {
-            arena.configure(runOptions);
+            arena.configure(runOptions, pixels);
             return runOptions;
         } catch (OrtException | RuntimeException e) {
             runOptions.close();

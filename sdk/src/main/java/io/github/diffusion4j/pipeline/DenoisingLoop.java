@@ -47,12 +47,32 @@ final class DenoisingLoop {
     private final int latentWidth;
     private final int rowSize;
     private final Task task;
+    private final DiffusionPipeline.Resolved metadataParams;
+    private Progress progress;
     private long textNanos;
     private long loopNanos;
 
+    /**
+     * Where a pass's steps sit in the whole generation: a hires fix's second pass continues the first's step and
+     * evaluation counts, out of both passes' total.
+     */
+    record Progress(int stepOffset, int evaluationOffset, int total) {
+    }
+
     DenoisingLoop(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, RunContext context,
                   BooleanSupplier cancelled, Consumer<GenerationEvent> emit, long start) {
+        this(pipeline, params, params, context, cancelled, emit, start, null);
+    }
+
+    /**
+     * A pass of {@code params} with {@code task} ({@code null}: the request's own), whose images carry the metadata
+     * of {@code metadataParams} (the first pass's, for a hires fix).
+     */
+    DenoisingLoop(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params,
+                  DiffusionPipeline.Resolved metadataParams, RunContext context, BooleanSupplier cancelled,
+                  Consumer<GenerationEvent> emit, long start, Task task) {
         this.pipeline = pipeline;
+        this.metadataParams = metadataParams;
         this.model = pipeline.model();
         this.params = params;
         this.request = params.request();
@@ -65,25 +85,55 @@ final class DenoisingLoop {
         this.latentHeight = params.height() / scale;
         this.latentWidth = params.width() / scale;
         this.rowSize = model.denoiser().outChannels() * latentHeight * latentWidth;
-        this.task = request.initImage() == null ? new Task.TextToImage(request.initialLatents(), batch * rowSize)
+        this.task = task != null ? task : request.initImage() == null
+                ? new Task.TextToImage(request.initialLatents(), batch * rowSize)
                 : new EditTask(model, request.initImage(), params.width(), params.height(), context, batch);
     }
 
-    /** Runs every stage; {@code null} when cancelled. */
+    /** Runs every stage (both passes of a hires fix); {@code null} when cancelled. */
     GenerationResult run() {
         Scheduler scheduler = retrieveTimesteps();
         PromptEmbeddings prompts = encodePrompt();
         if (cancelled.getAsBoolean()) {
             return null;
         }
-        emit.accept(new GenerationEvent.Started(params.seed(), params.steps(), params.width(), params.height(), batch,
+        HiresFixPass hires = params.hires() == null ? null
+                : new HiresFixPass(pipeline, params, context, cancelled, emit, start);
+        int evaluations = scheduler.timesteps().length;
+        int steps = counter(scheduler, params.steps()).total();
+        progress = new Progress(0, 0, steps + (hires == null ? 0 : hires.steps()));
+        emit.accept(new GenerationEvent.Started(params.seed(), progress.total(),
+                hires == null ? params.width() : hires.width(), hires == null ? params.height() : hires.height(), batch,
                 params.schedulerName(), pipeline.name(), params.classifierFree(), prompts.cond().droppedWords(),
                 prompts.uncond() == null ? List.of() : prompts.uncond().droppedWords(), model.family().id(),
-                noiseName(), scheduler.timesteps().length, task.name()));
+                noiseName(), evaluations + (hires == null ? 0 : hires.evaluations()),
+                hires == null ? task.name() : "hires"));
         NoiseGenerator generator = params.noiseSource().newGenerator(params.seed());
-        float[] latents = task.prepareLatents(scheduler, generator);
-        latents = denoise(scheduler, prompts, latents, generator);
+        float[] latents = denoise(scheduler, prompts, task.prepareLatents(scheduler, generator), generator);
+        if (latents == null) {
+            return null;
+        }
+        if (hires == null) {
+            return decode(latents);
+        }
+        return hires.run(latents, this, prompts, new Progress(steps, evaluations, progress.total()));
+    }
+
+    /**
+     * A later pass (the hires fix's second): the first pass's prompt embeddings, this pass's scheduler (timesteps
+     * set) and generator; text and earlier denoising times carried into the result's timings.
+     */
+    GenerationResult runPass(Scheduler scheduler, PromptEmbeddings prompts, NoiseGenerator generator, Progress progress,
+                             DenoisingLoop earlier) {
+        this.progress = progress;
+        this.textNanos = earlier.textNanos;
+        float[] latents = denoise(scheduler, prompts, task.prepareLatents(scheduler, generator), generator);
+        this.loopNanos += earlier.loopNanos;
         return latents == null ? null : decode(latents);
+    }
+
+    private StepCounter counter(Scheduler scheduler, int steps) {
+        return new StepCounter(scheduler.timesteps().length, steps, scheduler.order());
     }
 
     /**
@@ -140,7 +190,7 @@ final class DenoisingLoop {
              DenoiserCalls condOnly = limited
                      ? DenoiserCalls.open(model, params, prompts, latentHeight, latentWidth, false) : null) {
             double[] timesteps = scheduler.timesteps();
-            StepCounter counter = new StepCounter(timesteps.length, params.steps(), scheduler.order());
+            StepCounter counter = counter(scheduler, params.steps());
             float[] guided = params.classifierFree() ? new float[batch * rowSize] : null;
             long stepStart = System.nanoTime();
             for (int i = 0; i < timesteps.length; i++) {
@@ -169,7 +219,7 @@ final class DenoisingLoop {
                 }
             }
         } finally {
-            loopNanos = System.nanoTime() - loopStart;
+            loopNanos += System.nanoTime() - loopStart;
         }
         return cancelled.getAsBoolean() ? null : latents;
     }
@@ -188,10 +238,12 @@ final class DenoisingLoop {
         }
         float[] latentsCopy = request.includeLatents() ? out.prevSample().clone() : null;
         float[] x0Copy = request.includeLatents() && x0 != null ? x0.clone() : null;
-        LOG.debugf("step %d/%d (evaluation %d) t=%.1f %.1f ms", index, counter.total(), i + 1, t, stepNanos / 1e6);
-        emit.accept(new GenerationEvent.Step(index, counter.total(), t, scheduler.sigmaAt(i),
-                Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(stepNanos), preview, i + 1, latentsCopy,
-                x0Copy));
+        int overall = progress.stepOffset() + index;
+        LOG.debugf("step %d/%d (%s, evaluation %d) t=%.1f %.1f ms", overall, progress.total(), task.name(), i + 1, t,
+                stepNanos / 1e6);
+        emit.accept(new GenerationEvent.Step(overall, progress.total(), t, scheduler.sigmaAt(i),
+                Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(stepNanos), preview,
+                progress.evaluationOffset() + i + 1, latentsCopy, x0Copy, task.name()));
     }
 
     /** diffusers' {@code vae.decode(latents / scaling_factor + shift_factor)}, one image per decoder run. */
@@ -209,13 +261,11 @@ final class DenoisingLoop {
             float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
                     context.options(), context.stats());
             BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
-            if (task instanceof EditTask edit && request.initImage().masked() && request.initImage().composite()) {
+            if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
+                    && request.initImage().composite()) {
                 composite(image, edit.images());
             }
-            ImageMetadata meta = new ImageMetadata(request.prompt(), params.classifierFree() ? request.negativePrompt() : "",
-                    params.steps(), params.schedulerName(), params.guidance(), params.seed(), (int) shape[3],
-                    (int) shape[2], pipeline.name(), b, noiseName());
-            images.add(new GeneratedImage(image, meta));
+            images.add(new GeneratedImage(image, metadata(b, (int) shape[3], (int) shape[2])));
         }
         long end = System.nanoTime();
         Timings timings = new Timings(Duration.ofNanos(textNanos), Duration.ofNanos(loopNanos),
@@ -223,6 +273,24 @@ final class DenoisingLoop {
                 Duration.ofNanos(context.stats().ortNanos()));
         return new GenerationResult(images, params.seed(), timings, context.stats().unetRuns(),
                 context.stats().unetRows());
+    }
+
+    /**
+     * The image's infotext: the first pass's settings (A1111 writes a hires fix's first-pass size as {@code Size}),
+     * the edit or hires strength as {@code Denoising strength}, and the hires fields.
+     */
+    private ImageMetadata metadata(int batchIndex, int width, int height) {
+        DiffusionPipeline.Resolved m = metadataParams;
+        HiresFix fix = request.hires();
+        ImageMetadata meta = new ImageMetadata(request.prompt(), m.classifierFree() ? request.negativePrompt() : "",
+                m.steps(), m.schedulerName(), m.guidance(), m.seed(), fix != null ? m.width() : width,
+                fix != null ? m.height() : height, pipeline.name(), batchIndex, noiseName(), pipeline.modelHashIfReady());
+        if (fix != null) {
+            ImageMetadata.Hires hires = ImageMetadata.Hires.of(fix.withScheduler(fix.scheduler() == null ? null
+                    : m.hires().scheduler()));
+            return meta.withEditing(fix.strength(), hires);
+        }
+        return request.initImage() == null ? meta : meta.withEditing(request.initImage().strength(), null);
     }
 
     /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,6 +77,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final ModelInfo info;
     private final List<GenerationListener> listeners;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
+    private final BackgroundModelHash modelHash;
     /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
     private final Object lifecycle = new Object();
     private boolean closed;
@@ -119,6 +121,8 @@ public final class DiffusionPipeline implements AutoCloseable {
                 descriptor.defaultScheduler(), descriptor.defaultSteps(), descriptor.defaultGuidance(),
                 descriptor.defaultWidth(), descriptor.defaultHeight(), model.contract(), model.family().id(),
                 model.family().displayName(), descriptor.sizeMultiple(), descriptor.guidance());
+        // last: nothing after it can fail and leave the thread to nobody
+        this.modelHash = new BackgroundModelHash(name, model.folder().root(), b.modelHash);
     }
 
     /**
@@ -200,7 +204,7 @@ public final class DiffusionPipeline implements AutoCloseable {
             }
         }, BackPressureStrategy.BUFFER);
         return listeners.isEmpty() ? events : Observation.observe(events, listeners, new GenerationListener.Generation(
-                name, descriptor.family(), request.initImage() == null ? "txt2img"
+                name, descriptor.family(), request.hires() != null ? "hires" : request.initImage() == null ? "txt2img"
                 : request.initImage().masked() ? "inpaint" : "img2img", request));
     }
 
@@ -283,6 +287,21 @@ public final class DiffusionPipeline implements AutoCloseable {
         return info;
     }
 
+    /**
+     * A1111's {@code Model hash} of this model ({@link io.github.diffusion4j.image.ModelHash}), computed once on a
+     * background thread from the moment the pipeline is built. Completes exceptionally when the denoiser's weights
+     * cannot be read, or the pipeline was closed first. PNG metadata carries the hash from the first image decoded
+     * after it is known.
+     */
+    public CompletableFuture<String> modelHash() {
+        return modelHash.future();
+    }
+
+    /** The model hash if already computed, else null: what an image decoded now writes as {@code Model hash}. */
+    String modelHashIfReady() {
+        return modelHash.ifReady();
+    }
+
     public Limits limits() {
         return limits;
     }
@@ -330,7 +349,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
         return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
-                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength());
+                previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.hires());
     }
 
     /**
@@ -339,11 +358,18 @@ public final class DiffusionPipeline implements AutoCloseable {
      */
     record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
                     boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength) {
+                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, HiresFix.Plan hires) {
 
         Scheduler takeScheduler(DiffusionPipeline pipeline) {
             Scheduler s = validatedScheduler.getAndSet(null);
             return s != null ? s : pipeline.newScheduler(schedulerName, request.eta());
+        }
+
+        /** The hires fix's second pass: this request at the target size, steps and scheduler, without a hires fix. */
+        Resolved hiresPass() {
+            return new Resolved(request, hires.width(), hires.height(), hires.steps(), guidance, classifierFree,
+                    hires.scheduler(), new AtomicReference<>(), seed, previewInterval, noiseSource, maxSequenceLength,
+                    null);
         }
     }
 
@@ -401,6 +427,7 @@ public final class DiffusionPipeline implements AutoCloseable {
                 return;
             }
             closed = true;
+            modelHash.close();
             toCancel = new ArrayList<>(live);
             calledFromARun = runningThreads.containsKey(Thread.currentThread());
         }
@@ -459,6 +486,7 @@ public final class DiffusionPipeline implements AutoCloseable {
         private String defaultScheduler;
         private int previewInterval = 1;
         private final List<GenerationListener> listeners = new ArrayList<>();
+        private boolean modelHash = true;
 
         private Builder(Path modelDir) {
             this.modelDir = Objects.requireNonNull(modelDir, "modelDir");
@@ -545,6 +573,16 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
 
         /** A preview every N steps when a request does not say; 0 = none; default 1. */
+        /**
+         * Whether to compute A1111's {@code Model hash} on a background thread from the load on (default true): it
+         * reads the denoiser's weights once, about 2 s per GB. Off for a benchmark's first runs; PNGs then carry no
+         * {@code Model hash}.
+         */
+        public Builder modelHash(boolean enabled) {
+            this.modelHash = enabled;
+            return this;
+        }
+
         public Builder previewInterval(int previewInterval) {
             if (previewInterval < 0) {
                 throw new IllegalArgumentException("previewInterval must be at least 0, got " + previewInterval);

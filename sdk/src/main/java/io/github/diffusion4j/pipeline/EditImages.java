@@ -94,7 +94,8 @@ final class EditImages {
         return out;
     }
 
-    private static float[] chw(BufferedImage img) {
+    /** [3, H, W] in [-1, 1], as {@code VaeImageProcessor.preprocess} makes it. */
+    static float[] chw(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         int[] rgb = img.getRGB(0, 0, w, h, null, 0, w);

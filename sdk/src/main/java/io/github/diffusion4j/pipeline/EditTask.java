@@ -8,6 +8,8 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 import io.github.diffusion4j.scheduler.Scheduler;
 import io.github.diffusion4j.scheduler.TimestepPlan;
 
+import java.awt.image.BufferedImage;
+
 /**
  * Image-to-image and inpainting, for any family, as diffusers does them:
  * <ul>
@@ -32,18 +34,40 @@ final class EditTask implements Task {
     private final int batch;
     private final int rowSize;
     private final boolean nineChannel;
+    /** Hires fix's upscaled latents, already scaled: diffusers' img2img takes a 4-channel {@code image} as is. */
+    private final float[] givenLatents;
+    private final String name;
     private float[] imageLatents;
     private float[] noise;
     private float[] maskLatent;
     private float[] maskedImageLatents;
 
     EditTask(DiffusionModel model, InitImage init, int width, int height, RunContext context, int batch) {
+        this(model, init, width, height, context, batch, null, init.masked() ? "inpaint" : "img2img");
+    }
+
+    /**
+     * Image-to-image from latents ({@code StableDiffusionImg2ImgPipeline.prepare_latents}: an {@code image} of
+     * {@code num_channels_latents} channels is taken as the init latents, neither encoded nor scaled), one row per
+     * image of the batch; {@code strength} from {@code init}.
+     */
+    static EditTask fromLatents(DiffusionModel model, float[] latents, double strength, int width, int height,
+                                RunContext context, int batch, String name) {
+        // the InitImage carries the strength only: no pixels are read (images() stays null)
+        BufferedImage placeholder = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        return new EditTask(model, InitImage.of(placeholder, strength), width, height, context, batch, latents, name);
+    }
+
+    private EditTask(DiffusionModel model, InitImage init, int width, int height, RunContext context, int batch,
+                     float[] givenLatents, String name) {
         this.model = model;
+        this.givenLatents = givenLatents;
+        this.name = name;
         this.init = init;
         this.context = context;
         this.batch = batch;
         int scale = model.vaeDecoder().scaleFactor();
-        this.images = new EditImages(init, width, height, scale);
+        this.images = givenLatents == null ? new EditImages(init, width, height, scale) : null;
         int latentChannels = model.denoiser().outChannels();
         this.rowSize = latentChannels * (height / scale) * (width / scale);
         this.nineChannel = init.masked() && model.denoiser().inChannels() == 2 * latentChannels + 1;
@@ -51,7 +75,7 @@ final class EditTask implements Task {
 
     @Override
     public String name() {
-        return init.masked() ? "inpaint" : "img2img";
+        return name;
     }
 
     @Override
@@ -62,7 +86,9 @@ final class EditTask implements Task {
     @Override
     public float[] prepareLatents(Scheduler scheduler, NoiseGenerator generator) {
         boolean strengthMax = init.strength() >= 1.0;
-        if (!init.masked() || !nineChannel || !strengthMax) {
+        if (givenLatents != null) {
+            imageLatents = givenLatents;
+        } else if (!init.masked() || !nineChannel || !strengthMax) {
             imageLatents = repeat(encodeScaled(images.image(), generator));
         }
         noise = generator.randn(batch * rowSize);
@@ -86,11 +112,16 @@ final class EditTask implements Task {
                 : scheduler.addNoise(original, noise, timestep);
     }
 
-    /** {@code retrieve_latents(vae.encode(image), generator)} then the family's scaling (and shift). */
     private float[] encodeScaled(float[] chw, NoiseGenerator generator) {
-        VaeEncoder.Latents dist = model.vaeEncoder().encodeDistribution(chw, images.height(), images.width(),
-                context.options(), context.stats());
-        float[] latents = dist.logvar() != null && init.sampling() == InitImage.LatentSampling.SAMPLE
+        return encodeScaled(model, chw, images.width(), images.height(), init.sampling(), generator, context);
+    }
+
+    /** {@code retrieve_latents(vae.encode(image), generator)} then the family's scaling (and shift). */
+    static float[] encodeScaled(DiffusionModel model, float[] chw, int width, int height,
+                                InitImage.LatentSampling sampling, NoiseGenerator generator, RunContext context) {
+        VaeEncoder.Latents dist = model.vaeEncoder().encodeDistribution(chw, height, width, context.options(),
+                context.stats());
+        float[] latents = dist.logvar() != null && sampling == InitImage.LatentSampling.SAMPLE
                 ? dist.sample(generator.randn(dist.mean().length)) : dist.mean().clone();
         LatentCodec codec = model.latentCodec();
         codec.fromEncoder(latents);

@@ -94,7 +94,8 @@ final class Generation implements Runnable {
         long start = System.nanoTime();
         OrtSession.RunOptions options;
         try {
-            options = pipeline.model().sessions().newRunOptions();
+            options = pipeline.model().sessions().newRunOptions(
+                    (long) params.width() * params.height() * params.request().batchSize());
         } catch (OrtException e) {
             fail(new GenerationException("Cannot create ONNX Runtime run options: " + e.getMessage(), e));
             return;

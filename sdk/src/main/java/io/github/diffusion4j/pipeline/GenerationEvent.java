@@ -35,7 +35,9 @@ public sealed interface GenerationEvent {
      * @param noiseSource            the generator the seeded noise reproduces ({@code torch} or {@code numpy})
      * @param modelEvaluations       denoiser evaluations the loop will run (more than {@code steps} for
      *                               second-order and multi-stage schedulers)
-     * @param task                   {@code txt2img}, {@code img2img} or {@code inpaint}
+     * @param task                   {@code txt2img}, {@code img2img}, {@code inpaint}, or {@code hires} for a
+     *                               hires fix, whose {@code steps}, {@code modelEvaluations}, {@code width} and
+     *                               {@code height} are those of both passes together and of the final image
      */
     @JsonSerialize(using = GenerationEventSerializer.class)
     record Started(long seed, int steps, int width, int height, int batchSize, String scheduler, String model,
@@ -71,11 +73,22 @@ public sealed interface GenerationEvent {
      *                     for them ({@link GenerationRequest#includeLatents()}); {@code null} otherwise
      * @param predictedOriginal the scheduler's predicted x0 for this step, when the request asked for latents and
      *                     the scheduler computes one; {@code null} otherwise
+     * @param phase        which pass the step belongs to: the task ({@code txt2img}, {@code img2img},
+     *                     {@code inpaint}), or for a hires fix {@code txt2img} then {@code hires}. A hires fix's
+     *                     {@code index}, {@code total} and {@code evaluations} count across both passes, so progress
+     *                     runs from 0 to 1 once; {@code timestep}, {@code sigma} and the latents are the pass's own
      */
     @JsonSerialize(using = GenerationEventSerializer.class)
     record Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
-                Preview preview, int evaluations, float[] latents, float[] predictedOriginal)
+                Preview preview, int evaluations, float[] latents, float[] predictedOriginal, String phase)
             implements GenerationEvent {
+
+        /** A step event of a single-pass text-to-image generation. */
+        public Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,
+                    Preview preview, int evaluations, float[] latents, float[] predictedOriginal) {
+            this(index, total, timestep, sigma, elapsed, stepDuration, preview, evaluations, latents, predictedOriginal,
+                    "txt2img");
+        }
 
         /** A step event without latents, one evaluation per step. */
         public Step(int index, int total, double timestep, OptionalDouble sigma, Duration elapsed, Duration stepDuration,

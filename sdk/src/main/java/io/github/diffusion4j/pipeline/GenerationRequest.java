@@ -45,6 +45,8 @@ import java.util.List;
  *                        {@code [word]} ÷1.1, {@code \(} literal, {@code BREAK}); default on, off for literal brackets
  * @param longPrompts     CLIP prompts past 75 tokens encoded in chunks of 75 and joined (A1111) instead of truncated
  *                        (diffusers); default on
+ * @param hires           hires fix (see {@link HiresFix}): generate at this request's size, upscale, refine with
+ *                        image-to-image at the target size; {@code null} = off. Text-to-image only
  */
 public record GenerationRequest(
         String prompt,
@@ -71,7 +73,8 @@ public record GenerationRequest(
         InitImage initImage,
         GuidanceInterval guidanceInterval,
         boolean promptWeighting,
-        boolean longPrompts) {
+        boolean longPrompts,
+        HiresFix hires) {
 
     public GenerationRequest {
         prompt = prompt == null ? "" : prompt;
@@ -122,6 +125,10 @@ public record GenerationRequest(
         }
         if (initImage != null) {
             checkInitImage(initImage, initialLatents != null, violations);
+        }
+        if (hires != null && initImage != null) {
+            violations.add(new Violation("hires", "given", "hires fix applies to text-to-image only: give either hires"
+                    + " or an init image"));
         }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
@@ -178,6 +185,7 @@ public record GenerationRequest(
         b.guidanceInterval = guidanceInterval;
         b.promptWeighting = promptWeighting;
         b.longPrompts = longPrompts;
+        b.hires = hires;
         return b;
     }
 
@@ -208,6 +216,7 @@ public record GenerationRequest(
         private GuidanceInterval guidanceInterval;
         private boolean promptWeighting = true;
         private boolean longPrompts = true;
+        private HiresFix hires;
 
         private Builder() {
         }
@@ -354,11 +363,17 @@ public record GenerationRequest(
             return this;
         }
 
+        /** Hires fix (upscale, then image-to-image at the target size); {@code null} = off. */
+        public Builder hires(HiresFix hires) {
+            this.hires = hires;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, width, height, steps, guidanceScale, guidanceRescale,
                     scheduler, seed, noiseSource, batchSize, eta, previewInterval, initialLatents, prompt2,
                     negativePrompt2, includeLatents, prompt3, negativePrompt3, maxSequenceLength, clipSkip, initImage, guidanceInterval,
-                    promptWeighting, longPrompts);
+                    promptWeighting, longPrompts, hires);
         }
     }
 }

@@ -19,10 +19,51 @@ import java.util.Map;
  * @param scheduler  our scheduler name ({@code euler_a}); written as A1111's sampler label ({@code Euler a})
  * @param modelHash  A1111's {@code Model hash} ({@link io.github.diffusion4j.image.ModelHash}), or null when not
  *                   computed
+ * @param denoisingStrength A1111's {@code Denoising strength}: the image-to-image or inpainting strength, or the
+ *                   hires fix's second-pass strength; null for plain text-to-image
+ * @param hires      the hires fix's settings ({@code Hires upscale} / {@code Hires resize}, {@code Hires steps},
+ *                   {@code Hires upscaler}, {@code Hires sampler}); null without one. {@code width} and
+ *                   {@code height} are then the first pass's size, as A1111 writes {@code Size}
  */
 public record ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
                             long seed, int width, int height, String model, int batchIndex, String noiseSource,
-                            String modelHash) {
+                            String modelHash, Double denoisingStrength, Hires hires) {
+
+    /**
+     * A1111's hires-fix infotext fields ({@code StableDiffusionProcessingTxt2Img.init} and
+     * {@code calculate_target_resolution} in its {@code modules/processing.py}).
+     *
+     * @param upscale      {@code Hires upscale}, the factor; null when a target size was given
+     * @param resizeWidth  {@code Hires resize} width, or null (0 in A1111's text: from the aspect ratio)
+     * @param resizeHeight {@code Hires resize} height, or null
+     * @param steps        {@code Hires steps}; 0 = the first pass's (A1111 then leaves the field out)
+     * @param upscaler     {@code Hires upscaler}, A1111's name ({@code Latent}, {@code Latent (nearest)}, {@code Lanczos})
+     * @param scheduler    the second pass's scheduler, our name, written as {@code Hires sampler} when it differs
+     *                     from the first pass's; null = the same
+     */
+    public record Hires(Double upscale, Integer resizeWidth, Integer resizeHeight, int steps, String upscaler,
+                        String scheduler) {
+
+        /** The fields of a request's hires fix. */
+        public static Hires of(HiresFix fix) {
+            return new Hires(fix.resizes() ? null : fix.scale(), fix.width(), fix.height(), fix.steps(),
+                    fix.upscaler().a1111Name(), fix.scheduler());
+        }
+
+        /** Back to a request part, or empty when the upscaler is not one of ours. */
+        public java.util.Optional<HiresFix> toHiresFix(double strength) {
+            return HiresFix.Upscaler.parse(upscaler).map(u -> new HiresFix(upscale != null ? upscale : 1, resizeWidth,
+                    resizeHeight, u, strength, steps, scheduler));
+        }
+    }
+
+    /** Metadata without a model hash, strength or hires fix. */
+    public ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
+                         long seed, int width, int height, String model, int batchIndex, String noiseSource,
+                         String modelHash) {
+        this(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model, batchIndex, noiseSource,
+                modelHash, null, null);
+    }
 
     /** Metadata without a model hash. */
     public ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
@@ -34,7 +75,13 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
     /** This metadata with {@code Model hash} set. */
     public ImageMetadata withModelHash(String hash) {
         return new ImageMetadata(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model,
-                batchIndex, noiseSource, hash);
+                batchIndex, noiseSource, hash, denoisingStrength, hires);
+    }
+
+    /** This metadata with {@code Denoising strength} (and the hires fix's fields, or null) set. */
+    public ImageMetadata withEditing(Double denoisingStrength, Hires hires) {
+        return new ImageMetadata(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model,
+                batchIndex, noiseSource, modelHash, denoisingStrength, hires);
     }
 
     /** The AUTOMATIC1111 {@code parameters} text. */
@@ -52,9 +99,24 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
         fields.put("Size", width + "x" + height);
         fields.put("Model hash", modelHash);
         fields.put("Model", model);
+        fields.put("Denoising strength", denoisingStrength == null ? null : formatNumber(denoisingStrength));
         fields.put("RNG", noiseSource);
         fields.put("Batch pos", batchIndex > 0 ? batchIndex : null);
+        if (hires != null) {
+            // A1111's extra_generation_params, after the fixed fields, in the order its init() adds them
+            fields.put("Hires sampler", hires.scheduler() == null || hires.scheduler().equals(scheduler) ? null
+                    : A1111Samplers.toA1111(hires.scheduler()));
+            fields.put("Hires upscale", hires.upscale() == null ? null : formatNumber(hires.upscale()));
+            fields.put("Hires resize", hires.upscale() != null ? null
+                    : size(hires.resizeWidth()) + "x" + size(hires.resizeHeight()));
+            fields.put("Hires steps", hires.steps() > 0 ? hires.steps() : null);
+            fields.put("Hires upscaler", hires.upscaler());
+        }
         return fields;
+    }
+
+    private static int size(Integer side) {
+        return side == null ? 0 : side;
     }
 
     /**
@@ -72,7 +134,28 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
         return new ImageMetadata(p.prompt(), p.negativePrompt(),
                 (int) number(p, "Steps", 20), scheduler, number(p, "CFG scale", 7.0),
                 seed(p), (int) number(p, "Size-1", 512), (int) number(p, "Size-2", 512),
-                p.get("Model"), (int) number(p, "Batch pos", 0), noise, p.get("Model hash"));
+                p.get("Model"), (int) number(p, "Batch pos", 0), noise, p.get("Model hash"),
+                p.get("Denoising strength") == null ? null : number(p, "Denoising strength", 0), hires(p));
+    }
+
+    /** The hires fields, when the text has {@code Hires upscale}, {@code Hires resize} or {@code Hires upscaler}. */
+    private static Hires hires(Infotext.Parsed p) {
+        if (p.get("Hires upscale") == null && p.get("Hires resize") == null && p.get("Hires upscaler") == null) {
+            return null;
+        }
+        boolean resize = p.get("Hires resize") != null;
+        Double upscale = resize ? null : number(p, "Hires upscale", 2.0); // A1111's hr_scale default
+        Integer w = resize ? positiveOrNull((int) number(p, "Hires resize-1", 0)) : null;
+        Integer h = resize ? positiveOrNull((int) number(p, "Hires resize-2", 0)) : null;
+        String sampler = p.get("Hires sampler");
+        String hiresScheduler = sampler == null ? null : A1111Samplers.fromA1111(sampler, p.get("Hires schedule type"))
+                .orElse(null);
+        String upscaler = p.get("Hires upscaler") != null ? p.get("Hires upscaler") : "Latent"; // latent_upscale_default_mode
+        return new Hires(upscale, w, h, (int) number(p, "Hires steps", 0), upscaler, hiresScheduler);
+    }
+
+    private static Integer positiveOrNull(int v) {
+        return v > 0 ? v : null;
     }
 
     private static long seed(Infotext.Parsed p) {

@@ -37,7 +37,7 @@ public final class RequestValidator {
      */
     public record Outcome(List<Violation> violations, int width, int height, int steps, double guidance,
                           boolean classifierFree, String schedulerName, NoiseSource noiseSource, Scheduler scheduler,
-                          int maxSequenceLength) {
+                          int maxSequenceLength, HiresFix.Plan hires) {
 
         public boolean valid() {
             return violations.isEmpty();
@@ -81,11 +81,6 @@ public final class RequestValidator {
             out.add(new Violation("batchSize", String.valueOf(r.batchSize()), "batchSize must be between 1 and "
                     + limits.maxBatch() + ", got " + r.batchSize()));
         }
-        if (out.isEmpty()) {
-            // the budgets speak of what the fields do together: only once each field is within its own bound
-            out.addAll(budgets(width, height, steps, r.initImage() != null ? r.initImage().strength() : null,
-                    r.batchSize(), Budgets.of(limits, model.defaultWidth(), model.defaultHeight(), model.defaultSteps())));
-        }
         text(out, "prompt", r.prompt(), limits.maxPromptLength());
         text(out, "negativePrompt", r.negativePrompt(), limits.maxPromptLength());
         text(out, "prompt2", r.prompt2(), limits.maxPromptLength());
@@ -106,8 +101,64 @@ public final class RequestValidator {
         }
         int sequence = r.maxSequenceLength() != null ? r.maxSequenceLength() : model.maxSequenceLength();
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
+        HiresFix.Plan hires = r.hires() == null ? null : hires(out, r, model, width, height, steps, schedulerName);
+        if (out.isEmpty()) {
+            // the budgets speak of what the fields do together: only once each field is within its own bound
+            out.addAll(budgets(width, height, steps, r.initImage() != null ? r.initImage().strength() : null,
+                    r.batchSize(), hires == null ? null : new Pass(hires.width(), hires.height(), hires.steps(),
+                            hires.strength()),
+                    Budgets.of(limits, model.defaultWidth(), model.defaultHeight(), model.defaultSteps())));
+        }
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
-                out.isEmpty() ? scheduler : null, sequence);
+                out.isEmpty() ? scheduler : null, sequence, hires);
+    }
+
+    /**
+     * The hires fix's second pass on this model: its target size in the size multiple and the limits, at least one
+     * step after the strength cut, a scheduler of the model, and a VAE encoder for the pixel upscalers.
+     */
+    private static HiresFix.Plan hires(List<Violation> out, GenerationRequest r, ModelDescriptor model, int width,
+                                       int height, int steps, String schedulerName) {
+        HiresFix h = r.hires();
+        int m = model.sizeMultiple();
+        int[] target = h.target(width, height);
+        int w = target[0] / m * m;
+        int ht = target[1] / m * m;
+        Limits limits = model.limits();
+        hiresSize(out, h.resizes() ? (h.width() != null ? "hires.width" : "hires.height") : "hires.scale", "width", w, m,
+                limits.maxWidth());
+        hiresSize(out, h.resizes() ? (h.height() != null ? "hires.height" : "hires.width") : "hires.scale", "height", ht,
+                m, limits.maxHeight());
+        int hiresSteps = h.steps() == 0 ? steps : h.steps();
+        if (hiresSteps > limits.maxSteps()) {
+            out.add(new Violation("hires.steps", String.valueOf(h.steps()), "hires.steps must be between 0 (the request's"
+                    + " steps) and " + limits.maxSteps() + ", got " + hiresSteps));
+        } else if ((int) (hiresSteps * h.strength()) < 1) {
+            out.add(new Violation("hires.strength", String.valueOf(h.strength()), "hires.strength × hires steps must"
+                    + " leave at least one step (diffusers' get_timesteps: int(steps × strength) ≥ 1), got "
+                    + h.strength() + " × " + hiresSteps));
+        }
+        if (!h.upscaler().latent() && !model.imageInput()) {
+            out.add(new Violation("hires.upscaler", h.upscaler().id(), "hires.upscaler " + h.upscaler().id() + " decodes"
+                    + " and encodes again, and this model has no vae_encoder/model.onnx; use a latent upscaler"));
+        }
+        String hiresScheduler = h.scheduler() != null ? h.scheduler() : schedulerName;
+        if (h.scheduler() != null) {
+            List<Violation> schedulerViolations = new ArrayList<>();
+            scheduler(schedulerViolations, hiresScheduler, r.eta(), hiresSteps, model, Math.max(w, m), Math.max(ht, m));
+            for (Violation v : schedulerViolations) {
+                out.add(new Violation("hires." + v.field(), v.value(), "hires." + v.field() + ": " + v.message()));
+            }
+        }
+        return new HiresFix.Plan(w, ht, hiresSteps, hiresScheduler, h.strength(), h.upscaler());
+    }
+
+    private static void hiresSize(List<Violation> out, String field, String side, int value, int multiple, int max) {
+        if (value < multiple || value > max) {
+            out.add(new Violation(field, String.valueOf(value), field + " gives a hires " + side + " of " + value
+                    + " (rounded down to the model's size multiple " + multiple + "); it must be between " + multiple
+                    + " and " + max));
+        }
     }
 
     /**
@@ -149,28 +200,59 @@ public final class RequestValidator {
     }
 
     /**
+     * A second denoising pass of a request (the hires fix): its size, its steps before the strength cut and its
+     * strength. It runs at its own size, so it is what the memory budget sees when it is the larger one, and its steps
+     * add to the work.
+     */
+    public record Pass(int width, int height, int steps, double strength) {
+
+        /** The hires pass of {@code hires} after a first pass of {@code width} × {@code height}, {@code steps}. */
+        public static Pass hires(HiresFix hires, int width, int height, int steps, int sizeMultiple) {
+            int[] target = hires.target(width, height);
+            return new Pass(target[0] / sizeMultiple * sizeMultiple, target[1] / sizeMultiple * sizeMultiple,
+                    hires.steps() == 0 ? steps : hires.steps(), hires.strength());
+        }
+    }
+
+    /**
      * The budget violations of a request whose fields are each within their bounds. Session-free, so that a REST
      * layer (also on a node without the model) refuses with the same numbers and words as the pipeline.
-     * {@code strength} is that of the init image, {@code null} without one.
+     * {@code strength} is that of the init image, {@code null} without one; {@code second} the hires pass, or
+     * {@code null}.
      */
-    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch,
+    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch, Pass second,
                                           Budgets budgets) {
         List<Violation> out = new ArrayList<>();
-        long pixels = pixels(width, height, batch);
+        boolean secondLarger = second != null && (long) second.width() * second.height() > (long) width * height;
+        int pw = secondLarger ? second.width() : width;
+        int ph = secondLarger ? second.height() : height;
+        long pixels = pixels(pw, ph, batch);
         if (pixels > budgets.maxPixels()) {
             out.add(new Violation(PIXELS_FIELD, String.valueOf(pixels), PIXELS_FIELD + " must be at most "
-                    + budgets.maxPixels() + " pixels (the memory budget, limits.max-pixels), got " + width + " × "
-                    + height + " × " + batch + " = " + pixels));
+                    + budgets.maxPixels() + " pixels (the memory budget, limits.max-pixels), got " + pw + " × "
+                    + ph + " × " + batch + (secondLarger ? " (the hires pass)" : "") + " = " + pixels));
         }
         long cost = cost(width, height, steps, strength, batch);
+        String work = width + " × " + height + " × " + stepsRun(steps, strength)
+                + (stepsRun(steps, strength) != steps ? " (of " + steps + " at strength " + strength + ")" : "")
+                + " × " + batch;
+        if (second != null) {
+            int run = stepsRun(second.steps(), second.strength());
+            cost += pixels(second.width(), second.height(), batch) * run;
+            work += " + " + second.width() + " × " + second.height() + " × " + run + " (hires, of " + second.steps()
+                    + " at strength " + second.strength() + ") × " + batch;
+        }
         if (cost > budgets.maxCost()) {
-            int run = stepsRun(steps, strength);
             out.add(new Violation(COST_FIELD, String.valueOf(cost), COST_FIELD + " must be at most "
-                    + budgets.maxCost() + " pixel-steps (the work budget, limits.max-cost), got " + width + " × "
-                    + height + " × " + run + (run != steps ? " (of " + steps + " at strength " + strength + ")" : "")
-                    + " × " + batch + " = " + cost));
+                    + budgets.maxCost() + " pixel-steps (the work budget, limits.max-cost), got " + work + " = " + cost));
         }
         return out;
+    }
+
+    /** {@link #budgets(int, int, int, Double, int, Pass, Budgets)} of a request without a second pass. */
+    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch,
+                                          Budgets budgets) {
+        return budgets(width, height, steps, strength, batch, null, budgets);
     }
 
     private static void imageInput(List<Violation> out, GenerationRequest r, ModelDescriptor model) {

@@ -48,7 +48,7 @@ class FamilyGoldenTest {
 
     static Stream<Path> cases() throws IOException {
         // text-to-image runs only: the image-to-image and inpainting goldens are EditGoldenTest's
-        return GoldenFiles.cases(golden -> !golden.get("request").has("strength"));
+        return GoldenFiles.cases(golden -> !golden.get("request").has("strength") && !golden.get("request").has("hires"));
     }
 
     @ParameterizedTest(name = "{0}")

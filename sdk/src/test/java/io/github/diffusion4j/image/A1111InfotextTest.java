@@ -47,6 +47,14 @@ class A1111InfotextTest {
                 "my, model: v2 \"beta\"", 2, "torch", "0123456789"));
         CASES.put("ddpm.png", new ImageMetadata("Steps: 3, a prompt that looks like fields", "x", 1, "ddpm", 0.0,
                 123456789012L, 8, 8, "tiny", 0, "torch", null));
+        ImageMetadata base = new ImageMetadata("a castle on a hill", "blurry", 20, "euler_a", 7.0, 42, 512, 512, "sd15", 0,
+                "torch", "6ce0161689");
+        CASES.put("img2img.png", base.withEditing(0.75, null));
+        CASES.put("hires_scale.png", base.withEditing(0.7, new ImageMetadata.Hires(2.0, null, null, 10, "Latent", null)));
+        CASES.put("hires_resize.png", base.withEditing(0.55, new ImageMetadata.Hires(null, 1024, 768, 0, "Lanczos",
+                "dpmpp_2m")));
+        CASES.put("hires_nearest_x1_5.png", base.withEditing(0.5, new ImageMetadata.Hires(1.5, null, null, 0,
+                "Latent (nearest)", null)));
     }
 
     @BeforeAll
@@ -83,7 +91,7 @@ class A1111InfotextTest {
             assertThat(parsed.get("Negative prompt").asText()).as(e.getKey()).isEqualTo(ours.negativePrompt())
                     .isEqualTo(e.getValue().negativePrompt());
             ours.fields().forEach((key, value) -> {
-                if (!key.equals("Size")) { // A1111 keeps only Size-1 and Size-2
+                if (!ours.fields().containsKey(key + "-1")) { // A1111 keeps only Size-1 and Size-2 of a WxH value
                     assertThat(parsed.get(key)).as(e.getKey() + " " + key).isNotNull();
                     assertThat(parsed.get(key).asText()).as(e.getKey() + " " + key).isEqualTo(value);
                 }
@@ -95,6 +103,24 @@ class A1111InfotextTest {
             assertThat(ImageMetadata.fromA1111Parameters(golden.get("parameters").asText())).as(e.getKey())
                     .isEqualTo(e.getValue());
         }
+    }
+
+    @Test
+    void editingAndHiresFieldsAreA1111s() throws IOException {
+        JsonNode goldens = goldens();
+        JsonNode scale = goldens.get("hires_scale.png").get("parsed");
+        assertThat(scale.get("Denoising strength").asText()).isEqualTo("0.7");
+        assertThat(scale.get("Hires upscale").asText()).isEqualTo("2");
+        assertThat(scale.get("Hires steps").asText()).isEqualTo("10");
+        assertThat(scale.get("Hires upscaler").asText()).isEqualTo("Latent");
+        assertThat(scale.get("Hires sampler").asText()).as("A1111's default").isEqualTo("Use same sampler");
+        JsonNode resize = goldens.get("hires_resize.png").get("parsed");
+        assertThat(resize.get("Hires resize-1").asText()).isEqualTo("1024");
+        assertThat(resize.get("Hires resize-2").asText()).isEqualTo("768");
+        assertThat(resize.get("Hires sampler").asText()).isEqualTo("DPM++ 2M");
+        assertThat(resize.get("Hires upscaler").asText()).isEqualTo("Lanczos");
+        assertThat(goldens.get("img2img.png").get("parsed").get("Denoising strength").asText()).isEqualTo("0.75");
+        assertThat(goldens.get("ascii.png").get("parsed").has("Denoising strength")).isFalse();
     }
 
     @Test

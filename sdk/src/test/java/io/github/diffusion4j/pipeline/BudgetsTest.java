@@ -105,6 +105,23 @@ class BudgetsTest {
     }
 
     @Test
+    void theHiresPassCountsAtItsOwnSizeAndSteps() {
+        RequestValidator.Budgets budgets = new RequestValidator.Budgets(MAX_PIXELS, MAX_COST);
+        // 64² × 10 + 128² × int(10 × 0.5) = 40960 + 81920: within 163840
+        assertThat(RequestValidator.budgets(64, 64, 10, null, 1, new RequestValidator.Pass(128, 128, 10, 0.5), budgets))
+                .isEmpty();
+        // 64² × 10 + 128² × 10 = 204800: over, the message shows both passes
+        assertThat(RequestValidator.budgets(64, 64, 10, null, 1, new RequestValidator.Pass(128, 128, 20, 0.5), budgets))
+                .singleElement().satisfies(v -> assertThat(v.message()).endsWith("got 64 × 64 × 10 × 1 + 128 × 128 × 10"
+                        + " (hires, of 20 at strength 0.5) × 1 = 204800"));
+        // the larger pass is what the memory budget sees
+        assertThat(RequestValidator.budgets(64, 64, 1, null, 1, new RequestValidator.Pass(256, 128, 1, 1.0), budgets))
+                .extracting(Violation::field).containsExactly(RequestValidator.PIXELS_FIELD);
+        assertThat(RequestValidator.Pass.hires(HiresFix.scale(2), 64, 48, 10, 16))
+                .isEqualTo(new RequestValidator.Pass(128, 96, 10, HiresFix.DEFAULT_STRENGTH));
+    }
+
+    @Test
     void theModelsOwnDefaultRequestIsNeverRefused() {
         Limits tight = new Limits(2048, 2048, 1000, 8, 1000, 1, 1);
         RequestValidator.Budgets budgets = RequestValidator.Budgets.of(tight, 1024, 1024, 30);

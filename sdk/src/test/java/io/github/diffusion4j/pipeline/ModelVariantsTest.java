@@ -29,7 +29,7 @@ class ModelVariantsTest {
             "static-batch,        optimum,        fp32, 64,  'timestep: float[]',   pndm",
     })
     void loadsAndGenerates(String folder, String layout, String precision, int side, String timestep, String scheduler)
-            throws IOException {
+            throws Exception {
         try (DiffusionPipeline pipeline = TestModels.pipeline(folder)) {
             ModelInfo info = pipeline.info();
             assertThat(info.layout()).isEqualTo(layout);
@@ -39,6 +39,8 @@ class ModelVariantsTest {
             assertThat(info.contract().get("unet/model.onnx")).contains(timestep);
             assertThat(info.provider()).isEqualTo("cpu");
 
+            // the hash is computed in the background from the load on: wait for it, so that this image carries it
+            String modelHash = pipeline.modelHash().get(60, java.util.concurrent.TimeUnit.SECONDS);
             GenerationResult result = pipeline.generateBlocking(GenerationRequest.builder("a red circle")
                     .negativePrompt("blurry").size(64, 64).steps(3).guidanceScale(5.0).seed(7L).build());
             GeneratedImage image = result.image();
@@ -49,7 +51,7 @@ class ModelVariantsTest {
             BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
             assertThat(decoded.getWidth()).isEqualTo(64);
             assertThat(Images.readParameters(png))
-                    .startsWith("a red circle\nNegative prompt: blurry\nSteps: 3, Sampler: " + A1111Samplers.toA1111(scheduler) + ", CFG scale: 5, Seed: 7, Size: 64x64, Model: " + folder);
+                    .startsWith("a red circle\nNegative prompt: blurry\nSteps: 3, Sampler: " + A1111Samplers.toA1111(scheduler) + ", CFG scale: 5, Seed: 7, Size: 64x64, Model hash: " + modelHash + ", Model: " + folder);
 
             float[] latents = pipeline.encodeImage(image.image());
             assertThat(latents).hasSize(4 * 8 * 8);

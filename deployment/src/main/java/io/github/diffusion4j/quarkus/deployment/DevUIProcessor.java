@@ -1,6 +1,5 @@
 package io.github.diffusion4j.quarkus.deployment;
 
-import io.github.diffusion4j.quarkus.runtime.config.DiffusionBuildTimeConfig;
 import io.github.diffusion4j.quarkus.runtime.devui.DiffusionJsonRpcService;
 import io.quarkus.deployment.IsLocalDevelopment;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -8,42 +7,41 @@ import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
 import io.quarkus.devui.spi.page.CardPageBuildItem;
 import io.quarkus.devui.spi.page.Page;
-import io.quarkus.vertx.http.deployment.HttpRootPathBuildItem;
 
-/** The Dev UI card: models, recent jobs and a playground that calls the REST API. Dev mode only. */
+/**
+ * The Dev UI card (dev mode only): models, the live jobs page and the streaming playground, all over the Dev UI's
+ * JSON-RPC (so they work with the REST API switched off), with the project's logo. The card's guide link comes from
+ * the extension's metadata ({@code guide} in quarkus-extension.yaml).
+ */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 class DevUIProcessor {
 
+    /** Served from this module's {@code dev-ui/} folder, like the pages. */
+    static final String LOGO = "diffusion4j-logo.svg";
+
     @BuildStep
-    CardPageBuildItem card(DiffusionModelsBuildItem models, DiffusionBuildTimeConfig config, HttpRootPathBuildItem httpRoot) {
+    CardPageBuildItem card(DiffusionModelsBuildItem models) {
         CardPageBuildItem card = new CardPageBuildItem();
+        card.setLogo(LOGO, LOGO);
         card.addBuildTimeData("defaultModel", models.defaultName() == null ? "" : models.defaultName());
-        card.addBuildTimeData("restEnabled", config.rest().enabled());
-        // the playground posts to the REST API, which lives under the application's HTTP root
-        card.addBuildTimeData("imagesPath", httpRoot.resolvePath(trimSlash(config.rest().rootPath()) + "/v1/images"));
         card.addPage(Page.webComponentPageBuilder()
-                .title("Models")
-                .icon("font-awesome-solid:cubes")
-                .componentLink("qwc-diffusion4j-models.js")
-                .staticLabel(String.valueOf(models.models().size())));
+                .title("Playground")
+                .icon("font-awesome-solid:palette")
+                .componentLink("qwc-diffusion4j-playground.js"));
         card.addPage(Page.webComponentPageBuilder()
                 .title("Recent jobs")
                 .icon("font-awesome-solid:list-check")
                 .componentLink("qwc-diffusion4j-jobs.js"));
         card.addPage(Page.webComponentPageBuilder()
-                .title("Playground")
-                .icon("font-awesome-solid:palette")
-                .componentLink("qwc-diffusion4j-playground.js"));
+                .title("Models")
+                .icon("font-awesome-solid:cubes")
+                .componentLink("qwc-diffusion4j-models.js")
+                .staticLabel(String.valueOf(models.models().size())));
         return card;
     }
 
     @BuildStep
     JsonRPCProvidersBuildItem jsonRpc() {
         return new JsonRPCProvidersBuildItem(DiffusionJsonRpcService.class);
-    }
-
-    private static String trimSlash(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 }

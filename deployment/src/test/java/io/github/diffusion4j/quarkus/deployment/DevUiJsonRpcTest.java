@@ -10,6 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +34,7 @@ class DevUiJsonRpcTest {
 
     @Test
     void streamsStartStepsWithPreviewsAndTheImage() {
-        List<Map<String, Object>> events = devUi.generate("default", "a red circle", null, "euler", 3, 5.0, 64, 64, 9L, 1)
+        List<Map<String, Object>> events = devUi.generate("default", "a red circle", null, "euler", 3, 5.0, 64, 64, 9L, 1, 1)
                 .collect().asList().await().atMost(Duration.ofSeconds(60));
         assertThat(events).extracting(e -> e.get("type")).containsExactly("started", "step", "step", "step", "completed");
         assertThat(events.get(0).get("seed")).isEqualTo(9L);
@@ -47,20 +50,62 @@ class DevUiJsonRpcTest {
     }
 
     @Test
+    void aBatchCompletesWithEveryImage() {
+        List<Map<String, Object>> events = devUi.generate("default", "two trees", null, "euler", 2, 5.0, 64, 64, 3L, 2, 1)
+                .collect().asList().await().atMost(Duration.ofSeconds(60));
+        Map<String, Object> completed = events.get(events.size() - 1);
+        assertThat(completed.get("type")).isEqualTo("completed");
+        assertThat((List<?>) completed.get("images")).hasSize(2)
+                .allSatisfy(uri -> assertThat((String) uri).startsWith("data:image/png;base64,"));
+    }
+
+    @Test
+    void theJobsPageCancelsARunningPlaygroundGeneration() throws InterruptedException {
+        List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+        CountDownLatch firstStep = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        devUi.generate("default", "a long walk", null, "euler", 150, 5.0, 64, 64, 4L, 1, 1).subscribe().with(e -> {
+            events.add(e);
+            if ("step".equals(e.get("type"))) {
+                firstStep.countDown();
+            }
+        }, f -> ended.countDown(), ended::countDown);
+        assertThat(firstStep.await(60, TimeUnit.SECONDS)).isTrue();
+        String jobId = (String) events.get(0).get("jobId");
+        assertThat(devUi.getRecentJobs()).filteredOn(j -> j.get("id").equals(jobId)).singleElement()
+                .satisfies(job -> assertThat(job.get("cancellable")).isEqualTo(true));
+
+        assertThat(devUi.cancelJob(jobId).get("cancelled")).isEqualTo(true);
+        assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(events.get(events.size() - 1).get("type")).isEqualTo("cancelled");
+        assertThat(events).filteredOn(e -> "step".equals(e.get("type"))).size().isLessThan(150);
+        // the generation stops: its row ends as cancelled, and is no longer cancellable
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Object> row;
+        do {
+            Thread.sleep(20);
+            row = devUi.getRecentJobs().stream().filter(j -> j.get("id").equals(jobId)).findFirst().orElseThrow();
+        } while (!"cancelled".equals(row.get("state")) && System.nanoTime() < deadline);
+        assertThat(row.get("state")).isEqualTo("cancelled");
+        assertThat(row.get("cancellable")).isEqualTo(false);
+        assertThat(devUi.cancelJob(jobId).get("cancelled")).isEqualTo(false);
+    }
+
+    @Test
     void everyFieldErrorAtOnce() {
         List<Map<String, Object>> events = devUi.generate("default", "a red circle", null, "nope", 100000, -1.0, 63, 64,
-                null, 1).collect().asList().await().atMost(Duration.ofSeconds(10));
+                null, 0, 1).collect().asList().await().atMost(Duration.ofSeconds(10));
         assertThat(events).hasSize(1);
         assertThat(events.get(0).get("type")).isEqualTo("invalid");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> violations = (List<Map<String, Object>>) events.get(0).get("violations");
-        assertThat(violations).extracting(v -> v.get("field")).contains("width", "guidanceScale");
+        assertThat(violations).extracting(v -> v.get("field")).contains("width", "guidanceScale", "batchSize");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> forTheModel = (List<Map<String, Object>>) devUi.generate("default", "a red circle",
-                null, "nope", 100000, null, 64, 64, null, 1).collect().asList().await().atMost(Duration.ofSeconds(10))
+                null, "nope", 100000, null, 64, 64, null, 1, 1).collect().asList().await().atMost(Duration.ofSeconds(10))
                 .get(0).get("violations");
         assertThat(forTheModel).extracting(v -> v.get("field")).contains("scheduler", "steps");
-        assertThat(devUi.generate("nope", "x", null, null, null, null, null, null, null, null)
+        assertThat(devUi.generate("nope", "x", null, null, null, null, null, null, null, null, null)
                 .collect().asList().await().atMost(Duration.ofSeconds(10)).get(0).get("type")).isEqualTo("invalid");
     }
 
@@ -69,6 +114,8 @@ class DevUiJsonRpcTest {
         assertThat(devUi.getModels()).singleElement().satisfies(model -> {
             assertThat(model.get("name")).isEqualTo("default");
             assertThat(model.get("schedulers")).asList().contains("euler", "ddim");
+            assertThat(model.get("sizeMultiple")).isEqualTo(16);
+            assertThat((Integer) model.get("maxBatch")).isPositive();
         });
     }
 }

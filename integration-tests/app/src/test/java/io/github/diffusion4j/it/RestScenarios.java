@@ -136,6 +136,7 @@ public abstract class RestScenarios {
         assertThat(job.statusCode()).isEqualTo(200);
         assertThat(job.jsonPath().getString("state")).isEqualTo("cancelled");
         assertThat(job.jsonPath().getInt("step")).isLessThan(1000);
+        assertThat(job.jsonPath().getInt("attempts")).as("it ran once").isEqualTo(1);
     }
 
     @Test

@@ -21,15 +21,27 @@ final class ScaleOutNode implements AutoCloseable {
     final String name;
     final int port;
     private final Process process;
+    private final Path logDir;
 
-    private ScaleOutNode(String name, int port, Process process) {
+    private ScaleOutNode(String name, int port, Process process, Path logDir) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.logDir = logDir;
     }
 
     /** Starts {@code quarkus-run.jar} with these properties and waits until it lists a model. */
     static ScaleOutNode start(String name, int port, Map<String, String> properties, Path logDir) throws IOException {
+        ScaleOutNode node = launch(name, port, properties, logDir);
+        node.awaitModels();
+        return node;
+    }
+
+    /**
+     * Starts {@code quarkus-run.jar} with these properties without waiting: several nodes start side by side (JVM
+     * start and model load are most of the test's time), then {@link #awaitModels()} each.
+     */
+    static ScaleOutNode launch(String name, int port, Map<String, String> properties, Path logDir) throws IOException {
         Path jar = Path.of(System.getProperty("it.app.dir", "target/quarkus-app"), "quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dquarkus.http.port=" + port));
@@ -39,12 +51,12 @@ final class ScaleOutNode implements AutoCloseable {
         Files.createDirectories(logDir);
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile())).start();
-        ScaleOutNode node = new ScaleOutNode(name, port, p);
-        node.awaitModels(Duration.ofSeconds(90), logDir);
-        return node;
+        return new ScaleOutNode(name, port, p, logDir);
     }
 
-    private void awaitModels(Duration timeout, Path logDir) throws IOException {
+    /** Waits until the node lists a model (a worker loaded it, or an API-only node sees one a worker published). */
+    void awaitModels() throws IOException {
+        Duration timeout = Duration.ofSeconds(120);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -87,11 +99,21 @@ final class ScaleOutNode implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stop();
+        awaitStopped();
+    }
+
+    /** SIGTERM without waiting (several nodes stop side by side). */
+    void stop() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                kill();
-            }
+        }
+    }
+
+    /** Waits for the process to end after {@link #stop()}, then kills it if it did not. */
+    void awaitStopped() throws InterruptedException {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            kill();
         }
     }
 

@@ -169,6 +169,7 @@ class RestApiTest {
         assertThat(jobA.get("cancelReason").asText()).isEqualTo("cancelled");
         JsonNode jobB = awaitState(idB, "completed", Duration.ofSeconds(30));
         assertThat(jobB.get("progress").asDouble()).isEqualTo(1.0);
+        assertThat(jobB.get("attempts").asInt()).as("one run on the memory backend").isEqualTo(1);
 
         HttpResponse<byte[]> image = sendBytes(HttpRequest.newBuilder(uri(base, "/diffusion/v1/jobs/" + idB + "/image")).build());
         assertThat(image.statusCode()).isEqualTo(200);

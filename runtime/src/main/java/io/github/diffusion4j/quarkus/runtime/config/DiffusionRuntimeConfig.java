@@ -143,9 +143,9 @@ public interface DiffusionRuntimeConfig {
 
         /**
          * The work budget: most pixel-steps per request, width × height × steps run × batch, where an image-to-image
-         * or inpainting request runs {@code int(steps × strength)} steps. The default (2^26) allows e.g. 768² × 113
-         * steps or 512² × 64 steps × 2 images; the model's own default request is always allowed. Over it: HTTP 400
-         * naming {@code width*height*steps*batch}.
+         * or inpainting request runs {@code int(steps × strength)} steps and a hires pass adds its own pixel-steps.
+         * The default (2^26) allows e.g. 768² × 113 steps or 512² × 64 steps × 2 images; the model's own default
+         * request is always allowed. Over it: HTTP 400 naming {@code width*height*steps*batch}.
          */
         @WithDefault("67108864")
         long maxCost();

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.devui;
 
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
+import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.InvalidRequestException;
 import io.github.diffusion4j.pipeline.ModelInfo;
@@ -10,6 +11,8 @@ import io.github.diffusion4j.quarkus.runtime.GenerationHistory;
 import io.github.diffusion4j.quarkus.runtime.GenerationStats;
 import io.github.diffusion4j.quarkus.runtime.RecentJobs;
 import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.Job;
+import io.github.diffusion4j.quarkus.runtime.queue.JobState;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Dev UI back end (dev mode only): the loaded models, every recent generation (through the REST queue, an injected
@@ -42,6 +46,8 @@ public class DiffusionJsonRpcService {
     @Inject
     GenerationStats stats;
 
+    private final PlaygroundRuns playground = new PlaygroundRuns();
+
     /** One entry per model: name, layout, precision, provider, load time, defaults, schedulers, limits, folder. */
     public List<Map<String, Object>> getModels() {
         List<Map<String, Object>> result = new ArrayList<>();
@@ -54,7 +60,9 @@ public class DiffusionJsonRpcService {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", name);
             row.put("default", name.equals(models.defaultName()));
-            row.put("family", info.familyName());
+            row.put("family", info.family());
+            row.put("familyName", info.familyName());
+            row.put("sizeMultiple", info.sizeMultiple());
             row.put("layout", info.layout());
             row.put("precision", info.precision());
             row.put("provider", info.provider());
@@ -68,6 +76,7 @@ public class DiffusionJsonRpcService {
             row.put("maxWidth", pipeline.limits().maxWidth());
             row.put("maxHeight", pipeline.limits().maxHeight());
             row.put("maxSteps", pipeline.limits().maxSteps());
+            row.put("maxBatch", pipeline.limits().maxBatch());
             row.put("path", String.valueOf(info.path()));
             result.add(row);
         }
@@ -89,7 +98,7 @@ public class DiffusionJsonRpcService {
         }
         if (history.isResolvable()) {
             for (GenerationHistory.Entry entry : history.get().recent()) {
-                result.add(JobRows.of(entry));
+                result.add(row(entry));
             }
         }
         return result;
@@ -100,17 +109,49 @@ public class DiffusionJsonRpcService {
         if (!history.isResolvable()) {
             return Multi.createFrom().empty();
         }
-        return history.get().updates().map(JobRows::of);
+        return history.get().updates().map(this::row);
+    }
+
+    /** A generation's row; a running one is cancellable when the playground or the REST queue runs it. */
+    private Map<String, Object> row(GenerationHistory.Entry entry) {
+        Map<String, Object> row = JobRows.of(entry);
+        if ("running".equals(entry.state())) {
+            row.put("cancellable", playground.isRunning(entry.id()) || runningQueueJob(entry).isPresent());
+        }
+        return row;
     }
 
     /**
-     * Cancels a job waiting in or run by the REST queue ({@code queue:<id>} rows). A playground generation is
-     * cancelled by cancelling its stream; a generation an application runs itself belongs to its subscriber.
+     * The REST queue's job that runs this generation: the one running job of the same model and prompt (the
+     * pipeline's listener does not know queue ids; two identical prompts running at once are left alone).
+     */
+    private Optional<Job> runningQueueJob(GenerationHistory.Entry entry) {
+        if (!queue.isResolvable()) {
+            return Optional.empty();
+        }
+        List<Job> matches = queue.get().jobs().stream()
+                .filter(job -> job.state() == JobState.RUNNING && job.model().equals(entry.model())
+                        && job.prompt().equals(entry.prompt()))
+                .limit(2).toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    }
+
+    /**
+     * Cancels a row of the jobs page: a job waiting in the REST queue ({@code queue:<id>}), a running playground
+     * generation (its playground shows "Cancelled"), or a running generation of the REST queue. A generation an
+     * application runs through its own injected pipeline belongs to its subscriber and is not cancellable here.
      */
     public Map<String, Object> cancelJob(String id) {
         boolean cancelled = false;
         if (id != null && id.startsWith(JobRows.QUEUE_PREFIX) && queue.isResolvable()) {
             cancelled = queue.get().find(id.substring(JobRows.QUEUE_PREFIX.length()))
+                    .map(job -> job.cancel("cancelled in the Dev UI")).orElse(false);
+        } else if (playground.cancel(id)) {
+            cancelled = true;
+        } else if (id != null && history.isResolvable()) {
+            cancelled = history.get().recent().stream()
+                    .filter(e -> e.id().equals(id) && "running".equals(e.state()))
+                    .findFirst().flatMap(this::runningQueueJob)
                     .map(job -> job.cancel("cancelled in the Dev UI")).orElse(false);
         }
         return Map.of("id", String.valueOf(id), "cancelled", cancelled);
@@ -119,11 +160,12 @@ public class DiffusionJsonRpcService {
     /**
      * The playground: runs one generation and streams {@code started}, {@code step} (with a preview data URI when one
      * was rendered), then {@code completed} (the image as a data URI) or {@code invalid} (every field error at once:
-     * {@code violations} of field, value, message) or {@code failed}. Cancelling the stream cancels the generation.
-     * Blank or zero numbers mean the model's default.
+     * {@code violations} of field, value, message) or {@code failed}, or {@code cancelled} when the jobs page cancelled
+     * it. Cancelling the stream cancels the generation. Blank numbers mean the model's default.
      */
     public Multi<Map<String, Object>> generate(String model, String prompt, String negativePrompt, String scheduler,
-            Integer steps, Double guidanceScale, Integer width, Integer height, Long seed, Integer previewInterval) {
+            Integer steps, Double guidanceScale, Integer width, Integer height, Long seed, Integer batchSize,
+            Integer previewInterval) {
         String name = model == null || model.isBlank() ? models.defaultName() : model;
         DiffusionPipeline pipeline = models.get(name).orElse(null);
         if (pipeline == null) {
@@ -132,7 +174,8 @@ public class DiffusionJsonRpcService {
         }
         GenerationRequest built;
         try {
-            built = request(prompt, negativePrompt, scheduler, steps, guidanceScale, width, height, seed, previewInterval);
+            built = request(prompt, negativePrompt, scheduler, steps, guidanceScale, width, height, seed, previewInterval)
+                    .batchSize(batchSize == null ? 1 : batchSize).build();
         } catch (InvalidRequestException e) {
             // the builder's own checks (size, guidance): shown like the model's
             return Multi.createFrom().item(JobRows.invalid(e.violations()));
@@ -141,11 +184,22 @@ public class DiffusionJsonRpcService {
         if (!violations.isEmpty()) {
             return Multi.createFrom().item(JobRows.invalid(violations));
         }
-        return pipeline.generate(built).map(PlaygroundEvents::of)
-                .onFailure().recoverWithItem(PlaygroundEvents::failure);
+        return playground.run(pipeline, built, started -> jobIdOf(name, built, started));
     }
 
-    private static GenerationRequest request(String prompt, String negativePrompt, String scheduler, Integer steps,
+    /** The history's row of a playground generation that just started: running, same model, prompt and seed. */
+    private String jobIdOf(String model, GenerationRequest request, GenerationEvent.Started started) {
+        if (!history.isResolvable()) {
+            return null;
+        }
+        return history.get().recent().stream()
+                .filter(e -> "running".equals(e.state()) && e.model().equals(model)
+                        && e.prompt().equals(request.prompt()) && e.seed() == started.seed()
+                        && !playground.isRunning(e.id()))
+                .map(GenerationHistory.Entry::id).findFirst().orElse(null);
+    }
+
+    private static GenerationRequest.Builder request(String prompt, String negativePrompt, String scheduler, Integer steps,
             Double guidanceScale, Integer width, Integer height, Long seed, Integer previewInterval) {
         GenerationRequest.Builder request = GenerationRequest.builder(prompt == null ? "" : prompt)
                 .negativePrompt(blankToNull(negativePrompt))
@@ -154,10 +208,8 @@ public class DiffusionJsonRpcService {
                 .guidanceScale(guidanceScale)
                 .seed(seed)
                 .previewInterval(previewInterval == null ? 1 : previewInterval);
-        if (width != null && height != null) {
-            request.size(width, height);
-        }
-        return request.build();
+        // one of the two alone keeps the other at the model's default
+        return request.width(width).height(height);
     }
 
     /** Queue depth and running generations. */

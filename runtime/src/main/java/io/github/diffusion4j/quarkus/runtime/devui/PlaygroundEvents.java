@@ -1,11 +1,14 @@
 package io.github.diffusion4j.quarkus.runtime.devui;
 
+import io.github.diffusion4j.pipeline.GeneratedImage;
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationResult;
 import io.github.diffusion4j.pipeline.InvalidRequestException;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The playground's stream items: a generation's events as plain maps, previews and images as PNG data URIs. */
@@ -41,6 +44,12 @@ final class PlaygroundEvents {
             row.put("seed", r.seed());
             row.put("durationMs", r.timings().total().toMillis());
             row.put("image", dataUri(r.image().png()));
+            // a batch: every image (the first is also "image")
+            List<String> images = new ArrayList<>(r.images().size());
+            for (GeneratedImage image : r.images()) {
+                images.add(dataUri(image.png()));
+            }
+            row.put("images", images);
             row.put("parameters", r.image().metadata().toA1111Parameters());
         }
         return row;

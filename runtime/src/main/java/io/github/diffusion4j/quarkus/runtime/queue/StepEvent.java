@@ -20,6 +20,8 @@ import java.util.Base64;
  * @param timestep    the scheduler timestep of this step
  * @param preview     a small preview of the current estimate as a {@code data:image/png;base64,...} URI, or
  *                    {@code null} when none was due or this client fell behind (previews are dropped first)
+ * @param phase       the pass: the task ({@code txt2img}, {@code img2img}, {@code inpaint}), or for a hires fix
+ *                    {@code txt2img} then {@code hires} (index and total count across both passes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "StepEvent", description = "SSE event `step`: one denoising step finished. A client that reads too slowly "
@@ -34,7 +36,9 @@ public record StepEvent(
         @Schema(example = "100") long stepMillis,
         @Schema(example = "751.0") double timestep,
         @Schema(description = "PNG preview at latent resolution as a data URI; absent when none was due",
-                example = "data:image/png;base64,iVBORw0KGgo...") String preview)
+                example = "data:image/png;base64,iVBORw0KGgo...") String preview,
+        @Schema(description = "The pass: txt2img, img2img, inpaint, or for a hires fix txt2img then hires",
+                example = "txt2img") String phase)
         implements JobEventData {
 
     public static final String NAME = "step";
@@ -47,7 +51,7 @@ public record StepEvent(
         String preview = s.preview() != null
                 ? "data:image/png;base64," + Base64.getEncoder().encodeToString(s.preview().png()) : null;
         return new StepEvent(jobId, s.index(), s.total(), s.progress(), s.eta().toMillis(), s.elapsed().toMillis(),
-                s.stepDuration().toMillis(), s.timestep(), preview);
+                s.stepDuration().toMillis(), s.timestep(), preview, s.phase());
     }
 
     @Override
@@ -59,6 +63,6 @@ public record StepEvent(
     /** This event without its preview: what a slow client gets. */
     public StepEvent withoutPreview() {
         return preview == null ? this
-                : new StepEvent(jobId, index, total, progress, etaMillis, elapsedMillis, stepMillis, timestep, null);
+                : new StepEvent(jobId, index, total, progress, etaMillis, elapsedMillis, stepMillis, timestep, null, phase);
     }
 }

@@ -17,7 +17,8 @@ public class ImageRequest {
 
     /** Field names accepted; anything else is an error. */
     static final List<String> FIELDS = List.of("prompt", "negativePrompt", "width", "height", "steps", "guidanceScale",
-            "scheduler", "seed", "noise", "model", "batch", "previewInterval", "image", "mask", "strength");
+            "scheduler", "seed", "noise", "model", "batch", "previewInterval", "image", "mask", "strength",
+            "hires");
 
     @Schema(required = true, description = "The text to draw (may be empty); at most the model's max-prompt-length characters",
             example = "a watercolor fox in a snowy forest")
@@ -73,6 +74,10 @@ public class ImageRequest {
             + " of the image. Default 0.8 (image-to-image) or 1.0 (inpainting), as diffusers", example = "0.75")
     public Double strength;
 
+    @Schema(description = "Hires fix (text-to-image only): generate at width x height, upscale, refine at the target"
+            + " size. In multipart/form-data: fields hires.scale, hires.strength, hires.steps, hires.upscaler, ...")
+    public HiresRequest hires;
+
     /** The image's bytes when they came as a multipart file part rather than text. */
     @JsonIgnore
     byte[] imageBytes;
@@ -105,7 +110,7 @@ public class ImageRequest {
         List<FieldError> errors = new ArrayList<>();
         ImageRequest r = new ImageRequest();
         for (String name : form.names()) {
-            if (!FIELDS.contains(name)) {
+            if (!FIELDS.contains(name) && !name.startsWith("hires.")) {
                 r.unknown(name, null);
             }
         }
@@ -126,6 +131,7 @@ public class ImageRequest {
         r.imageBytes = form.file("image");
         r.mask = form.text("mask");
         r.maskBytes = form.file("mask");
+        r.hires = HiresRequest.of(form, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }

@@ -2,6 +2,7 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.HiresFix;
 import io.github.diffusion4j.pipeline.InitImage;
 import io.github.diffusion4j.pipeline.RequestValidator;
 import io.github.diffusion4j.pipeline.Violation;
@@ -110,8 +111,12 @@ final class ImageRequests {
             }
         }
         InitImage init = initImage(errors, r, limits, uploads);
+        HiresFix hires = r.hires == null ? null : r.hires.toHiresFix(errors);
+        if (r.hires != null && (r.image != null || r.imageBytes != null)) {
+            errors.add(new FieldError("hires", "applies to text-to-image only: give either hires or an image"));
+        }
         if (errors.isEmpty()) {
-            budgets(errors, r, limits, init);
+            budgets(errors, r, limits, init, hires);
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
@@ -128,6 +133,7 @@ final class ImageRequests {
                 .batchSize(r.batch != null ? r.batch : 1)
                 .previewInterval(r.previewInterval)
                 .initImage(init)
+                .hires(hires)
                 .build();
         return new Resolved(modelName, request);
     }
@@ -219,15 +225,21 @@ final class ImageRequests {
      * The model's memory and work budgets, checked with the SDK's own {@link RequestValidator#budgets} (same formula,
      * same numbers) once every field is within its bounds; the defaults are those the SDK applies.
      */
-    private static void budgets(List<FieldError> errors, ImageRequest r, ModelDescriptor model, InitImage init) {
+    private static void budgets(List<FieldError> errors, ImageRequest r, ModelDescriptor model, InitImage init,
+                                HiresFix hires) {
         int m = model.sizeMultiple();
         int width = r.width != null ? r.width
                 : init != null ? Math.max(m, init.image().getWidth() / m * m) : model.defaultWidth();
         int height = r.height != null ? r.height
                 : init != null ? Math.max(m, init.image().getHeight() / m * m) : model.defaultHeight();
         int steps = r.steps != null ? r.steps : model.defaultSteps();
+        RequestValidator.Pass second = hires == null ? null : RequestValidator.Pass.hires(hires, width, height, steps, m);
+        if (second != null && (second.width() < m || second.width() > model.maxWidth() || second.height() < m
+                || second.height() > model.maxHeight() || second.steps() > model.maxSteps())) {
+            return; // a hires field out of its own bounds: the SDK's validation names it, budgets come after
+        }
         for (Violation v : RequestValidator.budgets(width, height, steps, init != null ? init.strength() : null,
-                r.batch != null ? r.batch : 1, RequestValidator.Budgets.of(model.limits(), model.defaultWidth(),
+                r.batch != null ? r.batch : 1, second, RequestValidator.Budgets.of(model.limits(), model.defaultWidth(),
                         model.defaultHeight(), model.defaultSteps()))) {
             errors.add(Problems.fieldError(v));
         }

@@ -25,6 +25,8 @@ import java.time.Instant;
  * @param lastEventId id of its newest event (resume its event stream after it)
  * @param error       why it failed
  * @param cancelReason why it was cancelled
+ * @param attempts    runs of the job so far: 0 while first queued, 1 once started, more after a lost worker's job was
+ *                    restarted (Redis backend)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "JobStatus")
@@ -41,7 +43,8 @@ public record JobStatus(@Schema(example = "3f1c2a4e-8b7d-4c1e-9a55-0d9c4f7e2b11"
                         String finishedAt,
                         @Schema(example = "9") long lastEventId,
                         FailedEvent error,
-                        @Schema(example = "cancelled") String cancelReason) {
+                        @Schema(example = "cancelled") String cancelReason,
+                        @Schema(example = "1", description = "runs of the job so far: 0 while first queued, 1 once started, more after a restart on another worker") int attempts) {
 
     static JobStatus of(Job job) {
         return new JobStatus(job.id(), job.model(), job.state().id(),
@@ -53,6 +56,7 @@ public record JobStatus(@Schema(example = "3f1c2a4e-8b7d-4c1e-9a55-0d9c4f7e2b11"
                 job.finishedAt().map(Instant::toString).orElse(null),
                 job.lastEventId(),
                 job.error().orElse(null),
-                job.cancelReason().orElse(null));
+                job.cancelReason().orElse(null),
+                job.attempts());
     }
 }

@@ -45,7 +45,8 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (DiffusionPipeline pipeline = model.builder().build()) {
+        // no Model hash: its background read of the weights would share the machine with the first timed runs
+        try (DiffusionPipeline pipeline = model.builder().modelHash(false).build()) {
             // fixed defaults rather than the model's recommendation, so numbers from different models compare
             GenerationRequest.Builder request = sampling.applyTo(GenerationRequest.builder(prompt).steps(10).guidanceScale(7.5))
                     .previewInterval(previewInterval);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code diffusion4j generate|info|benchmark ...}. */
 @Command(name = "diffusion4j", mixinStandardHelpOptions = true, version = "diffusion4j 0.1.0",
         description = "Generate images with Stable Diffusion ONNX models on the JVM.",
-        subcommands = {GenerateCommand.class, InfoCommand.class, BenchmarkCommand.class, PeerBenchmark.class})
+        subcommands = {GenerateCommand.class, InfoCommand.class, BenchmarkCommand.class, PeerBenchmark.class,
+                MemoryBenchmark.class, SessionBenchmark.class})
 public final class DiffusionCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,7 +1,6 @@
 package io.github.diffusion4j.samples.cli;
 
 import io.github.diffusion4j.image.Images;
-import io.github.diffusion4j.image.ModelHash;
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.DiffusionPipeline;
 import io.github.diffusion4j.pipeline.GeneratedImage;
@@ -38,6 +37,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     SamplingOptions sampling;
+
+    @Mixin
+    HiresOptions hires = new HiresOptions();
 
     @Option(names = {"-p", "--prompt"}, description = "What to draw (required unless --from-png gives it).")
     String prompt;
@@ -87,14 +89,14 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationRequest request = request(err);
         List<Path> targets = targets(request.batchSize());
         Path folder = model.folder();
-        // A1111's "Model hash" reads the whole UNet file: done while the model loads, not after.
-        CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> ModelHash.shortHash(folder));
         try (DiffusionPipeline pipeline = model.builder(folder).build()) {
             GenerationResult r = run(pipeline, request, err);
-            String modelHash = modelHash(hash);
+            // A1111's "Model hash": the pipeline hashes the denoiser's weights in the background from its load on; a
+            // short run can end first, and a file's PNG must carry it all the same
+            String modelHash = modelHash(pipeline.modelHash());
             for (int i = 0; i < r.images().size(); i++) {
                 GeneratedImage image = r.images().get(i);
-                byte[] png = modelHash == null ? image.png()
+                byte[] png = modelHash == null || modelHash.equals(image.metadata().modelHash()) ? image.png()
                         : Images.toPng(image.image(), image.metadata().withModelHash(modelHash).toA1111Parameters());
                 write(targets.get(i), png);
                 System.out.println(targets.get(i));
@@ -133,6 +135,7 @@ final class GenerateCommand implements Callable<Integer> {
             builder.batchSize(batch);
         }
         builder.initImage(initImage());
+        builder.hires(hires.toHiresFix(builder.build().hires()));
         return sampling.applyTo(builder).previewInterval(0).build();
     }
 

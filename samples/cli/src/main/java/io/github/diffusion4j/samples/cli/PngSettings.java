@@ -49,6 +49,10 @@ final class PngSettings {
                 .scheduler(m.scheduler())
                 .size(m.width(), m.height())
                 .noiseSource(noise(m.noiseSource()));
+        if (m.hires() != null && m.denoisingStrength() != null) {
+            // A1111 writes a hires fix's first-pass size as Size: the request's size, upscaled again
+            builder.hires(m.hires().toHiresFix(m.denoisingStrength()).orElse(null));
+        }
         if (m.batchIndex() > 0) {
             // the image at batch position N comes out of a batch of at least N + 1 with the same seed
             builder.batchSize(m.batchIndex() + 1);

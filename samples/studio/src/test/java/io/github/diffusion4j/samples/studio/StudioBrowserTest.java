@@ -3,6 +3,7 @@ package io.github.diffusion4j.samples.studio;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -14,7 +15,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudioBrowserTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = StudioPage.WAIT;
     private static final Path TARGET = Paths.get("target");
 
     /**
@@ -81,6 +81,12 @@ class StudioBrowserTest {
         session = Browser.start(1366, 900);
     }
 
+    /** A failed test must not leave its jobs in the server's queue in front of the next test's. */
+    @AfterEach
+    void cancelLeftoverJobs() {
+        new StudioPage(driver(), page).cancelPageJobs();
+    }
+
     @AfterAll
     static void stopBrowser() {
         if (session != null) {
@@ -102,30 +108,16 @@ class StudioBrowserTest {
 
     /** Waits for {@code condition}; on a timeout, a screenshot of the page shows why (also on CI). */
     private void until(String what, Function<WebDriver, Boolean> condition) {
-        try {
-            waiting().until(condition);
-        } catch (TimeoutException e) {
-            String name = "failure-" + what.replaceAll("[^a-zA-Z0-9]+", "-") + ".png";
-            try {
-                screenshot(name);
-            } catch (IOException | RuntimeException screenshotFailure) {
-                e.addSuppressed(screenshotFailure);
-            }
-            throw new AssertionError("Timed out waiting for " + what + "; status: '" + byId("status").getText()
-                    + "', form error: '" + byId("form-error").getText() + "'; see target/" + name, e);
-        }
+        new StudioPage(driver(), page).until(what, condition);
     }
 
     private WebElement byId(String id) {
         return driver().findElement(By.id(id));
     }
 
-    /** Opens the page fresh (empty gallery) and waits until the model's options are loaded. */
+    /** Opens the page with an empty history and waits until the model's options are loaded. */
     private void open() {
-        driver().get(page.toString());
-        js("sessionStorage.clear()");
-        driver().navigate().refresh();
-        until("the page to load the model options", d -> "true".equals(js("return document.body.dataset.ready ?? null")));
+        new StudioPage(driver(), page).openEmpty();
     }
 
     private void setValue(String id, String value) {
@@ -391,6 +383,37 @@ class StudioBrowserTest {
         until("the gallery image as init image", d -> result.getAttribute("src").equals(byId("init-preview").getAttribute("src")));
         assertThat((Long) js("const d = arguments[0].getContext('2d').getImageData(0, 0, 64, 64).data;"
                 + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;", mask)).isZero();
+    }
+
+    /**
+     * Hires fix from the page: the toggle shows scale and strength; the job generates at the selected size, the steps
+     * of both passes fill one progress bar, and the image comes back at twice the size.
+     */
+    @Test
+    @Order(7)
+    void hiresFixDoublesTheSize() throws IOException {
+        open();
+        assertThat(byId("hires-settings").isDisplayed()).isFalse();
+        byId("hires-enabled").click();
+        assertThat(byId("hires-settings").isDisplayed()).isTrue();
+        new Select(byId("hires-scale")).selectByValue("2");
+        js("const s = document.getElementById('hires-strength'); s.value = '0.5'; s.dispatchEvent(new Event('input'));");
+        assertThat(byId("hires-strength-value").getText()).isEqualTo("0.50");
+        new Select(byId("size")).selectByValue("64x64");
+        new Select(byId("scheduler")).selectByValue("euler");
+        setValue("steps", "6");
+        setValue("seed", "5");
+        setValue("prompt", "a small red circle on the left of a blue background");
+        js(RECORD);
+        byId("generate").click();
+        until("the hires image", d -> "completed".equals(canvasState()));
+        WebElement result = byId("result");
+        until("the image to decode", d -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", result)));
+        assertThat(((Number) js("return arguments[0].naturalWidth", result)).intValue()).isEqualTo(128);
+        assertThat(byId("progress").getAttribute("aria-valuenow")).isEqualTo("100");
+        assertThat(byId("status").getText()).as("6 first-pass steps and 3 hires steps").contains("9/9");
+        screenshot("studio-hires.png");
+        byId("hires-enabled").click();
     }
 
     private void screenshot(String name) throws IOException {

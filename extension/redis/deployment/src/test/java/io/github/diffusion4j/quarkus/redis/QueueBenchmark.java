@@ -218,6 +218,11 @@ class QueueBenchmark {
             }
 
             @Override
+            public int livePositions() {
+                return 32;
+            }
+
+            @Override
             public Duration commandTimeout() {
                 return Duration.ofSeconds(30);
             }

@@ -3,6 +3,7 @@ package io.github.diffusion4j.quarkus.redis;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEventData;
+import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows job event streams for this node's subscribers: one pub/sub connection per node (channel {@code P:events}
- * carries the id of a job that got an event; {@code P:submitted} wakes the worker), then an {@code XRANGE} from the
+ * carries the id of a job that got an event (or several ids, comma-separated); {@code P:submitted} wakes the worker), then an {@code XRANGE} from the
  * subscriber's last id. A subscriber reads only as fast as it asks (the stream is the buffer), and every subscriber is
  * also polled once a second so that a message lost while the connection was re-established delays, never loses, an
  * event.
@@ -38,7 +39,8 @@ final class EventFeed implements AutoCloseable {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final RedisGenerationQueue queue;
-    private final Runnable onSubmitted;
+    /** Called with the payload of {@code P:submitted}: "MODEL NODE". */
+    private final Consumer<String> onSubmitted;
     /** Per job: what to do on an event (its name) or on a poll ({@code null}). */
     private final Map<String, Set<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -49,7 +51,7 @@ final class EventFeed implements AutoCloseable {
     private volatile RedisConnection connection;
     private volatile boolean closed;
 
-    EventFeed(RedisCommands redis, RedisKeys keys, RedisGenerationQueue queue, Runnable onSubmitted) {
+    EventFeed(RedisCommands redis, RedisKeys keys, RedisGenerationQueue queue, Consumer<String> onSubmitted) {
         this.redis = redis;
         this.keys = keys;
         this.queue = queue;
@@ -95,10 +97,18 @@ final class EventFeed implements AutoCloseable {
         String channel = message.get(1).toString();
         String payload = message.get(2).toString();
         if (channel.equals(keys.eventsChannel())) {
+            // "ID NAME", or "ID1,ID2,... NAME" when one change gave several jobs an event (queue positions)
             int space = payload.indexOf(' ');
-            notify(space < 0 ? payload : payload.substring(0, space), space < 0 ? "" : payload.substring(space + 1));
+            String ids = space < 0 ? payload : payload.substring(0, space);
+            String name = space < 0 ? "" : payload.substring(space + 1);
+            int from = 0;
+            for (int comma = ids.indexOf(','); comma >= 0; comma = ids.indexOf(',', from)) {
+                notify(ids.substring(from, comma), name);
+                from = comma + 1;
+            }
+            notify(ids.substring(from), name);
         } else if (channel.equals(keys.submittedChannel()) && onSubmitted != null) {
-            onSubmitted.run();
+            onSubmitted.accept(payload);
         }
     }
 
@@ -216,14 +226,14 @@ final class EventFeed implements AutoCloseable {
                 busy.set(false);
                 return;
             }
-            redis.send(RedisCommands.cmd(Command.XRANGE, keys.events(jobId), "(0-" + cursor, "+", "COUNT", n))
-                    .subscribe().with(r -> onRange(r, n), e -> {
+            redis.sendScript(Scripts.READ, keys.prefix(), jobId, cursor, n)
+                    .subscribe().with(r -> onRange(r.get(0), r.get(1), n), e -> {
                         LOG.debugf("Reading the events of job %s failed: %s", jobId, e.getMessage());
                         busy.set(false);
                     });
         }
 
-        private void onRange(Response entries, long asked) {
+        private void onRange(Response entries, Response result, long asked) {
             int size = entries == null ? 0 : entries.size();
             for (int i = 0; i < size && !done; i++) {
                 Response entry = entries.get(i);
@@ -241,8 +251,8 @@ final class EventFeed implements AutoCloseable {
                 }
                 cursor = seq;
                 if ("completed".equals(name)) {
-                    emitCompleted(seq);
-                    return; // terminal: the result arrives asynchronously, nothing follows it
+                    emitCompleted(seq, result);
+                    return; // terminal: nothing follows it
                 }
                 JobEventData data = EventCodec.event(name, json);
                 if (data != null) {
@@ -264,13 +274,12 @@ final class EventFeed implements AutoCloseable {
             }
         }
 
-        private void emitCompleted(long seq) {
-            queue.loadResultAsync(jobId).subscribe().with(result -> {
-                if (result != null) {
-                    emitter.emit(new JobEvent(seq, EventCodec.completed(jobId, result)));
-                }
-                finish();
-            }, e -> finish());
+        private void emitCompleted(long seq, Response resultHash) {
+            JobResult result = RedisGenerationQueue.result(resultHash);
+            if (result != null) {
+                emitter.emit(new JobEvent(seq, EventCodec.completed(jobId, result)));
+            }
+            finish();
         }
 
         /** A stream that stays empty while its job hash is gone: the job expired, end the stream. */

@@ -3,6 +3,7 @@ package io.github.diffusion4j.quarkus.redis;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.quarkus.runtime.queue.ClientKeys;
 import io.github.diffusion4j.quarkus.runtime.queue.ClientLimitException;
+import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobResult;
@@ -41,10 +42,13 @@ final class RedisGenerationQueue implements GenerationQueue {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final QueueSettings settings;
+    private final RedisQueueConfig config;
     private final ClientKeys clients;
     private final LocalModels models;
     private final EventFeed feed;
     private final RedisWorker worker;
+    /** This node in {@code P:submitted} messages. */
+    private final String origin;
     private volatile ModelCatalog catalog;
     private volatile long catalogNanos;
 
@@ -53,11 +57,19 @@ final class RedisGenerationQueue implements GenerationQueue {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
+        this.config = config;
         this.clients = clients;
         this.models = models;
         this.worker = runsJobs && !models.names().isEmpty()
                 ? new RedisWorker(redis, keys, settings, config, models) : null;
-        this.feed = new EventFeed(redis, keys, this, worker != null ? worker::wake : null);
+        this.origin = worker != null ? worker.consumer() : "api";
+        // a worker looks for work at once after a submission on its own node; others' submissions wake it
+        String own = " " + origin;
+        this.feed = new EventFeed(redis, keys, this, worker == null ? null : payload -> {
+            if (!payload.endsWith(own)) {
+                worker.wake();
+            }
+        });
         feed.start();
         if (worker != null) {
             worker.start();
@@ -74,9 +86,10 @@ final class RedisGenerationQueue implements GenerationQueue {
                 : clients != null ? clients.current() : ClientKeys.LOCAL;
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        Response r = redis.script(Scripts.SUBMIT, keys.prefix(), id, model, client,
-                EventCodec.json(request), now, options.keep() ? "1" : "0", settings.capacity(),
-                settings.maxJobsPerClient());
+        String requestJson = EventCodec.json(request);
+        Response r = redis.script(Scripts.SUBMIT, keys.prefix(), id, model, client, requestJson, now,
+                options.keep() ? "1" : "0", settings.capacity(), settings.maxJobsPerClient(), config.livePositions(),
+                settings.historySize(), origin);
         long code = r.get(0).toLong();
         long mean = r.size() > 1 && r.get(1).toLong() > 0 ? r.get(1).toLong() : 5000;
         Duration retryAfter = Duration.ofMillis(Math.max(1000, mean));
@@ -87,23 +100,17 @@ final class RedisGenerationQueue implements GenerationQueue {
             throw new QueueFullException(settings.capacity(), retryAfter);
         }
         LOG.debugf("Job %s queued in Redis for model %s (client %s, position %d)", id, model, client, code);
+        if (worker != null) {
+            worker.wake();
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("model", model);
         fields.put("client", client);
         fields.put("state", JobState.QUEUED.id());
         fields.put("created", Long.toString(now));
-        fields.put("request", EventCodec.json(request));
+        fields.put("request", requestJson);
         fields.put("lastEvent", "1");
         return new RedisJob(this, id, fields, (int) code, mean, null);
-    }
-
-    private long meanJobMillis() {
-        try {
-            Response r = redis.call(RedisCommands.cmd(Command.HGET, keys.stats(), "mean"));
-            return r == null ? 5000 : (long) Double.parseDouble(r.toString());
-        } catch (RuntimeException e) {
-            return 5000;
-        }
     }
 
     @Override
@@ -111,55 +118,42 @@ final class RedisGenerationQueue implements GenerationQueue {
         if (id == null || id.isBlank() || id.length() > 64) {
             return Optional.empty();
         }
-        Map<String, String> fields = Replies.map(redis.call(RedisCommands.cmd(Command.HGETALL, keys.job(id))));
+        Response r = redis.script(Scripts.FIND, keys.prefix(), id);
+        Map<String, String> fields = Replies.map(r.get(0));
         if (fields.isEmpty()) {
             return Optional.empty();
         }
-        int position = 0;
-        if (JobState.QUEUED.id().equals(fields.get("state"))) {
-            Response rank = redis.call(RedisCommands.cmd(Command.ZRANK, keys.waiting(fields.get("model")), id));
-            position = rank == null ? 0 : rank.toInteger() + 1;
-        }
-        return Optional.of(new RedisJob(this, id, fields, position, meanJobMillis(), null));
+        return Optional.of(new RedisJob(this, id, fields, r.get(1).toInteger(), r.get(2).toLong(), null));
     }
 
-    /** The job with its result once it is terminal; {@code null} while it runs. A vanished job reads as failed. */
+    /**
+     * The job with its result once it is terminal; {@code null} while it runs. A vanished job reads as failed. One
+     * script call, which also deletes a job that only its synchronous waiter knows.
+     */
     Uni<Job> finishedSnapshot(String id) {
-        return redis.send(RedisCommands.cmd(Command.HGETALL, keys.job(id))).onItem().transformToUni(r -> {
-            Map<String, String> fields = Replies.map(r);
-            if (fields.isEmpty()) {
+        return redis.sendScript(Scripts.FINISHED, keys.prefix(), id).map(r -> {
+            long code = r.get(0).toLong();
+            if (code == 0) {
                 Map<String, String> gone = Map.of("state", JobState.FAILED.id(), "error", EventCodec.json(
-                        new io.github.diffusion4j.quarkus.runtime.queue.FailedEvent(id,
-                                io.github.diffusion4j.quarkus.runtime.queue.FailedEvent.TYPE, "Job expired", 500,
+                        new FailedEvent(id, FailedEvent.TYPE, "Job expired", 500,
                                 "job " + id + " expired in Redis before it finished")));
-                return Uni.createFrom().item(new RedisJob(this, id, gone, 0, 0, null));
+                return new RedisJob(this, id, gone, 0, 0, null);
             }
-            String state = fields.get("state");
-            if (state == null || state.equals(JobState.QUEUED.id()) || state.equals(JobState.RUNNING.id())) {
-                return Uni.createFrom().nullItem();
+            if (code == 1) {
+                return null;
             }
-            Uni<JobResult> result = state.equals(JobState.COMPLETED.id()) ? loadResultAsync(id)
-                    : Uni.createFrom().nullItem();
-            return result.map(res -> {
-                if (!"1".equals(fields.get("keep"))) {
-                    // its only waiter has it now: nobody can ask for it again
-                    redis.send(RedisCommands.cmd(Command.DEL, keys.job(id), keys.events(id), keys.result(id)))
-                            .subscribe().with(x -> { }, x -> { });
-                }
-                return (Job) new RedisJob(this, id, fields, 0, 0, res);
-            });
+            Map<String, String> fields = Replies.map(r.get(1));
+            JobResult res = JobState.COMPLETED.id().equals(fields.get("state")) ? result(r.get(2)) : null;
+            return new RedisJob(this, id, fields, 0, 0, res);
         });
-    }
-
-    Uni<JobResult> loadResultAsync(String id) {
-        return redis.send(RedisCommands.cmd(Command.HGETALL, keys.result(id))).map(RedisGenerationQueue::result);
     }
 
     Optional<JobResult> loadResult(String id) {
         return Optional.ofNullable(result(redis.call(RedisCommands.cmd(Command.HGETALL, keys.result(id)))));
     }
 
-    private static JobResult result(Response r) {
+    /** A result hash reply as the job's result; {@code null} when it holds none. */
+    static JobResult result(Response r) {
         Map<String, String> fields = Replies.map(r);
         String meta = fields.get("meta");
         if (meta == null) {
@@ -175,7 +169,7 @@ final class RedisGenerationQueue implements GenerationQueue {
     /** Cancels from any node; on the event loop the command is sent without waiting. */
     boolean cancel(String id, String reason) {
         Object[] args = {keys.prefix(), id, reason, System.currentTimeMillis(), settings.expireAfter().toSeconds(),
-                TRANSIENT_TTL.toSeconds()};
+                TRANSIENT_TTL.toSeconds(), config.livePositions(), settings.historySize()};
         if (Context.isOnEventLoopThread()) {
             redis.sendScript(Scripts.CANCEL, args).subscribe().with(x -> { },
                     e -> LOG.debugf("Cancelling job %s failed: %s", id, e.getMessage()));

@@ -15,7 +15,8 @@ package io.github.diffusion4j.quarkus.redis;
  * P:rounds         hash    client -> round of its newest waiting job; P:round  the round being served
  * P:models         set     published model names; P:model:NAME  string (JSON descriptor) with a TTL of 3 heartbeats
  * P:stats          hash    mean job time
- * channels P:events ("ID NAME": job ID got event NAME), P:submitted (model: new work)
+ * channels P:events ("ID NAME": job ID got event NAME; "ID1,ID2,... queued" for new queue positions),
+ *          P:submitted ("MODEL NODE": new work, submitted on NODE)
  * </pre>
  */
 final class RedisKeys {

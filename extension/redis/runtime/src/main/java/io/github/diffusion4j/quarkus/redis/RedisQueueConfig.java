@@ -41,6 +41,14 @@ public interface RedisQueueConfig {
     @WithDefault("1S")
     Duration pollInterval();
 
+    /**
+     * Waiting jobs per model (the first ones in queue order) that get a {@code queued} event each time their position
+     * changes; jobs further back get one when they move into this range (their position is always in
+     * {@code GET /jobs/{id}}). Bounds the writes of one take or cancel however long the queue is.
+     */
+    @WithDefault("32")
+    int livePositions();
+
     /** Timeout of one Redis command of the queue; past it the request gets HTTP 503. */
     @WithDefault("10S")
     Duration commandTimeout();

@@ -74,6 +74,10 @@ final class RedisWorker implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::tick, 0, poll, TimeUnit.MILLISECONDS);
     }
 
+    String consumer() {
+        return consumer;
+    }
+
     /** New work was announced, or a slot freed: look for work now. */
     void wake() {
         if (!closed && wakePending.compareAndSet(false, true)) {
@@ -109,9 +113,7 @@ final class RedisWorker implements AutoCloseable {
                     // one taken-over job per free slot
                 }
             }
-            while (running.size() < settings.concurrency() && takeOne()) {
-                // fill the free slots
-            }
+            takeFreeSlots();
         } catch (RuntimeException e) {
             LOG.warnf("Redis worker loop: %s", e.getMessage());
             LOG.debug("Redis worker loop failure", e);
@@ -128,29 +130,46 @@ final class RedisWorker implements AutoCloseable {
         }
     }
 
+    /** One call for all running jobs of this worker. */
     private void heartbeat() {
-        for (WorkerRun run : List.copyOf(running.values())) {
-            Response r = redis.script(Scripts.HEARTBEAT, keys.prefix(), run.id, run.model, run.entry,
-                    consumer, run.attempt);
-            if (r.toLong() == 0) {
-                run.stop("the job is no longer this worker's (cancelled, finished or taken over)");
+        List<WorkerRun> runs = List.copyOf(running.values());
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>(List.of(keys.prefix(), consumer));
+        for (WorkerRun run : runs) {
+            args.addAll(List.of(run.id, run.model, run.entry, run.attempt));
+        }
+        Response r = redis.script(Scripts.HEARTBEAT, args.toArray());
+        for (int i = 0; i < runs.size() && i < r.size(); i++) {
+            if (r.get(i).toLong() == 0) {
+                runs.get(i).stop("the job is no longer this worker's (cancelled, finished or taken over)");
             }
         }
     }
 
-    private boolean takeOne() {
+    /**
+     * Fills the free slots: one call per model takes as many waiting jobs as there are free slots; models take turns
+     * for the first pick, and the next model is asked only while slots stay free.
+     */
+    private void takeFreeSlots() {
         List<String> names = List.copyOf(models.names());
         for (int i = 0; i < names.size(); i++) {
+            int free = settings.concurrency() - running.size();
+            if (free <= 0) {
+                return;
+            }
             String model = names.get((modelCursor + i) % names.size());
-            Response r = redis.script(Scripts.TAKE, keys.prefix(), model, consumer,
-                    System.currentTimeMillis());
+            Response r = redis.script(Scripts.TAKE, keys.prefix(), model, consumer, System.currentTimeMillis(), free,
+                    config.livePositions(), settings.historySize());
             if (r != null && r.size() >= 4) {
                 modelCursor = (modelCursor + i + 1) % names.size();
-                run(model, r.get(0).toString(), r.get(1).toString(), 1, r.get(2).toString(), r.get(3).toLong());
-                return true;
+                for (int j = 0; j + 3 < r.size(); j += 4) {
+                    run(model, r.get(j).toString(), r.get(j + 1).toString(), 1, r.get(j + 2).toString(),
+                            r.get(j + 3).toLong());
+                }
             }
         }
-        return false;
     }
 
     /** Takes over one job whose worker stopped heart-beating, if any. */

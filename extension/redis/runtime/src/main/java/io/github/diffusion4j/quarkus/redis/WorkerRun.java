@@ -9,9 +9,10 @@ import io.github.diffusion4j.quarkus.runtime.queue.StartedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One attempt of one job on this worker: subscribes to the generation and writes each event to the job's stream. An
  * append that Redis refuses (the job was cancelled from any node, finished by another attempt, or taken over) stops the
  * generation at that step: cancel reaches the worker within one step.
+ * <p>
+ * Writes are asynchronous and in order: the generation thread never waits for Redis. One write is under way at a
+ * time; the events that come meanwhile go in the next write, together (one round trip for several steps when Redis is
+ * slower than the model), and the completion carries the steps not written yet.
  */
 final class WorkerRun {
 
@@ -32,11 +37,20 @@ final class WorkerRun {
     final int attempt;
     private final long created;
     private final RedisWorker worker;
+    /** No more events taken from the generation (finishing, stopped or abandoned). */
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile Cancellable subscription;
     private volatile int step;
     private volatile int total;
     private final long startedMillis = System.currentTimeMillis();
+    /** Events not written yet (name, JSON); guarded by {@code this}. */
+    private final ArrayDeque<String[]> unwritten = new ArrayDeque<>();
+    /** The finishing write's arguments once the generation ended; guarded by {@code this}. */
+    private List<Object> finish;
+    private String outcome;
+    private boolean writing;
+    private boolean stopped;
+    private long etaMillis;
 
     WorkerRun(RedisWorker worker, String model, String id, String entry, int attempt, long created) {
         this.worker = worker;
@@ -59,30 +73,25 @@ final class WorkerRun {
         if (over.get()) {
             return;
         }
-        try {
-            if (event instanceof GenerationEvent.Started s) {
-                total = s.steps();
-                append(StartedEvent.NAME, StartedEvent.of(id, model, s), 0);
-            } else if (event instanceof GenerationEvent.Step s) {
-                step = s.index();
-                total = s.total();
-                append(StepEvent.NAME, StepEvent.of(id, s), s.eta().toMillis());
-            } else if (event instanceof GenerationEvent.Completed c) {
-                complete(JobResult.of(c.result(), Math.max(0, startedMillis - created)));
-            }
-        } catch (RuntimeException e) {
-            // Redis unreachable mid-job: stop; the job stays pending and another attempt takes it over
-            LOG.warnf("Job %s: writing to Redis failed (%s); leaving it to be taken over", id, e.getMessage());
-            abandon();
+        if (event instanceof GenerationEvent.Started s) {
+            total = s.steps();
+            queue(StartedEvent.NAME, StartedEvent.of(id, model, s), 0);
+        } else if (event instanceof GenerationEvent.Step s) {
+            step = s.index();
+            total = s.total();
+            queue(StepEvent.NAME, StepEvent.of(id, s), s.eta().toMillis());
+        } else if (event instanceof GenerationEvent.Completed c) {
+            complete(JobResult.of(c.result(), Math.max(0, startedMillis - created)));
         }
     }
 
-    private void append(String name, Object data, long etaMillis) {
-        long ok = worker.redis().script(Scripts.APPEND, worker.keys().prefix(), id, attempt, name,
-                EventCodec.json(data), step, total, etaMillis, worker.settings().historySize()).toLong();
-        if (ok == 0) {
-            stop("cancelled or taken over");
+    private void queue(String name, Object data, long eta) {
+        String json = EventCodec.json(data);
+        synchronized (this) {
+            unwritten.add(new String[] {name, json});
+            etaMillis = eta;
         }
+        write();
     }
 
     private void complete(JobResult result) {
@@ -90,10 +99,11 @@ final class WorkerRun {
                 "completed", EventCodec.json(new EventCodec.CompletedMarker(id)), System.currentTimeMillis(),
                 worker.settings().expireAfter().toSeconds(), RedisGenerationQueue.TRANSIENT_TTL.toSeconds(),
                 System.currentTimeMillis() - startedMillis, EventCodec.meta(result)));
+        List<Object> pngs = new ArrayList<>();
         for (JobResult.JobImage image : result.images()) {
-            args.add(image.png());
+            pngs.add(image.png());
         }
-        finish(args, "completed");
+        finish(args, pngs, "completed");
     }
 
     void fail(FailedEvent error) {
@@ -101,20 +111,82 @@ final class WorkerRun {
         finish(new ArrayList<>(List.of(worker.keys().prefix(), id, model, entry, JobState.FAILED.id(), FailedEvent.NAME,
                 json, System.currentTimeMillis(), worker.settings().expireAfter().toSeconds(),
                 RedisGenerationQueue.TRANSIENT_TTL.toSeconds(), System.currentTimeMillis() - startedMillis, json)),
-                "failed");
+                List.of(), "failed");
     }
 
-    private void finish(List<Object> args, String outcome) {
+    private void finish(List<Object> args, List<Object> pngs, String how) {
         if (!over.compareAndSet(false, true)) {
             return;
         }
-        try {
-            long won = worker.redis().script(Scripts.FINISH, args.toArray()).toLong();
-            LOG.debugf("Job %s %s on attempt %d%s", id, outcome, attempt, won == 1 ? "" : " (another attempt finished first)");
-        } catch (RuntimeException e) {
-            LOG.warnf("Job %s: storing its end in Redis failed (%s); it will be taken over", id, e.getMessage());
+        synchronized (this) {
+            args.addAll(List.of(attempt, worker.settings().historySize(), unwritten.size()));
+            for (String[] e : unwritten) {
+                args.add(e[0]);
+                args.add(e[1]);
+            }
+            unwritten.clear();
+            args.addAll(pngs);
+            finish = args;
+            outcome = how;
         }
-        worker.ended(this);
+        write();
+    }
+
+    /** Sends what is waiting unless a write is under way (its completion sends the rest). */
+    private void write() {
+        List<Object> args;
+        boolean finishing;
+        synchronized (this) {
+            if (writing || stopped) {
+                return;
+            }
+            finishing = finish != null;
+            if (finishing) {
+                args = finish;
+                finish = null;
+            } else if (!unwritten.isEmpty()) {
+                args = new ArrayList<>(List.of(worker.keys().prefix(), id, attempt, step, total, etaMillis,
+                        worker.settings().historySize(), unwritten.size()));
+                for (String[] e : unwritten) {
+                    args.add(e[0]);
+                    args.add(e[1]);
+                }
+                unwritten.clear();
+            } else {
+                return;
+            }
+            writing = true;
+        }
+        worker.redis().sendScript(finishing ? Scripts.FINISH : Scripts.APPEND, args.toArray()).subscribe()
+                .with(r -> written(finishing, r), this::writeFailed);
+    }
+
+    private void written(boolean finished, Response reply) {
+        if (finished) {
+            LOG.debugf("Job %s %s on attempt %d%s", id, outcome, attempt,
+                    reply.toLong() == 1 ? "" : " (another attempt finished first, or it was cancelled)");
+            worker.ended(this);
+            return;
+        }
+        boolean finishWaiting;
+        synchronized (this) {
+            writing = false;
+            finishWaiting = finish != null;
+        }
+        if (reply.toLong() == 0 && !finishWaiting) {
+            stop("cancelled or taken over");
+        } else {
+            write(); // a waiting finish settles a refused job itself: it only acknowledges a job no longer running
+        }
+    }
+
+    private void writeFailed(Throwable e) {
+        // Redis unreachable mid-job: stop; the job stays pending and another attempt takes it over
+        LOG.warnf("Job %s: writing to Redis failed (%s); leaving it to be taken over", id, e.getMessage());
+        synchronized (this) {
+            writing = false;
+        }
+        abandon();
     }
 
     private void onFailure(Throwable failure) {
@@ -132,30 +204,35 @@ final class WorkerRun {
 
     /** Redis says the job is not ours any more: stop generating and drop the pending entry if it is finished. */
     void stop(String why) {
-        if (!over.compareAndSet(false, true)) {
+        over.set(true);
+        if (!markStopped()) {
             return;
         }
         LOG.debugf("Job %s stops at step %d/%d on this worker: %s", id, step, total, why);
         cancelGeneration();
-        try {
-            String state = String.valueOf(worker.redis().call(RedisCommands.cmd(Command.HGET,
-                    worker.keys().job(id), "state")));
-            if (!state.equals(JobState.RUNNING.id())) {
-                worker.redis().call(RedisCommands.cmd(Command.XACK, worker.keys().work(model), RedisKeys.GROUP, entry));
-                worker.redis().call(RedisCommands.cmd(Command.XDEL, worker.keys().work(model), entry));
-            }
-        } catch (RuntimeException e) {
-            LOG.debugf("Job %s: acknowledging its entry failed: %s", id, e.getMessage());
-        }
+        worker.redis().sendScript(Scripts.RELEASE_ENTRY, worker.keys().prefix(), id, model, entry).subscribe()
+                .with(x -> { }, e -> LOG.debugf("Job %s: acknowledging its entry failed: %s", id, e.getMessage()));
         worker.ended(this);
     }
 
     /** This worker stops (shutdown, Redis lost): stop generating, leave the job pending for another worker. */
     void abandon() {
-        if (over.compareAndSet(false, true)) {
+        over.set(true);
+        if (markStopped()) {
             cancelGeneration();
             worker.ended(this);
         }
+    }
+
+    /** Drops what was not written; true for the first caller. */
+    private synchronized boolean markStopped() {
+        if (stopped) {
+            return false;
+        }
+        stopped = true;
+        unwritten.clear();
+        finish = null;
+        return true;
     }
 
     private void cancelGeneration() {

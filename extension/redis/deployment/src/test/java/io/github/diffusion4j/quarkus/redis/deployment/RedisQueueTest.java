@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Redis backend on a real redis-server, one node that is API and worker: jobs, event replay after Last-Event-ID,
- * cancel within one step, the per-client cap, and the take-over of a job whose worker stopped heart-beating.
+ * cancel within one step, the per-client cap, live queue positions, the attempt count, and the take-over of a job whose worker stopped heart-beating.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RedisQueueTest {
@@ -98,6 +98,7 @@ class RedisQueueTest {
         JsonNode status = json(get(base, API + "/jobs/" + id).body());
         assertThat(status.get("state").asText()).isEqualTo("completed");
         assertThat(status.get("lastEventId").asLong()).isEqualTo(all.size());
+        assertThat(status.get("attempts").asInt()).isEqualTo(1);
         HttpResponse<String> image = get(base, API + "/jobs/" + id + "/image");
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
@@ -163,6 +164,36 @@ class RedisQueueTest {
     }
 
     /**
+     * A queued job's stream shows its position live: it moves up when a job ahead of it is cancelled and when the
+     * one ahead starts, each move one {@code queued} event, then it starts.
+     */
+    @Test
+    void aQueuedJobGetsAnEventEachTimeItsPositionChanges() {
+        String busy = submit(BUSY, "pos-busy");
+        awaitState(busy, "running");
+        String b = submit(QUICK, "pos-b");
+        String c = submit(QUICK, "pos-c");
+        String d = submit(QUICK, "pos-d");
+        try (Sse sse = new Sse(uri(base, API + "/jobs/" + d + "/events"), null)) {
+            Event first = sse.next();
+            assertThat(first.name()).isEqualTo("queued");
+            assertThat(first.json().get("position").asInt()).isEqualTo(3);
+            assertThat(delete(base, API + "/jobs/" + b).statusCode()).as("b leaves the queue").isEqualTo(204);
+            Event moved = sse.next();
+            assertThat(moved.name()).isEqualTo("queued");
+            assertThat(moved.json().get("position").asInt()).isEqualTo(2);
+            assertThat(json(get(base, API + "/jobs/" + d).body()).get("position").asInt()).isEqualTo(2);
+            assertThat(delete(base, API + "/jobs/" + busy).statusCode()).as("c starts").isEqualTo(204);
+            List<Event> rest = sse.rest();
+            assertThat(rest).extracting(Event::name).startsWith("queued", "started").endsWith("completed");
+            assertThat(rest.get(0).json().get("position").asInt()).isEqualTo(1);
+            assertThat(rest.stream().filter(e -> e.name().equals("queued")).count()).as("no repeated position")
+                    .isEqualTo(1);
+        }
+        awaitState(c, "completed");
+    }
+
+    /**
      * A job that a worker took and then stopped heart-beating (this test plays that worker: it takes the job through
      * the consumer group and never heart-beats) is taken over by the live worker after reclaim-after: a
      * {@code restarted} event, then it completes once.
@@ -191,6 +222,8 @@ class RedisQueueTest {
         assertThat(restarted.json().get("attempt").asInt()).isEqualTo(2);
         assertThat(restarted.json().get("reason").asText()).contains("dead-worker");
         assertThat(events.stream().filter(e -> e.name().equals("completed")).count()).isEqualTo(1);
+        assertThat(json(get(base, API + "/jobs/" + id).body()).get("attempts").asInt())
+                .as("the job status counts the restart").isEqualTo(2);
         assertThat(call("XPENDING", "{d4j}:work:default", "workers").get(0).toLong())
                 .as("no pending entry left").isZero();
     }
