@@ -21,6 +21,11 @@ import java.util.List;
  */
 public final class RequestValidator {
 
+    /** The field of a violation of the memory budget: the fields it multiplies. */
+    public static final String PIXELS_FIELD = "width*height*batchSize";
+    /** The field of a violation of the work budget: the fields it multiplies. */
+    public static final String COST_FIELD = "width*height*steps*batchSize";
+
     private RequestValidator() {
     }
 
@@ -100,6 +105,13 @@ public final class RequestValidator {
         int sequence = r.maxSequenceLength() != null ? r.maxSequenceLength() : model.maxSequenceLength();
         Scheduler scheduler = scheduler(out, schedulerName, r.eta(), steps, model, width, height);
         HiresFix.Plan hires = r.hires() == null ? null : hires(out, r, model, width, height, steps, schedulerName);
+        if (out.isEmpty()) {
+            // the budgets speak of what the fields do together: only once each field is within its own bound
+            out.addAll(budgets(width, height, steps, r.initImage() != null ? r.initImage().strength() : null,
+                    r.batchSize(), hires == null ? null : new Pass(hires.width(), hires.height(), hires.steps(),
+                            hires.strength()),
+                    Budgets.of(limits, model.defaultWidth(), model.defaultHeight(), model.defaultSteps())));
+        }
         return new Outcome(List.copyOf(out), width, height, steps, guidance, classifierFree, schedulerName, noise,
                 out.isEmpty() ? scheduler : null, sequence, hires, trueCfg ? r.trueCfgScale() : guidance);
     }
@@ -168,6 +180,100 @@ public final class RequestValidator {
             return false;
         }
         return !r.negativePrompt().isEmpty();
+    }
+
+    /**
+     * The steps a request really runs: all of them for text-to-image; with an init image at {@code strength},
+     * {@code min(int(steps × strength), steps)}, as diffusers' {@code get_timesteps} cuts the schedule
+     * ({@code StableDiffusionImg2ImgPipeline.get_timesteps} in
+     * {@code diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion_img2img.py}; {@link
+     * io.github.diffusion4j.scheduler.TimestepPlan#skippedSteps} is the same cut).
+     */
+    public static int stepsRun(int steps, Double strength) {
+        return strength == null ? steps : Math.min((int) (steps * strength), steps);
+    }
+
+    /** Pixels of a request, the measure of its memory: width × height × batch. */
+    public static long pixels(int width, int height, int batch) {
+        return (long) width * height * batch;
+    }
+
+    /** Pixel-steps of a request, the measure of its work: width × height × {@link #stepsRun steps run} × batch. */
+    public static long cost(int width, int height, int steps, Double strength, int batch) {
+        return pixels(width, height, batch) * stepsRun(steps, strength);
+    }
+
+    /**
+     * The memory and work budgets a request is held to: the limits', raised where needed so that the model's own
+     * default request (one image at its default size and steps) is never refused, whatever the configuration.
+     *
+     * @param maxPixels most width × height × batch
+     * @param maxCost   most width × height × steps run × batch
+     */
+    public record Budgets(long maxPixels, long maxCost) {
+
+        /** The budgets of {@code limits} on a model with these defaults. */
+        public static Budgets of(Limits limits, int defaultWidth, int defaultHeight, int defaultSteps) {
+            long nativePixels = pixels(defaultWidth, defaultHeight, 1);
+            return new Budgets(Math.max(limits.maxPixels(), nativePixels),
+                    Math.max(limits.maxCost(), nativePixels * defaultSteps));
+        }
+    }
+
+    /**
+     * A second denoising pass of a request (the hires fix): its size, its steps before the strength cut and its
+     * strength. It runs at its own size, so it is what the memory budget sees when it is the larger one, and its steps
+     * add to the work.
+     */
+    public record Pass(int width, int height, int steps, double strength) {
+
+        /** The hires pass of {@code hires} after a first pass of {@code width} × {@code height}, {@code steps}. */
+        public static Pass hires(HiresFix hires, int width, int height, int steps, int sizeMultiple) {
+            int[] target = hires.target(width, height);
+            return new Pass(target[0] / sizeMultiple * sizeMultiple, target[1] / sizeMultiple * sizeMultiple,
+                    hires.steps() == 0 ? steps : hires.steps(), hires.strength());
+        }
+    }
+
+    /**
+     * The budget violations of a request whose fields are each within their bounds. Session-free, so that a REST
+     * layer (also on a node without the model) refuses with the same numbers and words as the pipeline.
+     * {@code strength} is that of the init image, {@code null} without one; {@code second} the hires pass, or
+     * {@code null}.
+     */
+    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch, Pass second,
+                                          Budgets budgets) {
+        List<Violation> out = new ArrayList<>();
+        boolean secondLarger = second != null && (long) second.width() * second.height() > (long) width * height;
+        int pw = secondLarger ? second.width() : width;
+        int ph = secondLarger ? second.height() : height;
+        long pixels = pixels(pw, ph, batch);
+        if (pixels > budgets.maxPixels()) {
+            out.add(new Violation(PIXELS_FIELD, String.valueOf(pixels), PIXELS_FIELD + " must be at most "
+                    + budgets.maxPixels() + " pixels (the memory budget, limits.max-pixels), got " + pw + " × "
+                    + ph + " × " + batch + (secondLarger ? " (the hires pass)" : "") + " = " + pixels));
+        }
+        long cost = cost(width, height, steps, strength, batch);
+        String work = width + " × " + height + " × " + stepsRun(steps, strength)
+                + (stepsRun(steps, strength) != steps ? " (of " + steps + " at strength " + strength + ")" : "")
+                + " × " + batch;
+        if (second != null) {
+            int run = stepsRun(second.steps(), second.strength());
+            cost += pixels(second.width(), second.height(), batch) * run;
+            work += " + " + second.width() + " × " + second.height() + " × " + run + " (hires, of " + second.steps()
+                    + " at strength " + second.strength() + ") × " + batch;
+        }
+        if (cost > budgets.maxCost()) {
+            out.add(new Violation(COST_FIELD, String.valueOf(cost), COST_FIELD + " must be at most "
+                    + budgets.maxCost() + " pixel-steps (the work budget, limits.max-cost), got " + work + " = " + cost));
+        }
+        return out;
+    }
+
+    /** {@link #budgets(int, int, int, Double, int, Pass, Budgets)} of a request without a second pass. */
+    public static List<Violation> budgets(int width, int height, int steps, Double strength, int batch,
+                                          Budgets budgets) {
+        return budgets(width, height, steps, strength, batch, null, budgets);
     }
 
     private static void imageInput(List<Violation> out, GenerationRequest r, ModelDescriptor model) {

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
 import io.github.diffusion4j.model.DirectTensor;
+import io.github.diffusion4j.model.ExecutionProvider;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,10 @@ class HiresFixTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"sdxl-base", "sd3", "flux-schnell"})
     void everyFamilyRunsBothPasses(String fixture) {
-        try (DiffusionPipeline family = TestModels.pipeline(fixture)) {
+        // the second pass of a 512² fixture is 1024²: over the default memory budget (one 768² image), so raised here
+        try (DiffusionPipeline family = DiffusionPipeline.builder(TestModels.model(fixture))
+                .provider(ExecutionProvider.CPU).cpuThreads(1)
+                .limits(Limits.DEFAULT.withBudgets(4L * 1024 * 1024, 1L << 30)).build()) {
             int w = family.descriptor().defaultWidth();
             int h = family.descriptor().defaultHeight();
             GenerationRequest request = GenerationRequest.builder("a red circle").steps(4).seed(2L)

@@ -73,7 +73,8 @@ class DiffusionProcessor {
     /** Keys that make a name a model name when they follow it. */
     private static final Set<String> MODEL_KEYS = Set.of("enabled", "embed", "validate", "path", "provider",
             "cuda-device-id", "cpu-threads", "scheduler", "steps", "guidance-scale", "width", "height", "preview-interval",
-            "limits.max-width", "limits.max-height", "limits.max-steps", "limits.max-batch", "limits.max-prompt-length");
+            "limits.max-width", "limits.max-height", "limits.max-steps", "limits.max-batch", "limits.max-prompt-length",
+            "limits.max-pixels", "limits.max-cost");
 
     @BuildStep
     FeatureBuildItem feature() {

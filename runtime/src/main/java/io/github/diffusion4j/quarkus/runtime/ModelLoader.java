@@ -173,13 +173,15 @@ public final class ModelLoader {
         atLeast(spec, "limits.max-steps", limits.maxSteps(), 1);
         atLeast(spec, "limits.max-batch", limits.maxBatch(), 1);
         atLeast(spec, "limits.max-prompt-length", limits.maxPromptLength(), 1);
+        atLeast(spec, "limits.max-pixels", limits.maxPixels(), 1);
+        atLeast(spec, "limits.max-cost", limits.maxCost(), 1);
         if (config.steps().isPresent() && config.steps().getAsInt() > limits.maxSteps()) {
             throw invalid(spec, "steps", "must not exceed " + spec.property("limits.max-steps") + " ("
                     + limits.maxSteps() + ")", config.steps().getAsInt());
         }
     }
 
-    private static void atLeast(ModelSpec spec, String key, int value, int min) {
+    private static void atLeast(ModelSpec spec, String key, long value, long min) {
         if (value < min) {
             throw invalid(spec, key, "must be at least " + min, value);
         }
@@ -190,7 +192,8 @@ public final class ModelLoader {
     }
 
     private static Limits limits(LimitsConfig c) {
-        return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength());
+        return new Limits(c.maxWidth(), c.maxHeight(), c.maxSteps(), c.maxBatch(), c.maxPromptLength(), c.maxPixels(),
+                c.maxCost());
     }
 
     /** Opens one file of a model by its relative name. */

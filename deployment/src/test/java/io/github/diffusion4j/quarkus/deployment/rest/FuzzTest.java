@@ -27,15 +27,26 @@ import static io.github.diffusion4j.quarkus.deployment.rest.RestTestSupport.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Thousands of generated malformed requests (seeded, so a failure reproduces): wrong types, huge, negative and
- * non-finite numbers, unknown fields and names, path-like model names, oversized bodies, garbage bytes, wrong content
- * types, methods and Accept headers. None may get a 5xx, every 4xx must be a problem document, and a valid request
- * still succeeds afterwards. Every generated request is invalid, so no generation runs.
+ * The hostile-input suite: 2 100 generated malformed requests (seeded, so a failure reproduces): wrong types, quoted
+ * numbers, huge, negative and non-finite numbers, unknown fields and names, path-like model names, oversized bodies,
+ * garbage bytes, missing and wrong content types, methods, Accept headers, unknown paths, bad event ids and the OpenAI
+ * endpoint's fields; then 30 parallel 9 MB bodies. None may get a 5xx, every 4xx must be a problem document (an OpenAI
+ * error object on the OpenAI path), a valid request still succeeds afterwards, and the server's RSS grows by less than
+ * 400 MB. Every generated request is invalid, so no generation runs. The log line gives the statuses, time and RSS.
  */
 class FuzzTest {
 
     private static final Logger LOG = Logger.getLogger(FuzzTest.class);
-    private static final int REQUESTS = 1200;
+    private static final int REQUESTS = 2100;
+    private static final int PARALLEL_BODIES = 30;
+    private static final int HUGE_BODY = 9 * 1024 * 1024;
+    /**
+     * RSS growth allowed over the whole run: 30 parallel 9 MB bodies alone took 640 MB before the limit was early.
+     * With main's queue SPI merged (blocking endpoints, more beans) the run measured 317 and 333 MB on the shared
+     * 2-core machine against 139 MB before the merge: heap expansion, no body kept (all 30 got 413). After the merge of
+     * image editing (split resources, uploads limits) it measured 82 MB (679 -> 761 MB), all 30 huge bodies 413.
+     */
+    private static final long MAX_RSS_GROWTH = 400L * 1024 * 1024;
     private static final long SEED = 20260520L;
     private static final int MAX_BODY = 4096;
 
@@ -47,6 +58,8 @@ class FuzzTest {
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
             .overrideConfigKey("quarkus.diffusion4j.steps", "2")
             .overrideConfigKey("quarkus.diffusion4j.rest.max-body-size", Integer.toString(MAX_BODY))
+            // bodies may carry two uploads on top of max-body-size: 1 MB each keeps the limit (2.7 MB) under HUGE_BODY
+            .overrideConfigKey("quarkus.diffusion4j.rest.uploads.max-image-size", "1M")
             .overrideConfigKey("quarkus.diffusion4j.rest.openai.enabled", "true");
 
     @TestHTTPResource("/")
@@ -64,7 +77,9 @@ class FuzzTest {
             "multipart/form-data; boundary=x", "image/png", "application/octet-stream", "text/event-stream", "application/jsonx"};
 
     @Test
-    void malformedRequestsNeverGet5xxAndAlwaysGetAProblem() {
+    void malformedRequestsNeverGet5xxAndAlwaysGetAProblem() throws Exception {
+        long rssBefore = rss();
+        long start = System.nanoTime();
         Random random = new Random(SEED);
         Map<Integer, Integer> statuses = new TreeMap<>();
         Map<String, Integer> kinds = new LinkedHashMap<>();
@@ -82,8 +97,14 @@ class FuzzTest {
                         + (problem != null ? " (" + problem + ")" : "") + " body: " + shorten(body) + " sent: " + shorten(c.sent));
             }
         }
-        LOG.infof("Fuzz: %d requests, statuses %s, kinds %s", REQUESTS, statuses, kinds);
+        List<Integer> parallel = parallelHugeBodies();
+        long rssAfter = rss();
+        LOG.infof("Fuzz: %d requests in %d ms, statuses %s, kinds %s; %d parallel %d-byte bodies -> %s; RSS %d -> %d MB",
+                REQUESTS, Duration.ofNanos(System.nanoTime() - start).toMillis(), statuses, kinds, PARALLEL_BODIES,
+                HUGE_BODY, new TreeMap<>(countOf(parallel)), rssBefore >> 20, rssAfter >> 20);
         assertThat(failures).as("requests answered with 5xx, 2xx/3xx or without a problem body").isEmpty();
+        assertThat(parallel).as("parallel oversized bodies").allMatch(status -> status == 413);
+        assertThat(rssAfter - rssBefore).as("RSS growth in bytes").isLessThan(MAX_RSS_GROWTH);
 
         HttpResponse<byte[]> valid = sendBytes(post(base, "/diffusion/v1/images", "{\"prompt\":\"still alive\",\"seed\":1}").build());
         assertThat(valid.statusCode()).isEqualTo(200);
@@ -95,6 +116,9 @@ class FuzzTest {
             return null;
         }
         String type = response.headers().firstValue("Content-Type").orElse("");
+        if (response.request().uri().getPath().startsWith("/v1/images/generations")) {
+            return openAiError(type, body);
+        }
         if (!type.startsWith("application/problem+json")) {
             return "content type " + type;
         }
@@ -110,12 +134,81 @@ class FuzzTest {
         return null;
     }
 
+    /** The OpenAI endpoint answers with OpenAI's error object, which OpenAI clients read. */
+    private static String openAiError(String type, String body) {
+        if (!type.startsWith("application/json")) {
+            return "content type " + type;
+        }
+        try {
+            JsonNode error = json(body).get("error");
+            if (error == null || error.get("message") == null || error.get("message").asText().isBlank()
+                    || error.get("type") == null) {
+                return "incomplete OpenAI error";
+            }
+        } catch (RuntimeException e) {
+            return "error is not JSON";
+        }
+        return null;
+    }
+
+    /** 30 clients at once each announcing and sending a 9 MB body: each refused, none buffered. */
+    private List<Integer> parallelHugeBodies() throws Exception {
+        byte[] huge = new byte[HUGE_BODY];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_BODIES);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < PARALLEL_BODIES; i++) {
+                answers.add(pool.submit(() -> {
+                    try {
+                        return sendBytes(HttpRequest.newBuilder(uri(base, "/diffusion/v1/images")).timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build()).statusCode();
+                    } catch (java.io.UncheckedIOException closedWhileSending) {
+                        return 413; // the server answered and closed before the client finished sending
+                    }
+                }));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Map<Integer, Integer> countOf(List<Integer> statuses) {
+        Map<Integer, Integer> counts = new TreeMap<>();
+        statuses.forEach(s -> counts.merge(s, 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * Resident set size of this JVM (which runs the server, and the test's client), from /proc, after a GC so that
+     * garbage the collector would give back does not count; 0 where there is no /proc.
+     */
+    private static long rss() {
+        System.gc();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     private record Case(String kind, HttpRequest request, String sent) {
     }
 
     private Case generate(Random random, int i) {
         String path = BODY_PATHS[random.nextInt(BODY_PATHS.length)];
-        int kind = random.nextInt(14);
+        int kind = random.nextInt(18);
         switch (kind) {
             case 0 -> { // a bad number in an integer field
                 String field = INT_FIELDS[random.nextInt(INT_FIELDS.length)];
@@ -213,6 +306,34 @@ class FuzzTest {
                         .header("Content-Type", "application/json").header("Accept", accepts[random.nextInt(accepts.length)])
                         .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"p\",\"steps\":-1}")).build();
                 return new Case("accept", request, "accept");
+            }
+            case 14 -> { // numbers and booleans sent as strings
+                String[] quoted = {"\"steps\":\"8\"", "\"width\":\"64\"", "\"batch\":\"1\"", "\"seed\":\"42\"",
+                        "\"guidanceScale\":\"7.5\"", "\"previewInterval\":\"1\""};
+                return jsonCase("quoted-number", path, "{\"prompt\":\"p\"," + quoted[random.nextInt(quoted.length)] + "}");
+            }
+            case 15 -> { // no content type at all
+                HttpRequest request = HttpRequest.newBuilder(uri(base, path)).timeout(Duration.ofSeconds(20))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"p\"}")).build();
+                return new Case("no-content-type", request, "");
+            }
+            case 16 -> { // unknown paths under the API root, negative and junk event ids
+                String[] paths = {"/diffusion/v1/nope", "/diffusion/v1/jobs/a/b/c", "/diffusion/v1/images/x", "/diffusion/v1",
+                        "/diffusion/v1/models/" + random.nextInt()};
+                String[] lastIds = {"-1", "-9223372036854775808", "1e3", "0x10", "99999999999999999999"};
+                boolean events = random.nextBoolean();
+                HttpRequest request = HttpRequest.newBuilder(uri(base, events ? "/diffusion/v1/jobs/" + java.util.UUID.randomUUID()
+                                + "/events" : paths[random.nextInt(paths.length)])).timeout(Duration.ofSeconds(20))
+                        .header("Last-Event-ID", lastIds[random.nextInt(lastIds.length)]).GET().build();
+                return new Case("path", request, "");
+            }
+            case 17 -> { // the OpenAI endpoint's newer fields
+                String[] bad = {"{\"prompt\":\"p\",\"output_format\":\"webp\"}", "{\"prompt\":\"p\",\"output_format\":\"gif\"}",
+                        "{\"prompt\":\"p\",\"output_compression\":101,\"output_format\":\"jpeg\"}",
+                        "{\"prompt\":\"p\",\"output_compression\":50}", "{\"prompt\":\"p\",\"stream\":\"yes\"}",
+                        "{\"prompt\":\"p\",\"stream\":true,\"partial_images\":9}", "{\"prompt\":\"p\",\"partial_images\":2}",
+                        "{\"prompt\":\"p\",\"stream\":true,\"size\":\"huge\"}", "{\"prompt\":\"p\",\"n\":\"1\"}"};
+                return jsonCase("openai-new", "/v1/images/generations", bad[random.nextInt(bad.length)]);
             }
             default -> { // the OpenAI endpoint
                 String[] bad = {"{\"prompt\":\"p\",\"response_format\":\"url\"}", "{\"prompt\":\"p\",\"size\":\"64\"}",

@@ -101,20 +101,6 @@ public interface DiffusionBuildTimeConfig {
         /** Path the REST endpoints are rooted at, e.g. {@code /diffusion/v1/images}. */
         @WithDefault("/diffusion")
         String rootPath();
-
-        /** The OpenAI-compatible endpoint. */
-        OpenAiConfig openai();
-
-        /** The OpenAI-compatible endpoint. */
-        interface OpenAiConfig {
-
-            /**
-             * Whether {@code POST /v1/images/generations} (OpenAI images API: prompt, n, size, response_format
-             * {@code b64_json}) is exposed, so that existing OpenAI image clients work unchanged.
-             */
-            @WithDefault("false")
-            boolean enabled();
-        }
     }
 
     /** The readiness health check. */

@@ -158,6 +158,25 @@ public interface DiffusionRuntimeConfig {
         /** Most characters in a prompt or negative prompt. */
         @WithDefault("1000")
         int maxPromptLength();
+
+        /**
+         * The memory budget: most pixels per request, width × height × batch. The denoiser's working memory grows
+         * faster than them (on the embedded scenes model one request peaks at 1.3 GB of RSS at 512², about 6 GB at
+         * 768², see the extension guide's memory table); the default, one 768² image or two 512² ones, keeps one
+         * request well within a 24 GiB machine. The model's own default size is always allowed. Over it: HTTP 400
+         * naming {@code width*height*batch}.
+         */
+        @WithDefault("589824")
+        long maxPixels();
+
+        /**
+         * The work budget: most pixel-steps per request, width × height × steps run × batch, where an image-to-image
+         * or inpainting request runs {@code int(steps × strength)} steps and a hires pass adds its own pixel-steps.
+         * The default (2^26) allows e.g. 768² × 113 steps or 512² × 64 steps × 2 images; the model's own default
+         * request is always allowed. Over it: HTTP 400 naming {@code width*height*steps*batch}.
+         */
+        @WithDefault("67108864")
+        long maxCost();
     }
 
     /** The generation queue. */
@@ -243,7 +262,11 @@ public interface DiffusionRuntimeConfig {
         @WithDefault("256M")
         MemorySize maxFinishedBytes();
 
-        /** A comment line sent on a job's event stream after this long without an event, so proxies keep it open. */
+        /**
+         * Interval of SSE comment lines ({@code : keep-alive}) sent on an event stream (a job's, or the OpenAI stream)
+         * that has been silent this long, e.g. while its job waits in the queue behind a long one, so that proxies and
+         * browsers keep the connection open. {@code 0} (or a negative value) sends none.
+         */
         @WithDefault("15S")
         Duration sseHeartbeat();
     }
@@ -251,12 +274,49 @@ public interface DiffusionRuntimeConfig {
     /** Run-time settings of the REST API. */
     interface RestRuntimeConfig {
 
-        /** Largest request body accepted by the Diffusion4j endpoints; larger bodies get HTTP 413. */
+        /**
+         * Largest request body accepted by the Diffusion4j endpoints, without the uploaded images: the limit a body
+         * is held to is this plus room for an image and a mask of {@code uploads.max-image-size} (as base64 text in a
+         * JSON body, as files in a multipart one). A larger {@code Content-Length} gets HTTP 413 before any byte of
+         * the body is read; a chunked body is counted while it arrives and cut off (413, connection closed) as soon as
+         * it passes the limit, so a body never takes more memory than that.
+         */
         @WithDefault("64K")
         MemorySize maxBodySize();
 
+        /**
+         * Longest time the body of a request to the Diffusion4j endpoints may take to arrive, counted from its headers.
+         * A client that stops sending half-way gets HTTP 408 and its connection is closed, instead of holding it open.
+         */
+        @WithDefault("30S")
+        Duration bodyTimeout();
+
+        /**
+         * Origin (scheme, host and port, e.g. {@code https://images.example.com}) written in front of the job path in
+         * the {@code Location} header of {@code POST /jobs}. Unset: the header is the path alone (a relative reference,
+         * RFC 9110), so a client's {@code Host} header is never echoed.
+         */
+        Optional<String> publicOrigin();
+
+        /** The OpenAI-compatible endpoint. */
+        OpenAiRuntimeConfig openai();
+
         /** Limits on the init image and mask of image-editing requests. */
         UploadsConfig uploads();
+    }
+
+    /** The OpenAI-compatible endpoint. */
+    interface OpenAiRuntimeConfig {
+
+        /**
+         * Whether {@code POST /v1/images/generations} (the OpenAI images API: prompt, n, size, response_format
+         * {@code b64_json}, output_format, stream with partial_images) and {@code POST /v1/images/edits} (multipart
+         * image, mask, prompt) answer, so that existing OpenAI image clients
+         * work unchanged. Read at start-up: {@code -Dquarkus.diffusion4j.rest.openai.enabled=true} on the packaged
+         * application switches them on. When off, the paths answer 404 as any unknown path does.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     /** Limits on uploaded images ({@code image} and {@code mask} of {@code /v1/images}, {@code /v1/jobs}, edits). */

@@ -72,6 +72,20 @@ final class EventSubscriber {
         }
     }
 
+    /**
+     * Adds a kept event of the job's history with its preview: replaying the history to a subscriber that just came
+     * is not falling behind (the history keeps few previews). The buffer bound still applies: past
+     * {@link #MAX_BUFFERED} the oldest step events go.
+     */
+    synchronized void replay(JobEvent event) {
+        if (buffer.size() >= MAX_BUFFERED && !event.isTerminal() && !removeOldestStep()
+                && event.data() instanceof StepEvent) {
+            droppedSteps++;
+            return;
+        }
+        buffer.addLast(event);
+    }
+
     /** Completes the stream once the buffer is drained (the job had ended before this subscriber came). */
     synchronized void completeWhenDrained() {
         completeWhenEmpty = true;

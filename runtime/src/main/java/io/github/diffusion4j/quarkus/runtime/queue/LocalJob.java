@@ -207,7 +207,7 @@ public final class LocalJob implements Job {
             synchronized (events) {
                 for (JobEvent e : history) {
                     if (e.id() > afterId) {
-                        subscriber.enqueue(e);
+                        subscriber.replay(e);
                     }
                 }
                 if (ended) {
@@ -367,8 +367,10 @@ public final class LocalJob implements Job {
             return;
         }
         JobEvent event = new JobEvent(++lastEventId, data);
-        if (event.data() instanceof StepEvent) {
-            // History keeps the preview of the newest step only: a bounded history of small events.
+        if (event.data() instanceof StepEvent && keep) {
+            // History keeps the preview of the newest step only: a bounded history of small events. A transient job
+            // keeps them all: its one reader is the call that submitted it, which may subscribe only after a short
+            // job has run (the OpenAI stream's partial images), and the job is gone once answered.
             JobEvent last = history.peekLast();
             if (last != null && last.hasPreview()) {
                 history.pollLast();

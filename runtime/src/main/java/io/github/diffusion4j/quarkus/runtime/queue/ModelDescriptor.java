@@ -35,19 +35,24 @@ import java.util.List;
  * @param inpaintingOnly  whether the denoiser is a dedicated inpainting one, which needs an image and a mask
  * @param components      each component session opened at load with its provider and load time (empty when a
  *                        worker of an older version published the descriptor)
+ * @param maxPixels       the memory budget: most width × height × batch per request; a descriptor published by an
+ *                        older worker (0) gets the SDK's default
+ * @param maxCost         the work budget: most width × height × steps run × batch per request; 0 as for maxPixels
  */
 public record ModelDescriptor(String name, String layout, String precision, String provider, String pipelineClass,
                               long loadTimeMillis, String defaultScheduler, int defaultSteps, double defaultGuidance,
                               int defaultWidth, int defaultHeight, int sizeMultiple, int maxWidth, int maxHeight,
                               int maxSteps, int maxBatch, int maxPromptLength, List<String> schedulers,
                               String family, boolean imageInput, boolean inpaintingOnly,
-                              List<Component> components) {
+                              List<Component> components, long maxPixels, long maxCost) {
 
     /** The constructor JSON (a published descriptor) is read with. */
     @JsonCreator
     public ModelDescriptor {
         schedulers = List.copyOf(schedulers);
         components = components == null ? List.of() : List.copyOf(components);
+        maxPixels = maxPixels > 0 ? maxPixels : Limits.DEFAULT_MAX_PIXELS;
+        maxCost = maxCost > 0 ? maxCost : Limits.DEFAULT_MAX_COST;
     }
 
     /**
@@ -73,7 +78,13 @@ public record ModelDescriptor(String name, String layout, String precision, Stri
                            int maxSteps, int maxBatch, int maxPromptLength, List<String> schedulers) {
         this(name, layout, precision, provider, pipelineClass, loadTimeMillis, defaultScheduler, defaultSteps,
                 defaultGuidance, defaultWidth, defaultHeight, sizeMultiple, maxWidth, maxHeight, maxSteps, maxBatch,
-                maxPromptLength, schedulers, null, false, false, List.of());
+                maxPromptLength, schedulers, null, false, false, List.of(), Limits.DEFAULT_MAX_PIXELS,
+                Limits.DEFAULT_MAX_COST);
+    }
+
+    /** The SDK's limits of this model, budgets included: what the SDK's request validation checks against. */
+    public Limits limits() {
+        return new Limits(maxWidth, maxHeight, maxSteps, maxBatch, maxPromptLength, maxPixels, maxCost);
     }
 
     /** The descriptor of a loaded pipeline. */
@@ -85,6 +96,6 @@ public record ModelDescriptor(String name, String layout, String precision, Stri
                 info.loadTime().toMillis(), info.defaultScheduler(), info.defaultSteps(), info.defaultGuidance(),
                 info.defaultWidth(), info.defaultHeight(), sdk.sizeMultiple(), l.maxWidth(),
                 l.maxHeight(), l.maxSteps(), l.maxBatch(), l.maxPromptLength(), sdk.schedulers(), sdk.family(),
-                sdk.imageInput(), sdk.inpaintingOnly(), Component.of(info));
+                sdk.imageInput(), sdk.inpaintingOnly(), Component.of(info), l.maxPixels(), l.maxCost());
     }
 }

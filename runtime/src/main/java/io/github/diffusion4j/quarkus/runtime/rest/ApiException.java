@@ -22,7 +22,8 @@ public class ApiException extends RuntimeException {
     public static ApiException bodyTooLarge(long size, long max) {
         return new ApiException(413, Problems.TYPE_BODY_TOO_LARGE, "Request body too large",
                 "The request body has " + (size >= 0 ? size + " bytes" : "more bytes than allowed")
-                        + "; at most " + max + " bytes are accepted (quarkus.diffusion4j.rest.max-body-size)");
+                        + "; at most " + max + " bytes are accepted (quarkus.diffusion4j.rest.max-body-size, plus two "
+                        + "images of quarkus.diffusion4j.rest.uploads.max-image-size where the endpoint takes images)");
     }
 
     public int status() {

@@ -4,8 +4,11 @@ import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.pipeline.HiresFix;
 import io.github.diffusion4j.pipeline.InitImage;
+import io.github.diffusion4j.pipeline.RequestValidator;
+import io.github.diffusion4j.pipeline.Violation;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelCatalog;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
+import io.github.diffusion4j.scheduler.Schedulers;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -23,6 +26,8 @@ final class ImageRequests {
     /** Largest guidance scale accepted: far above any useful value, low enough to stay finite in the UNet maths. */
     static final double MAX_GUIDANCE = 100.0;
     static final long MAX_NUMPY_SEED = 0xFFFFFFFFL;
+    /** Longer than any registered name or diffusers class name; keeps a 60 kB "name" out of the messages. */
+    static final int MAX_SCHEDULER_NAME = 64;
 
     /** A checked request: which model runs it and the SDK request. */
     record Resolved(String model, GenerationRequest request) {
@@ -89,9 +94,8 @@ final class ImageRequests {
                     + ", got " + r.previewInterval));
         }
         String scheduler = r.scheduler != null && !r.scheduler.isBlank() ? r.scheduler.trim() : null;
-        if (scheduler != null && !limits.schedulers().contains(scheduler)) {
-            errors.add(new FieldError("scheduler", "unknown scheduler '" + Problems.shorten(scheduler)
-                    + "'; valid names: " + limits.schedulers()));
+        if (scheduler != null) {
+            checkScheduler(errors, limits, scheduler);
         }
         NoiseSource noise = NoiseSource.TORCH;
         if (r.noise != null) {
@@ -116,6 +120,9 @@ final class ImageRequests {
         if (r.hires != null && (r.image != null || r.imageBytes != null)) {
             errors.add(new FieldError("hires", "applies to text-to-image only: give either hires or an image"));
         }
+        if (errors.isEmpty()) {
+            budgets(errors, r, limits, init, hires);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -135,6 +142,33 @@ final class ImageRequests {
                 .hires(hires)
                 .build();
         return new Resolved(modelName, request);
+    }
+
+    /**
+     * Whatever the SDK accepts is accepted: registry names, aliases ({@code dpmpp_2m_karras}) and diffusers class names
+     * ({@code DDIMScheduler}), in any case, as {@code Schedulers.canonicalName} resolves them, as long as the scheduler
+     * it names is one of the model's (the descriptor lists its family's schedulers, also on an API-only node).
+     */
+    private static void checkScheduler(List<FieldError> errors, ModelDescriptor model, String scheduler) {
+        if (scheduler.length() > MAX_SCHEDULER_NAME) {
+            errors.add(new FieldError("scheduler", "must be at most " + MAX_SCHEDULER_NAME + " characters; valid "
+                    + "names: " + model.schedulers()));
+            return;
+        }
+        String canonical;
+        try {
+            canonical = Schedulers.canonicalName(scheduler);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() != null ? e.getMessage() : "is unknown";
+            // the SDK's message starts with the field name, as every request validation message does
+            errors.add(new FieldError("scheduler", message.startsWith("scheduler ")
+                    ? message.substring("scheduler ".length()) : message));
+            return;
+        }
+        if (!model.schedulers().contains(canonical)) {
+            errors.add(new FieldError("scheduler", "'" + Problems.shorten(scheduler) + "' (" + canonical
+                    + ") does not run on model '" + model.name() + "'; valid names: " + model.schedulers()));
+        }
     }
 
     /**
@@ -190,6 +224,30 @@ final class ImageRequests {
         } catch (InvalidRequestException e) {
             errors.addAll(e.errors());
             return null;
+        }
+    }
+
+    /**
+     * The model's memory and work budgets, checked with the SDK's own {@link RequestValidator#budgets} (same formula,
+     * same numbers) once every field is within its bounds; the defaults are those the SDK applies.
+     */
+    private static void budgets(List<FieldError> errors, ImageRequest r, ModelDescriptor model, InitImage init,
+                                HiresFix hires) {
+        int m = model.sizeMultiple();
+        int width = r.width != null ? r.width
+                : init != null ? Math.max(m, init.image().getWidth() / m * m) : model.defaultWidth();
+        int height = r.height != null ? r.height
+                : init != null ? Math.max(m, init.image().getHeight() / m * m) : model.defaultHeight();
+        int steps = r.steps != null ? r.steps : model.defaultSteps();
+        RequestValidator.Pass second = hires == null ? null : RequestValidator.Pass.hires(hires, width, height, steps, m);
+        if (second != null && (second.width() < m || second.width() > model.maxWidth() || second.height() < m
+                || second.height() > model.maxHeight() || second.steps() > model.maxSteps())) {
+            return; // a hires field out of its own bounds: the SDK's validation names it, budgets come after
+        }
+        for (Violation v : RequestValidator.budgets(width, height, steps, init != null ? init.strength() : null,
+                r.batch != null ? r.batch : 1, second, RequestValidator.Budgets.of(model.limits(), model.defaultWidth(),
+                        model.defaultHeight(), model.defaultSteps()))) {
+            errors.add(Problems.fieldError(v));
         }
     }
 

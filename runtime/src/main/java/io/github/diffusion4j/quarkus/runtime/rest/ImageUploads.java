@@ -42,6 +42,14 @@ record ImageUploads(long maxBytes, long maxPixels) {
         return fieldsLimit + 2 * ((maxBytes + 2) / 3 * 4 + 64);
     }
 
+    /**
+     * The largest body a multipart request may have: the fields' own limit plus an image and a mask at the size limit,
+     * with room for their part headers.
+     */
+    long multipartBodyLimit(long fieldsLimit) {
+        return fieldsLimit + 2 * (maxBytes + 1024);
+    }
+
     /** The bytes of a base64 text or {@code data:image/png;base64,...} / {@code data:image/jpeg;base64,...} URI. */
     byte[] decodeText(String field, String text) {
         String payload = text.strip();

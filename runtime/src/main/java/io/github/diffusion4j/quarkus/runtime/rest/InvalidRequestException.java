@@ -1,6 +1,8 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** A request failed validation: each invalid field with the allowed range. Mapped to a 400 problem. */
 public class InvalidRequestException extends RuntimeException {
@@ -20,15 +22,19 @@ public class InvalidRequestException extends RuntimeException {
         return errors;
     }
 
+    /** "width must be ..." for one error; "2 fields are invalid: size, n" (each field once) for several. */
     private static String summary(List<FieldError> errors) {
         if (errors.size() == 1) {
             FieldError e = errors.get(0);
             return e.field() + " " + e.message();
         }
-        StringBuilder sb = new StringBuilder().append(errors.size()).append(" fields are invalid: ");
-        for (int i = 0; i < errors.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(errors.get(i).field());
+        Set<String> fields = new LinkedHashSet<>();
+        for (FieldError e : errors) {
+            fields.add(e.field());
         }
-        return sb.toString();
+        if (fields.size() == 1) {
+            return fields.iterator().next() + " is invalid: " + errors.size() + " problems";
+        }
+        return fields.size() + " fields are invalid: " + String.join(", ", fields);
     }
 }

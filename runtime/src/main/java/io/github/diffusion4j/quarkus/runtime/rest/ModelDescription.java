@@ -1,6 +1,7 @@
 package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.diffusion4j.pipeline.RequestValidator;
 import io.github.diffusion4j.quarkus.runtime.queue.ModelDescriptor;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -56,18 +57,27 @@ public record ModelDescription(@Schema(example = "default") String name,
                            @Schema(example = "512") int height) {
     }
 
-    /** Upper bounds enforced on requests. */
+    /**
+     * Upper bounds enforced on requests.
+     *
+     * @param maxPixels the memory budget: most width × height × batch (the model's default size always passes)
+     * @param maxCost   the work budget: most width × height × steps run × batch
+     */
     @Schema(name = "ModelLimits")
     public record LimitsData(@Schema(example = "1024") int maxWidth, @Schema(example = "1024") int maxHeight,
                              @Schema(example = "150") int maxSteps, @Schema(example = "4") int maxBatch,
-                             @Schema(example = "1000") int maxPromptLength) {
+                             @Schema(example = "1000") int maxPromptLength,
+                             @Schema(example = "589824") long maxPixels, @Schema(example = "67108864") long maxCost) {
     }
 
     static ModelDescription of(boolean isDefault, ModelDescriptor m) {
+        RequestValidator.Budgets budgets = RequestValidator.Budgets.of(m.limits(), m.defaultWidth(), m.defaultHeight(),
+                m.defaultSteps());
         return new ModelDescription(m.name(), isDefault, m.layout(), m.precision(), m.provider(), m.pipelineClass(),
                 m.loadTimeMillis(), new Defaults(m.defaultScheduler(), m.defaultSteps(), m.defaultGuidance(),
                         m.defaultWidth(), m.defaultHeight()),
-                new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength()),
+                new LimitsData(m.maxWidth(), m.maxHeight(), m.maxSteps(), m.maxBatch(), m.maxPromptLength(),
+                        budgets.maxPixels(), budgets.maxCost()),
                 m.family(), m.sizeMultiple(), m.imageInput(), m.inpaintingOnly(), m.schedulers(),
                 m.components().stream().map(c -> new ComponentData(c.name(), c.provider(), c.loadTimeMillis(),
                         c.unloadAfterUse())).toList());

@@ -35,9 +35,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,15 +82,13 @@ public class OpenAiImageEditsResource {
     @APIResponse(responseCode = "400", description = "Invalid request: OpenAI error object with `param`")
     @Blocking // reads the uploaded parts; submitting may talk to a distributed queue backend
     public Uni<Response> edits(MultipartFormDataInput input) {
+        if (!RoutingProblems.openAiEnabled()) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
         ImageUploads uploads = ImageUploads.of(config);
         FormFields form = FormFields.read(input, Set.of("image", "mask"), uploads);
         ImageRequest request = toImageRequest(form, uploads);
-        ImageRequests.Resolved resolved;
-        try {
-            resolved = ImageRequests.resolve(queue.models(), request, uploads);
-        } catch (InvalidRequestException e) {
-            throw renamed(e);
-        }
+        ImageRequests.Resolved resolved = ImageRequests.resolve(queue.models(), request, uploads);
         Job job = Problems.submit(queue, resolved, SubmitOptions.TRANSIENT);
         String prompt = request.prompt;
         return job.whenFinished()
@@ -101,35 +97,21 @@ public class OpenAiImageEditsResource {
                 .onCancellation().invoke(() -> job.cancel("disconnected"));
     }
 
-    /** Every failure as OpenAI's error object (the status of the native API's problem). */
+    /** Every failure as OpenAI's error object (the status of the native API's problem); 404 while switched off. */
     @ServerExceptionMapper
     public Response error(Throwable failure, UriInfo uri) {
+        if (!RoutingProblems.openAiEnabled()) {
+            return Response.status(404).build();
+        }
         return openAiError(failure, uri.getRequestUri().getRawPath());
     }
 
-    private Response openAiError(Throwable failure, String path) {
+    private static Response openAiError(Throwable failure, String path) {
         Throwable f = failure instanceof io.github.diffusion4j.pipeline.InvalidRequestException sdk
-                ? renamed(new InvalidRequestException(Problems.fieldErrors(sdk))) : failure;
-        Response problem = Problems.toResponse(f, path);
-        List<FieldError> errors = f instanceof InvalidRequestException e ? e.errors() : List.of();
-        String message = errors.isEmpty() ? f.getMessage() : describe(errors);
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message != null ? message : "request failed");
-        error.put("type", problem.getStatus() >= 500 ? "server_error" : "invalid_request_error");
-        error.put("param", errors.isEmpty() || errors.get(0).field().equals("body") ? null : errors.get(0).field());
-        error.put("code", errors.isEmpty() ? null : errors.get(0).message().startsWith("unknown field")
-                ? "unknown_parameter" : "invalid_value");
-        Response.ResponseBuilder b = Response.status(problem.getStatus()).type(MediaType.APPLICATION_JSON_TYPE);
-        problem.getHeaders().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("Content-Type")) {
-                values.forEach(v -> b.header(name, v));
-            }
-        });
-        try {
-            return b.entity(mapper.writeValueAsString(Map.of("error", error))).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write an error object", e);
-        }
+                ? renamed(new InvalidRequestException(Problems.fieldErrors(sdk)))
+                : failure instanceof InvalidRequestException invalid ? renamed(invalid) : failure;
+        // on this path, Problems renders OpenAI's error object
+        return Problems.toResponse(f, path);
     }
 
     private ImageRequest toImageRequest(FormFields form, ImageUploads uploads) {
@@ -224,32 +206,19 @@ public class OpenAiImageEditsResource {
     private static InvalidRequestException renamed(InvalidRequestException e) {
         List<FieldError> errors = new ArrayList<>();
         for (FieldError error : e.errors()) {
-            String field = switch (error.field()) {
-                case "batch" -> "n";
-                case "width", "height" -> "size";
-                default -> error.field();
-            };
-            errors.add(new FieldError(field, error.message()));
+            errors.add(new FieldError(OpenAiRequests.openAiField(error.field()), error.message()));
         }
         return new InvalidRequestException(errors);
-    }
-
-    private static String describe(List<FieldError> errors) {
-        StringBuilder sb = new StringBuilder();
-        for (FieldError e : errors) {
-            sb.append(sb.isEmpty() ? "" : "; ").append(e.field()).append(' ').append(e.message());
-        }
-        return sb.toString();
     }
 
     private Response response(Job job, String prompt) {
         if (job.state() != JobState.COMPLETED) {
             String detail = job.state() == JobState.FAILED
-                    ? job.error().map(e -> e.detail()).orElse("generation failed")
+                    ? job.error().map(SseSupport::publicDetail).orElse("generation failed")
                     : "the job was cancelled before it finished";
             return openAiError(new ApiException(job.state() == JobState.FAILED ? 500 : 409, job.state() == JobState.FAILED
                     ? Problems.TYPE_INTERNAL : Problems.TYPE_JOB_CANCELLED, job.state() == JobState.FAILED
-                    ? "Generation failed" : "Job cancelled", detail), "/v1/images/edits");
+                    ? "Generation failed" : "Job cancelled", detail), OpenAiErrors.EDITS_PATH);
         }
         JobResult result = job.result().orElseThrow();
         List<OpenAiImagesResponse.Data> data = new ArrayList<>(result.size());

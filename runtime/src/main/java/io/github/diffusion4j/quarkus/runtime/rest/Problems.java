@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.github.diffusion4j.pipeline.Violation;
 import io.github.diffusion4j.quarkus.runtime.queue.ClientLimitException;
 import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
@@ -17,7 +18,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,102 +44,156 @@ public final class Problems {
     public static final String TYPE_QUEUE_FULL = "urn:diffusion4j:problem:queue-full";
     public static final String TYPE_CLIENT_LIMIT = "urn:diffusion4j:problem:client-limit";
     public static final String TYPE_INTERNAL = "urn:diffusion4j:problem:internal-error";
+    public static final String TYPE_REQUEST_TIMEOUT = "urn:diffusion4j:problem:request-timeout";
+    public static final String TYPE_UNSUPPORTED_MEDIA_TYPE = "urn:diffusion4j:problem:unsupported-media-type";
+    public static final String TYPE_NOT_FOUND = "urn:diffusion4j:problem:not-found";
+    public static final String TYPE_LENGTH_REQUIRED = "urn:diffusion4j:problem:length-required";
 
     /** Problems are small: serialised with a private mapper, independent of the application's Jackson settings. */
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern SDK_FIELD = Pattern.compile("^([a-zA-Z]+) ");
     private static final int MAX_ECHO = 80;
+    /** A parenthesis naming a server-side setting: "(enable `JsonReadFeature.X` to allow)", "(from `StreamRead...`)". */
+    private static final Pattern JACKSON_HINT = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
+    /** The same hint without parentheses: ": enable `JsonReadFeature.X` to allow". */
+    private static final Pattern JACKSON_REFERENCE = Pattern.compile("[:;,]?\\s*(?:enable|disable|use)\\s+`[^`]*`[^.;)]*");
+    /** Whatever back-quoted name is left ("from `StreamReadConstraints.getMaxNestingDepth()`"), with its lead-in. */
+    private static final Pattern ANY_REFERENCE = Pattern.compile("[,;:]?\\s*(?:from|via|see)?\\s*`[^`]*`");
+    private static final Pattern JAVA_TYPE = Pattern.compile("`(?:java|com|io|org)\\.(?:[A-Za-z0-9_$]+\\.)*([A-Za-z0-9_$]+)`");
 
     private Problems() {
     }
 
     /** Queues a checked request; the SDK's own validation failures become {@link InvalidRequestException}s. */
     static Job submit(GenerationQueue queue, ImageRequests.Resolved resolved, SubmitOptions options) {
+        return submit(() -> queue.submit(resolved.model(), resolved.request(), options));
+    }
+
+    /** Runs a submission; an {@link IllegalArgumentException} (the SDK's validation) becomes a 400 naming the field. */
+    static Job submit(Supplier<Job> submission) {
         try {
-            return queue.submit(resolved.model(), resolved.request(), options);
-        } catch (io.github.diffusion4j.pipeline.InvalidRequestException e) {
-            throw new InvalidRequestException(fieldErrors(e));
+            return submission.get();
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage() != null ? e.getMessage() : "invalid value";
-            Matcher m = SDK_FIELD.matcher(message);
-            String field = m.find() ? m.group(1) : "request";
-            String rest = field.equals("request") ? message : message.substring(field.length() + 1);
-            throw new InvalidRequestException(field, rest);
+            throw invalid(e);
         }
     }
 
-    /** The SDK's violations as REST field errors; its {@code initImage} is the REST request's {@code image}. */
+    /**
+     * The 400 for an SDK validation failure: one field error per {@link Violation} of the SDK's
+     * {@link io.github.diffusion4j.pipeline.InvalidRequestException}; a plain {@link IllegalArgumentException} names
+     * the field its message starts with.
+     */
+    static InvalidRequestException invalid(IllegalArgumentException e) {
+        if (e instanceof io.github.diffusion4j.pipeline.InvalidRequestException sdk && !sdk.violations().isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            for (Violation v : sdk.violations()) {
+                errors.add(fieldError(v));
+            }
+            return new InvalidRequestException(errors);
+        }
+        String message = e.getMessage() != null ? e.getMessage() : "invalid value";
+        Matcher m = SDK_FIELD.matcher(message);
+        String field = m.find() ? m.group(1) : "request";
+        return new InvalidRequestException(field, withoutField(field, message));
+    }
+
+    /**
+     * An SDK violation as a REST field error, in the REST request's names: the SDK's {@code initImage} is
+     * {@code image}, its {@code batchSize} is {@code batch} (also inside the budgets' {@code width*height*batchSize}).
+     */
+    static FieldError fieldError(Violation v) {
+        String field = v.field().equals("initImage") ? "image" : v.field().replace("batchSize", "batch");
+        String message = withoutField(v.field(), v.message()).replace("batchSize", "batch");
+        return new FieldError(field, message);
+    }
+
+    /** The SDK's violations as REST field errors. */
     static List<FieldError> fieldErrors(io.github.diffusion4j.pipeline.InvalidRequestException e) {
-        List<FieldError> errors = new java.util.ArrayList<>();
-        for (io.github.diffusion4j.pipeline.Violation v : e.violations()) {
-            String field = v.field().equals("initImage") ? "image" : v.field();
-            String message = v.message().startsWith(v.field() + " ")
-                    ? v.message().substring(v.field().length() + 1) : v.message();
-            errors.add(new FieldError(field, message));
-        }
-        return errors;
+        return invalid(e).errors();
     }
 
-    /** The problem response for {@code failure} on request path {@code instance}. */
+    /** "must be ..." of "width must be ...": a field error's message does not repeat its field. */
+    private static String withoutField(String field, String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        return message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
+    }
+
+    /**
+     * The error response for {@code failure} on request path {@code instance}: an RFC 9457 problem, or OpenAI's
+     * error object on the OpenAI-compatible path.
+     */
     public static Response toResponse(Throwable failure, String instance) {
-        if (failure instanceof InvalidRequestException e) {
-            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, e.getMessage(), instance, e.errors()));
-        }
-        if (failure instanceof ApiException e) {
-            return response(new Problem(e.type(), e.title(), e.status(), e.getMessage(), instance, null));
-        }
+        Response.ResponseBuilder b = Response.fromResponse(render(toProblem(failure, instance)));
         if (failure instanceof QueueFullException e) {
-            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            return Response.fromResponse(response(new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(),
-                    instance, null))).header("Retry-After", seconds).build();
+            b.header("Retry-After", Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
         }
         if (failure instanceof ClientLimitException e) {
-            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            return Response.fromResponse(response(new Problem(TYPE_CLIENT_LIMIT, "Too many jobs", 429, e.getMessage(),
-                    instance, null))).header("Retry-After", seconds).build();
+            b.header("Retry-After", Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+        }
+        if (failure instanceof WebApplicationException e && e.getResponse() != null && e.getResponse().getStatus() == 405
+                && e.getResponse().getHeaderString("Allow") != null) {
+            b.header("Allow", e.getResponse().getHeaderString("Allow"));
+        }
+        return b.build();
+    }
+
+    /** {@code problem} as a response in the shape its path calls for. */
+    static Response render(Problem problem) {
+        return OpenAiErrors.applies(problem.instance()) ? OpenAiErrors.response(problem) : response(problem);
+    }
+
+    /** The problem describing {@code failure}; never a stack trace or an internal name. */
+    static Problem toProblem(Throwable failure, String instance) {
+        if (failure instanceof InvalidRequestException e) {
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, e.getMessage(), instance, e.errors());
+        }
+        if (failure instanceof ApiException e) {
+            return new Problem(e.type(), e.title(), e.status(), e.getMessage(), instance, null);
+        }
+        if (failure instanceof QueueFullException e) {
+            return new Problem(TYPE_QUEUE_FULL, "Queue full", 503, e.getMessage(), instance, null);
+        }
+        if (failure instanceof ClientLimitException e) {
+            return new Problem(TYPE_CLIENT_LIMIT, "Too many jobs", 429, e.getMessage(), instance, null);
         }
         if (failure instanceof IllegalArgumentException e) {
-            // From the SDK's own validation: the message starts with the field name.
-            String message = e.getMessage() != null ? e.getMessage() : "invalid value";
-            Matcher m = SDK_FIELD.matcher(message);
-            String field = m.find() ? m.group(1) : "request";
-            String rest = field.equals("request") ? message : message.substring(field.length() + 1);
-            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, message, instance,
-                    List.of(new FieldError(field, rest))));
+            // From the SDK's own validation
+            InvalidRequestException invalid = invalid(e);
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400, invalid.getMessage(), instance, invalid.errors());
         }
         if (failure instanceof MalformedJsonException e) {
-            return response(json(e.jackson(), instance));
+            return json(e.jackson(), instance);
         }
         if (failure instanceof JsonProcessingException e) {
-            return response(json(e, instance));
+            return json(e, instance);
         }
         if (failure instanceof WebApplicationException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof JsonProcessingException json) {
-                return response(json(json, instance));
+            if (e.getCause() instanceof JsonProcessingException json) {
+                return json(json, instance);
             }
             int status = e.getResponse() != null ? e.getResponse().getStatus() : 500;
             Response.Status s = Response.Status.fromStatusCode(status);
             String title = s != null ? s.getReasonPhrase() : "HTTP " + status;
             String detail = e.getMessage() != null ? e.getMessage() : title;
-            Response.ResponseBuilder b = Response.fromResponse(response(new Problem("about:blank", title, status,
-                    detail, instance, null)));
-            if (status == 405 && e.getResponse() != null && e.getResponse().getHeaderString("Allow") != null) {
-                b.header("Allow", e.getResponse().getHeaderString("Allow"));
+            if (status == 415) {
+                return new Problem(TYPE_UNSUPPORTED_MEDIA_TYPE, title, 415, "Content-Type must be application/json (or multipart/form-data where an endpoint takes uploads)",
+                        instance, null);
             }
-            return b.build();
+            return new Problem("about:blank", title, status, detail, instance, null);
         }
         if (unreadableBody(failure)) {
             // Quarkus REST reading a body that is not what its Content-Type says (a multipart/form-data body without
             // its boundary parts): the client's mistake, not the server's
             LOG.debugf("Unreadable request body on %s: %s", instance, failure);
-            return response(new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400,
+            return new Problem(TYPE_INVALID_REQUEST, "Invalid request", 400,
                     "The request body cannot be read as its Content-Type says", instance,
-                    List.of(new FieldError("body", "cannot be read as its Content-Type says (malformed multipart/form-data?)"))));
+                    List.of(new FieldError("body", "cannot be read as its Content-Type says (malformed multipart/form-data?)")));
         }
         LOG.errorf(failure, "Unexpected failure serving %s", instance);
-        return response(new Problem(TYPE_INTERNAL, "Internal error", 500,
-                "Unexpected " + failure.getClass().getSimpleName() + "; see the server log", instance, null));
+        return new Problem(TYPE_INTERNAL, "Internal error", 500,
+                "Unexpected " + failure.getClass().getSimpleName() + "; see the server log", instance, null);
     }
 
     private static Problem json(JsonProcessingException e, String instance) {
@@ -154,9 +212,9 @@ public final class Problems {
         } else if (e instanceof InputCoercionException c) {
             message = "number out of range for " + typeName(c.getTargetType());
         } else if (e instanceof StreamReadException) {
-            message = "is not valid JSON: " + shorten(e.getOriginalMessage());
+            message = "is not valid JSON: " + shorten(withoutInternals(e.getOriginalMessage()));
         } else {
-            message = "cannot be read: " + shorten(e.getOriginalMessage());
+            message = "cannot be read: " + shorten(withoutInternals(e.getOriginalMessage()));
         }
         String type = e instanceof JsonMappingException && !(e instanceof InputCoercionException)
                 ? TYPE_INVALID_REQUEST : TYPE_MALFORMED_JSON;
@@ -198,6 +256,23 @@ public final class Problems {
         return "a JSON object";
     }
 
+    /**
+     * A Jackson message without what only concerns the server: the parser features and constraints that would
+     * accept the input ({@code enable `JsonReadFeature.ALLOW_...` to allow}, {@code `StreamReadConstraints...`}) and
+     * package names of Java types.
+     */
+    static String withoutInternals(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        String m = JAVA_TYPE.matcher(message).replaceAll("$1");
+        m = JACKSON_HINT.matcher(m).replaceAll("");
+        m = JACKSON_REFERENCE.matcher(m).replaceAll("");
+        m = ANY_REFERENCE.matcher(m).replaceAll("");
+        m = m.replaceAll("\\(\\s*\\)", "");
+        return m.replaceAll("\\s+", " ").replaceAll("\\s+([).,:;])", "$1").trim();
+    }
+
     /** A client-supplied value cut for echoing in a message. */
     static String shorten(String s) {
         if (s == null) {
@@ -207,19 +282,22 @@ public final class Problems {
     }
 
     static Response response(Problem problem) {
-        String body;
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(text(problem)).build();
+    }
+
+    /** The JSON text of {@code problem}. */
+    static String text(Problem problem) {
         try {
-            body = MAPPER.writeValueAsString(problem);
+            return MAPPER.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
-            body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
+            return "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 
     /** Whether reading the request failed on I/O (a body that is not what its Content-Type says). */
     private static boolean unreadableBody(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
+            if (t instanceof IOException) {
                 return true;
             }
         }

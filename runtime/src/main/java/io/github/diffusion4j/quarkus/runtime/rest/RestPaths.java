@@ -11,7 +11,7 @@ public final class RestPaths {
     public static final String DEFAULT_ROOT = "/diffusion";
     /** Version segment under the root. */
     public static final String VERSION = "/v1";
-    /** The {@code @Path} of {@link DiffusionResource} as compiled. */
+    /** The {@code @Path} of the resources ({@link ImagesResource}, {@link JobsResource}, {@link ModelsResource}) as compiled. */
     public static final String DEFAULT_API = DEFAULT_ROOT + VERSION;
 
     private RestPaths() {
@@ -32,5 +32,14 @@ public final class RestPaths {
             return "";
         }
         return r.startsWith("/") ? r : "/" + r;
+    }
+
+    /** An origin for absolute URLs ({@code https://host:port}) without trailing slashes. */
+    public static String normaliseOrigin(String origin) {
+        String o = origin.trim();
+        while (o.endsWith("/")) {
+            o = o.substring(0, o.length() - 1);
+        }
+        return o;
     }
 }

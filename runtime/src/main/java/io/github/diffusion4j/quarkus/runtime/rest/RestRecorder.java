@@ -7,7 +7,7 @@ import io.quarkus.runtime.annotations.Recorder;
 public class RestRecorder {
 
     /** Where the API lives, so that routing errors under it become problem documents (see {@link RoutingProblems}). */
-    public void paths(String apiPath, boolean openAi) {
-        RoutingProblems.configure(apiPath, openAi);
+    public void paths(String apiPath) {
+        RoutingProblems.configure(apiPath);
     }
 }

@@ -24,9 +24,21 @@ public class RoutingProblems {
     private static volatile String apiPath = RestPaths.DEFAULT_API;
     private static volatile boolean openAi;
 
-    static void configure(String api, boolean openAiEnabled) {
+    static void configure(String api) {
         apiPath = api;
-        openAi = openAiEnabled;
+    }
+
+    /** Set at start-up from the run-time switch {@code quarkus.diffusion4j.rest.openai.enabled}. */
+    static void openAi(boolean enabled) {
+        openAi = enabled;
+    }
+
+    static String apiPath() {
+        return apiPath;
+    }
+
+    static boolean openAiEnabled() {
+        return openAi;
     }
 
     /** Only the Diffusion4j endpoints throw these: mapping them globally changes nothing for other endpoints. */
@@ -78,6 +90,6 @@ public class RoutingProblems {
             return false;
         }
         String api = apiPath;
-        return path.equals(api) || path.startsWith(api + "/") || (openAi && path.startsWith("/v1/images/generations"));
+        return path.equals(api) || path.startsWith(api + "/") || (openAi && OpenAiErrors.applies(path));
     }
 }

@@ -2,6 +2,7 @@ package io.github.diffusion4j.quarkus.runtime.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.quarkus.runtime.queue.FailedEvent;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEvent;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -31,18 +32,22 @@ final class SseSupport {
             + "`failed` or `cancelled`). A slow reader loses previews first, then old step events; never the terminal "
             + "event.";
 
+    /** Text of the heartbeat comment lines. */
+    static final String HEARTBEAT = "keep-alive";
+
     private SseSupport() {
     }
 
     /**
      * Maps events to SSE. The JSON is written where the event is emitted: on the generation thread for live events
-     * (including the large {@code completed} image), so the event loop only copies bytes.
+     * (including the large {@code completed} image), so the event loop only copies bytes. A failure's detail is
+     * replaced by {@link #publicDetail}: ONNX Runtime messages name graph nodes, which are the server's business.
      */
     static Multi<OutboundSseEvent> toSse(Multi<JobEvent> events, Sse sse, ObjectMapper mapper, Duration heartbeat) {
         Multi<OutboundSseEvent> mapped = events.map(e -> sse.newEventBuilder()
                 .id(Long.toString(e.id()))
                 .name(e.name())
-                .data(json(mapper, e.data()))
+                .data(json(mapper, e.data() instanceof FailedEvent f ? publicFailure(f) : e.data()))
                 .build());
         return withHeartbeat(mapped, sse, heartbeat);
     }
@@ -51,16 +56,19 @@ final class SseSupport {
      * {@code events} with a comment line ({@code : keep-alive}) after each {@code heartbeat} without an event, so that
      * proxies do not cut a stream whose job waits in the queue. Ends with {@code events}; passes the client's demand
      * through (so the job's slow-subscriber policy still applies) and sends a comment only when the client asked for
-     * more.
+     * more. {@code heartbeat} null, zero or negative: {@code events} unchanged (a ticker of period zero would spin).
      */
     static Multi<OutboundSseEvent> withHeartbeat(Multi<OutboundSseEvent> events, Sse sse, Duration heartbeat) {
+        if (heartbeat == null || heartbeat.isZero() || heartbeat.isNegative()) {
+            return events;
+        }
         return Multi.createFrom().emitter(emitter -> {
             AtomicLong last = new AtomicLong(System.nanoTime());
             AtomicReference<Flow.Subscription> upstream = new AtomicReference<>();
             Cancellable ticks = Multi.createFrom().ticks().every(heartbeat).onOverflow().drop().subscribe().with(t -> {
                 if (System.nanoTime() - last.get() >= heartbeat.toNanos() - 1_000_000 && emitter.requested() > 0) {
                     last.set(System.nanoTime());
-                    emitter.emit(sse.newEventBuilder().comment("keep-alive").build());
+                    emitter.emit(sse.newEventBuilder().comment(HEARTBEAT).build());
                 }
             }, failure -> { });
             // registered first: demand that arrives before the upstream subscription is requested in onSubscribe
@@ -106,6 +114,22 @@ final class SseSupport {
                 }
             });
         });
+    }
+
+    /** A failed job as clients see it: the same event with the internal cause left in the server log. */
+    static FailedEvent publicFailure(FailedEvent failed) {
+        return new FailedEvent(failed.jobId(), failed.type(), failed.title(), failed.status(), publicDetail(failed));
+    }
+
+    /**
+     * What a client is told about a failed job: a 4xx failure's detail (it describes the request), else a generic line
+     * pointing to the server log, which has the cause.
+     */
+    static String publicDetail(FailedEvent failed) {
+        if (failed.status() < 500) {
+            return failed.detail();
+        }
+        return "The generation failed on the server; its log has the cause (job " + failed.jobId() + ")";
     }
 
     private static String json(ObjectMapper mapper, Object data) {

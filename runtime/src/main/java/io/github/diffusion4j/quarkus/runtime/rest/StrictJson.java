@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * Request readers stricter than the application's mapper (which they copy, keeping its modules): an empty string, a
- * fraction, a number or boolean where a string belongs, a duplicate field or trailing content is an error rather than
+ * quoted number or boolean, a fraction, a number or boolean where a string belongs, a duplicate field or trailing content is an error rather than
  * a silent null, truncation, conversion or ignored value. The application's
  * own mapper is left as it is.
  */
@@ -23,6 +23,10 @@ final class StrictJson {
         ObjectMapper strict = applicationMapper.copy();
         for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
             strict.coercionConfigFor(t).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        // "steps": "8" is a type error like any other: a client that quotes numbers has a bug worth seeing
+        for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            strict.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         }
         // "prompt": true or 42 is a client bug, not a prompt
         for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Boolean, CoercionInputShape.Integer,

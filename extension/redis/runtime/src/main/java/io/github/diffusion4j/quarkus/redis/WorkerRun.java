@@ -190,6 +190,8 @@ final class WorkerRun {
     }
 
     private void onFailure(Throwable failure) {
+        // the client sees only that it failed (with the job id): the cause is for the operator
+        LOG.warnf(failure, "Job %s failed on attempt %d", id, attempt);
         fail(new FailedEvent(id, FailedEvent.TYPE, "Generation failed", 500,
                 failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName()));
     }

@@ -56,6 +56,8 @@ class RedisQueueTest {
             .overrideConfigKey("quarkus.diffusion4j.path", System.getProperty("diffusion4j.testModels") + "/optimum-new")
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
             .overrideConfigKey("quarkus.diffusion4j.limits.max-steps", "1000")
+            // BUSY (512² × 1000 steps) keeps a worker busy: over the default work budget
+            .overrideConfigKey("quarkus.diffusion4j.limits.max-cost", "300000000")
             .overrideConfigKey("quarkus.diffusion4j.queue.backend", "redis")
             .overrideConfigKey("quarkus.diffusion4j.queue.max-jobs-per-client", "3")
             .overrideConfigKey("quarkus.diffusion4j.queue.redis.heartbeat-interval", "200MS")
