@@ -10,19 +10,16 @@ import io.quarkus.devui.spi.page.Page;
 
 /**
  * The Dev UI card (dev mode only): models, the live jobs page and the streaming playground, all over the Dev UI's
- * JSON-RPC (so they work with the REST API switched off), with the project's logo. The card's guide link comes from
- * the extension's metadata ({@code guide} in quarkus-extension.yaml).
+ * JSON-RPC (so they work with the REST API switched off). The card's guide link comes from the extension's metadata
+ * ({@code guide} in quarkus-extension.yaml). No logo: Quarkus 3.33's Dev UI serves an extension's {@code dev-ui/}
+ * folder for its JavaScript pages only (an SVG there answers with the Dev UI's HTML page, checked in dev mode).
  */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 class DevUIProcessor {
 
-    /** Served from this module's {@code dev-ui/} folder, like the pages. */
-    static final String LOGO = "diffusion4j-logo.svg";
-
     @BuildStep
     CardPageBuildItem card(DiffusionModelsBuildItem models) {
         CardPageBuildItem card = new CardPageBuildItem();
-        card.setLogo(LOGO, LOGO);
         card.addBuildTimeData("defaultModel", models.defaultName() == null ? "" : models.defaultName());
         card.addPage(Page.webComponentPageBuilder()
                 .title("Playground")
