@@ -30,9 +30,9 @@ else
   echo "== benchmark-size UNet (tools/models/bench, 512x512, CFG batch 2)"
   run --model tools/models/bench --runs 10 --warmup 2 --steps 10 --threads 2
   echo
-  echo "== benchmark-size DiT (tools/models/flux-bench: FLUX.1-dev shaped, 256x256 = 256 packed image + 512 T5 tokens,"
+  echo "== benchmark-size DiT (tools/models/flux-bench: FLUX.1-dev shaped, 512x512 = 1024 packed image + 512 T5 tokens,"
   echo "   embedded guidance, one transformer row per step)"
-  run --model tools/models/flux-bench --runs 10 --warmup 2 --steps 10 --threads 2 --width 256 --height 256 --cfg 3.5
+  run --model tools/models/flux-bench --runs 10 --warmup 2 --steps 10 --threads 2 --width 512 --height 512 --cfg 3.5
   echo
   echo "== tiny UNet at 512x512 (tools/models/optimum-new, ~4 ms per UNet call)"
   run --model tools/models/optimum-new --runs 100 --warmup 20 --steps 10 --threads 1 --width 512 --height 512
