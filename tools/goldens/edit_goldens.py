@@ -21,7 +21,12 @@ latents) and a fresh generator from the same seed (A1111 builds a new rng.ImageR
 pass). The pixel upscaler decodes (output_type "pil"), resizes with Pillow's LANCZOS (A1111's "Lanczos" upscaler)
 and gives the PIL image to the img2img pipeline.
 
-Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint hires]
+Mask blur (group "inpaint-maskblur"): the mask goes through diffusers' VaeImageProcessor.blur(mask, blur_factor)
+(Pillow's GaussianBlur) before the inpainting call, as the inpainting docs do; the file keeps the unblurred mask
+(mask_uint8) and the radius (request.mask_blur), which the SDK applies itself (InitImage.withMaskBlur).
+
+Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR]
+       [--only img2img sdxl-img2img inpaint inpaint-maskblur hires]
 """
 import argparse
 import math
@@ -218,7 +223,12 @@ def edit_call(request, image, mask=None):
                   num_inference_steps=request["steps"], guidance_scale=request["guidance"],
                   generator=torch.Generator().manual_seed(request["seed"]))
     if mask is not None:
-        kwargs.update(mask_image=Image.fromarray(mask, "L"), width=request["width"], height=request["height"])
+        mask_image_pil = Image.fromarray(mask, "L")
+        if request.get("mask_blur"):
+            # the inpainting docs' pipe.mask_processor.blur(mask, blur_factor=N), before the call
+            from diffusers.image_processor import VaeImageProcessor
+            mask_image_pil = VaeImageProcessor.blur(mask_image_pil, blur_factor=request["mask_blur"])
+        kwargs.update(mask_image=mask_image_pil, width=request["width"], height=request["height"])
     return kwargs
 
 
@@ -245,7 +255,7 @@ def edit_case(ctx, fixture, case, request):
     del t["noise"]  # the generator's first draws here are the VAE posterior samples, see vaeEncodes
     t["init_image_uint8"] = fg.tensor(image)
     if inpaint:
-        t["mask_uint8"] = fg.tensor(mask)
+        t["mask_uint8"] = fg.tensor(mask)  # before any mask_blur: the SDK blurs it itself
     prompt_embeds, negative_embeds = rec.encoded
     t["prompt_embeds"] = fg.tensor(prompt_embeds)
     if pipe.do_classifier_free_guidance:
@@ -382,6 +392,13 @@ CASES = {
                                                                  strength=1.0, steps=3, seed=42)),
         ("optimum-new", "inpaint4_blend_dpmpp2m_strength0_75", dict(BASE, task="inpaint", scheduler="dpmpp_2m",
                                                                     strength=0.75, steps=4, seed=5)),
+    ],
+    "inpaint-maskblur": [
+        ("sd-inpaint", "inpaint9_maskblur4_euler_strength0_75", dict(BASE, task="inpaint", scheduler="euler",
+                                                                     strength=0.75, steps=4, seed=5, mask_blur=4)),
+        ("optimum-new", "inpaint4_blend_maskblur6_euler_strength1_0", dict(BASE, task="inpaint", scheduler="euler",
+                                                                          strength=1.0, steps=3, seed=42,
+                                                                          mask_blur=6)),
     ],
     "hires": [
         ("optimum-new", "hires_latent_nearest_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=4,

@@ -292,7 +292,8 @@ final class DenoisingLoop {
 
     /**
      * The image's infotext: the first pass's settings (A1111 writes a hires fix's first-pass size as {@code Size}),
-     * the edit or hires strength as {@code Denoising strength}, and the hires fields.
+     * the edit or hires strength as {@code Denoising strength}, the hires fields, and an inpainting mask's
+     * {@code Mask blur}.
      */
     private ImageMetadata metadata(int batchIndex, int width, int height) {
         DiffusionPipeline.Resolved m = metadataParams;
@@ -305,7 +306,11 @@ final class DenoisingLoop {
                     : m.hires().scheduler()));
             return meta.withEditing(fix.strength(), hires);
         }
-        return request.initImage() == null ? meta : meta.withEditing(request.initImage().strength(), null);
+        InitImage init = request.initImage();
+        if (init == null) {
+            return meta;
+        }
+        return meta.withEditing(init.strength(), null).withMaskBlur(init.masked() ? init.maskBlur() : null);
     }
 
     /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */

@@ -1,5 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.image.PillowGaussianBlur;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -9,7 +11,8 @@ import java.awt.image.BufferedImage;
  * generation size (bicubic here; diffusers' PIL default is Lanczos — give the image at the generation size for
  * identical numbers), RGB / 255 · 2 − 1 in float32, the mask as PIL's "L" luma / 255 binarised at 0.5 (1 = repaint),
  * the masked image {@code image · (mask < 0.5)}, and the latent mask by nearest-neighbour down-sampling
- * ({@code F.interpolate(mask, size=(h // 8, w // 8))}).
+ * ({@code F.interpolate(mask, size=(h // 8, w // 8))}). A mask blur ({@link InitImage#maskBlur()}) comes first, at
+ * the mask's own size, as {@code mask_processor.blur} before the pipeline call.
  */
 final class EditImages {
 
@@ -26,7 +29,8 @@ final class EditImages {
         this.scale = scale;
         this.resized = resize(init.image(), width, height);
         this.image = chw(resized);
-        this.mask = init.mask() == null ? null : binaryMask(resize(init.mask(), width, height));
+        this.mask = init.mask() == null ? null
+                : binaryMask(resize(blurred(init.mask(), init.maskBlur()), width, height));
     }
 
     int width() {
@@ -77,6 +81,11 @@ final class EditImages {
     /** Whether pixel (x, y) is repainted. */
     boolean repaints(int x, int y) {
         return mask[y * width + x] >= 0.5f;
+    }
+
+    /** {@code VaeImageProcessor.blur(mask, blur_factor)}, applied by the caller before the pipeline in diffusers. */
+    private static BufferedImage blurred(BufferedImage mask, int radius) {
+        return radius == 0 ? mask : PillowGaussianBlur.blur(mask, radius);
     }
 
     private static BufferedImage resize(BufferedImage source, int width, int height) {

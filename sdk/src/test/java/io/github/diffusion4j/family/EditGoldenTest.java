@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Image-to-image and inpainting against diffusers' own pipelines ({@code StableDiffusionImg2ImgPipeline},
  * {@code StableDiffusionInpaintPipeline} with a 9-channel UNet and with a 4-channel one, {@code
  * StableDiffusionXLImg2ImgPipeline}), recorded by {@code tools/goldens/edit_goldens.py}: the strength cut, the VAE
- * posterior sample and noise in diffusers' generator order, every step's latents, the image.
+ * posterior sample and noise in diffusers' generator order, every step's latents, the image; the inpainting cases
+ * with {@code mask_blur} had their mask through {@code VaeImageProcessor.blur} (Pillow's GaussianBlur) first.
  */
 class EditGoldenTest {
 
@@ -45,6 +46,10 @@ class EditGoldenTest {
             BufferedImage mask = golden.get("tensors").has("mask_uint8") ? gray(golden.get("tensors").get("mask_uint8")) : null;
             // diffusers returns the whole decoded image: compare without compositing
             InitImage edit = new InitImage(init, mask, req.get("strength").asDouble(), InitImage.LatentSampling.SAMPLE, false);
+            if (req.has("mask_blur")) {
+                // diffusers got mask_processor.blur(mask, blur_factor); the file keeps the unblurred mask
+                edit = edit.withMaskBlur(req.get("mask_blur").asInt());
+            }
             GenerationRequest request = GenerationRequest.builder(req.get("prompt").asText())
                     .negativePrompt(GoldenFiles.text(req, "negative_prompt"))
                     .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
