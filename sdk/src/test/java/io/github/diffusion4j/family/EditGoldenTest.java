@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Image-to-image and inpainting against diffusers' own pipelines ({@code StableDiffusionImg2ImgPipeline},
@@ -106,6 +107,26 @@ class EditGoldenTest {
             }
             assertThat(kept).isPositive();
             assertThat(changed).as("repainted pixels").isPositive();
+        }
+    }
+
+    @Test
+    void maskBlurIsValidatedAndWrittenAsA1111sMaskBlur() throws IOException {
+        JsonNode golden = GoldenFiles.JSON.readTree(
+                Path.of("src/test/resources/goldens/optimum-new/inpaint4_blend_euler_strength1_0.json").toFile());
+        BufferedImage init = rgb(golden.get("tensors").get("init_image_uint8"));
+        BufferedImage mask = gray(golden.get("tensors").get("mask_uint8"));
+        InitImage inpaint = InitImage.inpaint(init, mask, 1.0);
+        assertThatThrownBy(() -> inpaint.withMaskBlur(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maskBlur").hasMessageContaining(">= 0");
+        try (DiffusionPipeline pipeline = TestModels.pipeline("optimum-new")) {
+            GenerationRequest.Builder request = GenerationRequest.builder("a red circle").size(64, 64).steps(2).seed(1L);
+            String blurred = pipeline.generateBlocking(request.initImage(inpaint.withMaskBlur(4)).build()).image()
+                    .metadata().toA1111Parameters();
+            assertThat(blurred).contains("Denoising strength: 1, RNG: ").endsWith(", Mask blur: 4");
+            String sharp = pipeline.generateBlocking(request.initImage(inpaint).build()).image().metadata()
+                    .toA1111Parameters();
+            assertThat(sharp).doesNotContain("Mask blur");
         }
     }
 
