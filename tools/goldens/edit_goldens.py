@@ -151,6 +151,14 @@ def mask_image(width, height):
     return m
 
 
+def crop_mask(width, height):
+    """L uint8: a 32x32 square at (40, 44) in a larger picture; with padding 16 its crop region is exactly
+    64x64 (x 24..88, y 28..92), the generation size, so diffusers' 'fill' resizes are size-preserving copies."""
+    m = np.zeros((height, width), dtype=np.uint8)
+    m[44:76, 40:72] = 255
+    return m
+
+
 # ----------------------------------------------------------------------------------------------
 # Cases
 # ----------------------------------------------------------------------------------------------
@@ -222,6 +230,8 @@ def edit_call(request, image, mask=None):
                   image=Image.fromarray(image, "RGB"), strength=request["strength"],
                   num_inference_steps=request["steps"], guidance_scale=request["guidance"],
                   generator=torch.Generator().manual_seed(request["seed"]))
+    if request.get("padding_mask_crop"):
+        kwargs.update(padding_mask_crop=request["padding_mask_crop"])
     if mask is not None:
         mask_image_pil = Image.fromarray(mask, "L")
         if request.get("mask_blur"):
@@ -249,7 +259,17 @@ def edit_case(ctx, fixture, case, request):
     noise_rec = AddNoiseRecorder(parts["scheduler"])
     mask_latents = record_mask_latents(pipe) if inpaint else []
     w, h = request["width"], request["height"]
-    image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
+    if request.get("padding_mask_crop"):
+        # the init picture is larger than the generation size; the crop region is cut out of it
+        iw, ih = request["init_size"]
+        image, mask = init_image(iw, ih), crop_mask(iw, ih)
+        from diffusers.image_processor import VaeImageProcessor
+        from PIL import Image
+        crop_region = VaeImageProcessor.get_crop_region(Image.fromarray(mask, "L"), w, h,
+                                                        pad=request["padding_mask_crop"])
+    else:
+        image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
+        crop_region = None
     out_image = fg.run_case(pipe, parts, rec, edit_call(request, image, mask), ["latents"])
     t = fg.common_tensors(rec, parts, out_image, (1, 4, h // 8, w // 8), request["seed"])
     del t["noise"]  # the generator's first draws here are the VAE posterior samples, see vaeEncodes
@@ -265,8 +285,10 @@ def edit_case(ctx, fixture, case, request):
         t["mask_latents"] = fg.tensor(mask_t)
         if masked_latents is not None:
             t["masked_image_latents"] = fg.tensor(masked_latents)
-    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t,
-             {"unetInChannels": configs["unet"]["in_channels"]})
+    extra = {"unetInChannels": configs["unet"]["in_channels"]}
+    if crop_region is not None:
+        extra["cropRegion"] = [int(v) for v in crop_region]
+    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t, extra)
 
 
 def sdxl_img2img_case(ctx, fixture, case, request):
@@ -399,6 +421,15 @@ CASES = {
         ("optimum-new", "inpaint4_blend_maskblur6_euler_strength1_0", dict(BASE, task="inpaint", scheduler="euler",
                                                                           strength=1.0, steps=3, seed=42,
                                                                           mask_blur=6)),
+    ],
+    "inpaint-padding-crop": [
+        ("sd-inpaint", "inpaint9_padcrop16_euler_strength0_75", dict(BASE, task="inpaint", scheduler="euler",
+                                                                     strength=0.75, steps=4, seed=5,
+                                                                     padding_mask_crop=16, init_size=[128, 112])),
+        ("optimum-new", "inpaint4_blend_padcrop16_euler_strength1_0", dict(BASE, task="inpaint", scheduler="euler",
+                                                                          strength=1.0, steps=3, seed=42,
+                                                                          padding_mask_crop=16,
+                                                                          init_size=[128, 112])),
     ],
     "hires": [
         ("optimum-new", "hires_latent_nearest_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=4,

@@ -276,7 +276,9 @@ final class DenoisingLoop {
             float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
                     context.options(), context.stats());
             BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
-            if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
+            if (task instanceof EditTask edit && edit.images() != null && edit.images().cropped()) {
+                image = edit.images().pasteBack(image); // diffusers' apply_overlay, always with padding_mask_crop
+            } else if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
                     && request.initImage().composite()) {
                 composite(image, edit.images());
             }

@@ -25,9 +25,13 @@ import java.util.Objects;
  *                  {@link PillowGaussianBlur}); 0 = none. Since the pipeline binarises at 50 %, the blur rounds the
  *                  mask's corners and removes specks thinner than about the radius rather than feathering. Written as
  *                  A1111's {@code Mask blur} in the infotext when above 0
+ * @param paddingMaskCrop inpaint only the mask's region: diffusers' {@code padding_mask_crop} (see
+ *                  {@link MaskCrop}): the mask's bounding box grown by this many pixels and widened to the generation
+ *                  size's aspect ratio is cut out, inpainted at the generation size and pasted back into the full
+ *                  picture (the result has the init image's size); {@code null} = the whole picture
  */
 public record InitImage(BufferedImage image, BufferedImage mask, double strength, LatentSampling sampling,
-                        boolean composite, int maskBlur) {
+                        boolean composite, int maskBlur, Integer paddingMaskCrop) {
 
     /** diffusers' {@code retrieve_latents} modes. */
     public enum LatentSampling {
@@ -44,12 +48,19 @@ public record InitImage(BufferedImage image, BufferedImage mask, double strength
             throw new IllegalArgumentException("maskBlur must be >= 0 (a Gaussian blur radius in pixels; 0 = no blur),"
                     + " got " + maskBlur);
         }
+        if (paddingMaskCrop != null && paddingMaskCrop < 0) {
+            throw new IllegalArgumentException("paddingMaskCrop must be >= 0 (pixels around the mask), got "
+                    + paddingMaskCrop);
+        }
+        if (paddingMaskCrop != null && mask == null) {
+            throw new IllegalArgumentException("paddingMaskCrop needs a mask (it crops around the masked area)");
+        }
     }
 
-    /** Without mask blur. */
+    /** Without mask blur or mask crop. */
     public InitImage(BufferedImage image, BufferedImage mask, double strength, LatentSampling sampling,
                      boolean composite) {
-        this(image, mask, strength, sampling, composite, 0);
+        this(image, mask, strength, sampling, composite, 0, null);
     }
 
     /**
@@ -58,7 +69,16 @@ public record InitImage(BufferedImage image, BufferedImage mask, double strength
      * @throws IllegalArgumentException naming {@code maskBlur} when {@code radius} is negative
      */
     public InitImage withMaskBlur(int radius) {
-        return new InitImage(image, mask, strength, sampling, composite, radius);
+        return new InitImage(image, mask, strength, sampling, composite, radius, paddingMaskCrop);
+    }
+
+    /**
+     * This inpainting restricted to the mask's region grown by {@code pad} pixels (see {@link #paddingMaskCrop()}).
+     *
+     * @throws IllegalArgumentException naming {@code paddingMaskCrop} when {@code pad} is negative or there is no mask
+     */
+    public InitImage withPaddingMaskCrop(int pad) {
+        return new InitImage(image, mask, strength, sampling, composite, maskBlur, pad);
     }
 
     /** Image-to-image from {@code image} at {@code strength}. */

@@ -51,6 +51,11 @@ class EditGoldenTest {
                 // diffusers got mask_processor.blur(mask, blur_factor); the file keeps the unblurred mask
                 edit = edit.withMaskBlur(req.get("mask_blur").asInt());
             }
+            if (req.has("padding_mask_crop")) {
+                // diffusers crops, inpaints the region at width x height and pastes it back (apply_overlay): the
+                // image compared below is the full init-sized picture
+                edit = edit.withPaddingMaskCrop(req.get("padding_mask_crop").asInt());
+            }
             GenerationRequest request = GenerationRequest.builder(req.get("prompt").asText())
                     .negativePrompt(GoldenFiles.text(req, "negative_prompt"))
                     .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
@@ -119,6 +124,10 @@ class EditGoldenTest {
         InitImage inpaint = InitImage.inpaint(init, mask, 1.0);
         assertThatThrownBy(() -> inpaint.withMaskBlur(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maskBlur").hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> inpaint.withPaddingMaskCrop(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("paddingMaskCrop").hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> InitImage.of(init, 0.5).withPaddingMaskCrop(8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paddingMaskCrop needs a mask");
         try (DiffusionPipeline pipeline = TestModels.pipeline("optimum-new")) {
             GenerationRequest.Builder request = GenerationRequest.builder("a red circle").size(64, 64).steps(2).seed(1L);
             String blurred = pipeline.generateBlocking(request.initImage(inpaint.withMaskBlur(4)).build()).image()
