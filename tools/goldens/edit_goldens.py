@@ -265,8 +265,10 @@ def edit_case(ctx, fixture, case, request):
         image, mask = init_image(iw, ih), crop_mask(iw, ih)
         from diffusers.image_processor import VaeImageProcessor
         from PIL import Image
-        crop_region = VaeImageProcessor.get_crop_region(Image.fromarray(mask, "L"), w, h,
-                                                        pad=request["padding_mask_crop"])
+        crop_mask_pil = Image.fromarray(mask, "L")
+        if request.get("mask_blur"):
+            crop_mask_pil = VaeImageProcessor.blur(crop_mask_pil, blur_factor=request["mask_blur"])
+        crop_region = VaeImageProcessor.get_crop_region(crop_mask_pil, w, h, pad=request["padding_mask_crop"])
     else:
         image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
         crop_region = None
@@ -430,6 +432,11 @@ CASES = {
                                                                           strength=1.0, steps=3, seed=42,
                                                                           padding_mask_crop=16,
                                                                           init_size=[128, 112])),
+        # blurred: the blur spreads the square by 10 px, so pad 6 gives the same 64x64 region; apply_overlay then
+        # blends by the soft mask
+        ("optimum-new", "inpaint4_blend_maskblur4_padcrop6_euler_strength1_0", dict(
+            BASE, task="inpaint", scheduler="euler", strength=1.0, steps=3, seed=42, mask_blur=4,
+            padding_mask_crop=6, init_size=[128, 112])),
     ],
     "hires": [
         ("optimum-new", "hires_latent_nearest_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=4,
