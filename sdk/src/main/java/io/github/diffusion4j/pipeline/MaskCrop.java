@@ -27,6 +27,18 @@ record MaskCrop(int x1, int y1, int x2, int y2) {
         return y2 - y1;
     }
 
+    /** Whether any pixel of {@code mask} is not black (a crop region exists). */
+    static boolean anyMasked(BufferedImage mask) {
+        for (int y = 0; y < mask.getHeight(); y++) {
+            for (int x = 0; x < mask.getWidth(); x++) {
+                if (luma(mask, x, y) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** {@code get_crop_region(mask, width, height, pad)} on the mask as PIL's "L" sees it. */
     static MaskCrop of(BufferedImage mask, int width, int height, int pad) {
         int w = mask.getWidth();

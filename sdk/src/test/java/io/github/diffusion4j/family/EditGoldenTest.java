@@ -128,6 +128,9 @@ class EditGoldenTest {
                 .hasMessageContaining("paddingMaskCrop").hasMessageContaining(">= 0");
         assertThatThrownBy(() -> InitImage.of(init, 0.5).withPaddingMaskCrop(8))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paddingMaskCrop needs a mask");
+        BufferedImage black = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        assertThatThrownBy(() -> GenerationRequest.builder("x").initImage(InitImage.inpaint(init, black, 1.0)
+                .withPaddingMaskCrop(8)).build()).hasMessageContaining("mask").hasMessageContaining("paddingMaskCrop");
         try (DiffusionPipeline pipeline = TestModels.pipeline("optimum-new")) {
             GenerationRequest.Builder request = GenerationRequest.builder("a red circle").size(64, 64).steps(2).seed(1L);
             String blurred = pipeline.generateBlocking(request.initImage(inpaint.withMaskBlur(4)).build()).image()
