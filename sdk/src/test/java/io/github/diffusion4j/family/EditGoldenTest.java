@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code StableDiffusionInpaintPipeline} with a 9-channel UNet and with a 4-channel one, {@code
  * StableDiffusionXLImg2ImgPipeline}), recorded by {@code tools/goldens/edit_goldens.py}: the strength cut, the VAE
  * posterior sample and noise in diffusers' generator order, every step's latents, the image; the inpainting cases
- * with {@code mask_blur} had their mask through {@code VaeImageProcessor.blur} (Pillow's GaussianBlur) first.
+ * with {@code mask_blur} had their mask through {@code VaeImageProcessor.blur} (Pillow's GaussianBlur) first, those
+ * with {@code padding_mask_crop} ran on the crop region of a larger picture and compare the pasted-back full picture.
  */
 class EditGoldenTest {
 
