@@ -21,7 +21,12 @@ latents) and a fresh generator from the same seed (A1111 builds a new rng.ImageR
 pass). The pixel upscaler decodes (output_type "pil"), resizes with Pillow's LANCZOS (A1111's "Lanczos" upscaler)
 and gives the PIL image to the img2img pipeline.
 
-Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR] [--only img2img inpaint hires]
+Mask blur (group "inpaint-maskblur"): the mask goes through diffusers' VaeImageProcessor.blur(mask, blur_factor)
+(Pillow's GaussianBlur) before the inpainting call, as the inpainting docs do; the file keeps the unblurred mask
+(mask_uint8) and the radius (request.mask_blur), which the SDK applies itself (InitImage.withMaskBlur).
+
+Usage: /usr/bin/python3 tools/goldens/edit_goldens.py [--diffusers DIR]
+       [--only img2img sdxl-img2img inpaint inpaint-maskblur hires]
 """
 import argparse
 import math
@@ -146,6 +151,14 @@ def mask_image(width, height):
     return m
 
 
+def crop_mask(width, height):
+    """L uint8: a 32x32 square at (40, 44) in a larger picture; with padding 16 its crop region is exactly
+    64x64 (x 24..88, y 28..92), the generation size, so diffusers' 'fill' resizes are size-preserving copies."""
+    m = np.zeros((height, width), dtype=np.uint8)
+    m[44:76, 40:72] = 255
+    return m
+
+
 # ----------------------------------------------------------------------------------------------
 # Cases
 # ----------------------------------------------------------------------------------------------
@@ -217,8 +230,15 @@ def edit_call(request, image, mask=None):
                   image=Image.fromarray(image, "RGB"), strength=request["strength"],
                   num_inference_steps=request["steps"], guidance_scale=request["guidance"],
                   generator=torch.Generator().manual_seed(request["seed"]))
+    if request.get("padding_mask_crop"):
+        kwargs.update(padding_mask_crop=request["padding_mask_crop"])
     if mask is not None:
-        kwargs.update(mask_image=Image.fromarray(mask, "L"), width=request["width"], height=request["height"])
+        mask_image_pil = Image.fromarray(mask, "L")
+        if request.get("mask_blur"):
+            # the inpainting docs' pipe.mask_processor.blur(mask, blur_factor=N), before the call
+            from diffusers.image_processor import VaeImageProcessor
+            mask_image_pil = VaeImageProcessor.blur(mask_image_pil, blur_factor=request["mask_blur"])
+        kwargs.update(mask_image=mask_image_pil, width=request["width"], height=request["height"])
     return kwargs
 
 
@@ -239,13 +259,25 @@ def edit_case(ctx, fixture, case, request):
     noise_rec = AddNoiseRecorder(parts["scheduler"])
     mask_latents = record_mask_latents(pipe) if inpaint else []
     w, h = request["width"], request["height"]
-    image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
+    if request.get("padding_mask_crop"):
+        # the init picture is larger than the generation size; the crop region is cut out of it
+        iw, ih = request["init_size"]
+        image, mask = init_image(iw, ih), crop_mask(iw, ih)
+        from diffusers.image_processor import VaeImageProcessor
+        from PIL import Image
+        crop_mask_pil = Image.fromarray(mask, "L")
+        if request.get("mask_blur"):
+            crop_mask_pil = VaeImageProcessor.blur(crop_mask_pil, blur_factor=request["mask_blur"])
+        crop_region = VaeImageProcessor.get_crop_region(crop_mask_pil, w, h, pad=request["padding_mask_crop"])
+    else:
+        image, mask = init_image(w, h), (mask_image(w, h) if inpaint else None)
+        crop_region = None
     out_image = fg.run_case(pipe, parts, rec, edit_call(request, image, mask), ["latents"])
     t = fg.common_tensors(rec, parts, out_image, (1, 4, h // 8, w // 8), request["seed"])
     del t["noise"]  # the generator's first draws here are the VAE posterior samples, see vaeEncodes
     t["init_image_uint8"] = fg.tensor(image)
     if inpaint:
-        t["mask_uint8"] = fg.tensor(mask)
+        t["mask_uint8"] = fg.tensor(mask)  # before any mask_blur: the SDK blurs it itself
     prompt_embeds, negative_embeds = rec.encoded
     t["prompt_embeds"] = fg.tensor(prompt_embeds)
     if pipe.do_classifier_free_guidance:
@@ -255,8 +287,10 @@ def edit_case(ctx, fixture, case, request):
         t["mask_latents"] = fg.tensor(mask_t)
         if masked_latents is not None:
             t["masked_image_latents"] = fg.tensor(masked_latents)
-    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t,
-             {"unetInChannels": configs["unet"]["in_channels"]})
+    extra = {"unetInChannels": configs["unet"]["in_channels"]}
+    if crop_region is not None:
+        extra["cropRegion"] = [int(v) for v in crop_region]
+    edit_doc(ctx, fixture, case, Pipeline, request, parts, pipe, noise_rec, t, extra)
 
 
 def sdxl_img2img_case(ctx, fixture, case, request):
@@ -382,6 +416,27 @@ CASES = {
                                                                  strength=1.0, steps=3, seed=42)),
         ("optimum-new", "inpaint4_blend_dpmpp2m_strength0_75", dict(BASE, task="inpaint", scheduler="dpmpp_2m",
                                                                     strength=0.75, steps=4, seed=5)),
+    ],
+    "inpaint-maskblur": [
+        ("sd-inpaint", "inpaint9_maskblur4_euler_strength0_75", dict(BASE, task="inpaint", scheduler="euler",
+                                                                     strength=0.75, steps=4, seed=5, mask_blur=4)),
+        ("optimum-new", "inpaint4_blend_maskblur6_euler_strength1_0", dict(BASE, task="inpaint", scheduler="euler",
+                                                                          strength=1.0, steps=3, seed=42,
+                                                                          mask_blur=6)),
+    ],
+    "inpaint-padding-crop": [
+        ("sd-inpaint", "inpaint9_padcrop16_euler_strength0_75", dict(BASE, task="inpaint", scheduler="euler",
+                                                                     strength=0.75, steps=4, seed=5,
+                                                                     padding_mask_crop=16, init_size=[128, 112])),
+        ("optimum-new", "inpaint4_blend_padcrop16_euler_strength1_0", dict(BASE, task="inpaint", scheduler="euler",
+                                                                          strength=1.0, steps=3, seed=42,
+                                                                          padding_mask_crop=16,
+                                                                          init_size=[128, 112])),
+        # blurred: the blur spreads the square by 10 px, so pad 6 gives the same 64x64 region; apply_overlay then
+        # blends by the soft mask
+        ("optimum-new", "inpaint4_blend_maskblur4_padcrop6_euler_strength1_0", dict(
+            BASE, task="inpaint", scheduler="euler", strength=1.0, steps=3, seed=42, mask_blur=4,
+            padding_mask_crop=6, init_size=[128, 112])),
     ],
     "hires": [
         ("optimum-new", "hires_latent_nearest_euler_x1_5", dict(BASE, task="hires", scheduler="euler", steps=4,

@@ -276,7 +276,9 @@ final class DenoisingLoop {
             float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
                     context.options(), context.stats());
             BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
-            if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
+            if (task instanceof EditTask edit && edit.images() != null && edit.images().cropped()) {
+                image = edit.images().pasteBack(image); // diffusers' apply_overlay, always with padding_mask_crop
+            } else if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
                     && request.initImage().composite()) {
                 composite(image, edit.images());
             }
@@ -292,7 +294,8 @@ final class DenoisingLoop {
 
     /**
      * The image's infotext: the first pass's settings (A1111 writes a hires fix's first-pass size as {@code Size}),
-     * the edit or hires strength as {@code Denoising strength}, and the hires fields.
+     * the edit or hires strength as {@code Denoising strength}, the hires fields, and an inpainting mask's
+     * {@code Mask blur}.
      */
     private ImageMetadata metadata(int batchIndex, int width, int height) {
         DiffusionPipeline.Resolved m = metadataParams;
@@ -305,7 +308,11 @@ final class DenoisingLoop {
                     : m.hires().scheduler()));
             return meta.withEditing(fix.strength(), hires);
         }
-        return request.initImage() == null ? meta : meta.withEditing(request.initImage().strength(), null);
+        InitImage init = request.initImage();
+        if (init == null) {
+            return meta;
+        }
+        return meta.withEditing(init.strength(), null).withMaskBlur(init.masked() ? init.maskBlur() : null);
     }
 
     /** Keeps the init image's pixels where the mask does not repaint (the VAE round trip would alter them). */

@@ -1,5 +1,7 @@
 package io.github.diffusion4j.pipeline;
 
+import io.github.diffusion4j.image.PillowGaussianBlur;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -9,7 +11,11 @@ import java.awt.image.BufferedImage;
  * generation size (bicubic here; diffusers' PIL default is Lanczos — give the image at the generation size for
  * identical numbers), RGB / 255 · 2 − 1 in float32, the mask as PIL's "L" luma / 255 binarised at 0.5 (1 = repaint),
  * the masked image {@code image · (mask < 0.5)}, and the latent mask by nearest-neighbour down-sampling
- * ({@code F.interpolate(mask, size=(h // 8, w // 8))}).
+ * ({@code F.interpolate(mask, size=(h // 8, w // 8))}). A mask blur ({@link InitImage#maskBlur()}) comes first, at
+ * the mask's own size, as {@code mask_processor.blur} before the pipeline call. With {@code padding_mask_crop}
+ * ({@link MaskCrop}) the image and the mask are cut to the crop region first and resized from it: diffusers' "fill"
+ * resize mode, which equals a plain resize when the region has the generation's aspect ratio (as
+ * {@code get_crop_region} makes it, unless the picture's border clamps it).
  */
 final class EditImages {
 
@@ -19,14 +25,24 @@ final class EditImages {
     private final float[] image;
     private final float[] mask;
     private final BufferedImage resized;
+    /** {@code padding_mask_crop}'s region, or null. */
+    private final MaskCrop crop;
+    private final InitImage init;
+    /** The mask after its blur, at the init image's size (what {@code apply_overlay} blends with). */
+    private final BufferedImage fullMask;
 
     EditImages(InitImage init, int width, int height, int scale) {
         this.width = width;
         this.height = height;
         this.scale = scale;
-        this.resized = resize(init.image(), width, height);
+        this.init = init;
+        this.fullMask = init.mask() == null ? null : blurred(init.mask(), init.maskBlur());
+        this.crop = fullMask == null || init.paddingMaskCrop() == null ? null
+                : MaskCrop.of(fullMask, width, height, init.paddingMaskCrop());
+        this.resized = resize(crop == null ? init.image() : crop.cut(init.image()), width, height);
         this.image = chw(resized);
-        this.mask = init.mask() == null ? null : binaryMask(resize(init.mask(), width, height));
+        this.mask = fullMask == null ? null
+                : binaryMask(resize(crop == null ? fullMask : crop.cut(fullMask), width, height));
     }
 
     int width() {
@@ -74,9 +90,27 @@ final class EditImages {
         return out;
     }
 
+    /** Whether the generation ran on {@code padding_mask_crop}'s region only. */
+    boolean cropped() {
+        return crop != null;
+    }
+
+    /**
+     * The decoded region put back into the full init picture ({@code apply_overlay}): resized to the region (bicubic;
+     * a copy when the region has the generation size) and blended by the mask.
+     */
+    BufferedImage pasteBack(BufferedImage decoded) {
+        return crop.overlay(init.image(), fullMask, resize(decoded, crop.width(), crop.height()));
+    }
+
     /** Whether pixel (x, y) is repainted. */
     boolean repaints(int x, int y) {
         return mask[y * width + x] >= 0.5f;
+    }
+
+    /** {@code VaeImageProcessor.blur(mask, blur_factor)}, applied by the caller before the pipeline in diffusers. */
+    private static BufferedImage blurred(BufferedImage mask, int radius) {
+        return radius == 0 ? mask : PillowGaussianBlur.blur(mask, radius);
     }
 
     private static BufferedImage resize(BufferedImage source, int width, int height) {

@@ -154,6 +154,10 @@ public record GenerationRequest(
                     "mask must have the size of the image (" + init.image().getWidth() + "x" + init.image().getHeight()
                             + "), got " + init.mask().getWidth() + "x" + init.mask().getHeight()));
         }
+        if (init.paddingMaskCrop() != null && init.mask() != null && !MaskCrop.anyMasked(init.mask())) {
+            violations.add(new Violation("mask", "all black", "paddingMaskCrop crops around the mask's non-black"
+                    + " pixels; the mask has none"));
+        }
         if (withLatents) {
             violations.add(new Violation("initialLatents", "given", "initialLatents and an init image exclude each"
                     + " other: the init image's latents are the start"));

@@ -24,10 +24,12 @@ import java.util.Map;
  * @param hires      the hires fix's settings ({@code Hires upscale} / {@code Hires resize}, {@code Hires steps},
  *                   {@code Hires upscaler}, {@code Hires sampler}); null without one. {@code width} and
  *                   {@code height} are then the first pass's size, as A1111 writes {@code Size}
+ * @param maskBlur   A1111's {@code Mask blur}: the inpainting mask's blur radius ({@link InitImage#maskBlur()}), or
+ *                   null without one (A1111 writes it only when above 0, {@code StableDiffusionProcessingImg2Img.init})
  */
 public record ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
                             long seed, int width, int height, String model, int batchIndex, String noiseSource,
-                            String modelHash, Double denoisingStrength, Hires hires) {
+                            String modelHash, Double denoisingStrength, Hires hires, Integer maskBlur) {
 
     /**
      * A1111's hires-fix infotext fields ({@code StableDiffusionProcessingTxt2Img.init} and
@@ -57,6 +59,14 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
         }
     }
 
+    /** Metadata without a mask blur. */
+    public ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
+                         long seed, int width, int height, String model, int batchIndex, String noiseSource,
+                         String modelHash, Double denoisingStrength, Hires hires) {
+        this(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model, batchIndex, noiseSource,
+                modelHash, denoisingStrength, hires, null);
+    }
+
     /** Metadata without a model hash, strength or hires fix. */
     public ImageMetadata(String prompt, String negativePrompt, int steps, String scheduler, double guidanceScale,
                          long seed, int width, int height, String model, int batchIndex, String noiseSource,
@@ -75,13 +85,20 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
     /** This metadata with {@code Model hash} set. */
     public ImageMetadata withModelHash(String hash) {
         return new ImageMetadata(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model,
-                batchIndex, noiseSource, hash, denoisingStrength, hires);
+                batchIndex, noiseSource, hash, denoisingStrength, hires, maskBlur);
     }
 
     /** This metadata with {@code Denoising strength} (and the hires fix's fields, or null) set. */
     public ImageMetadata withEditing(Double denoisingStrength, Hires hires) {
         return new ImageMetadata(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model,
-                batchIndex, noiseSource, modelHash, denoisingStrength, hires);
+                batchIndex, noiseSource, modelHash, denoisingStrength, hires, maskBlur);
+    }
+
+    /** This metadata with {@code Mask blur} set; 0 or null leaves the field out, as A1111 does. */
+    public ImageMetadata withMaskBlur(Integer radius) {
+        return new ImageMetadata(prompt, negativePrompt, steps, scheduler, guidanceScale, seed, width, height, model,
+                batchIndex, noiseSource, modelHash, denoisingStrength, hires,
+                radius == null || radius <= 0 ? null : radius);
     }
 
     /** The AUTOMATIC1111 {@code parameters} text. */
@@ -102,6 +119,8 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
         fields.put("Denoising strength", denoisingStrength == null ? null : formatNumber(denoisingStrength));
         fields.put("RNG", noiseSource);
         fields.put("Batch pos", batchIndex > 0 ? batchIndex : null);
+        // extra_generation_params, after the fixed fields (img2img's init() adds it before any script's)
+        fields.put("Mask blur", maskBlur);
         if (hires != null) {
             // A1111's extra_generation_params, after the fixed fields, in the order its init() adds them
             fields.put("Hires sampler", hires.scheduler() == null || hires.scheduler().equals(scheduler) ? null
@@ -135,7 +154,8 @@ public record ImageMetadata(String prompt, String negativePrompt, int steps, Str
                 (int) number(p, "Steps", 20), scheduler, number(p, "CFG scale", 7.0),
                 seed(p), (int) number(p, "Size-1", 512), (int) number(p, "Size-2", 512),
                 p.get("Model"), (int) number(p, "Batch pos", 0), noise, p.get("Model hash"),
-                p.get("Denoising strength") == null ? null : number(p, "Denoising strength", 0), hires(p));
+                p.get("Denoising strength") == null ? null : number(p, "Denoising strength", 0), hires(p),
+                p.get("Mask blur") == null ? null : positiveOrNull((int) number(p, "Mask blur", 0)));
     }
 
     /** The hires fields, when the text has {@code Hires upscale}, {@code Hires resize} or {@code Hires upscaler}. */

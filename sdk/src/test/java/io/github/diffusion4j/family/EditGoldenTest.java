@@ -22,12 +22,15 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Image-to-image and inpainting against diffusers' own pipelines ({@code StableDiffusionImg2ImgPipeline},
  * {@code StableDiffusionInpaintPipeline} with a 9-channel UNet and with a 4-channel one, {@code
  * StableDiffusionXLImg2ImgPipeline}), recorded by {@code tools/goldens/edit_goldens.py}: the strength cut, the VAE
- * posterior sample and noise in diffusers' generator order, every step's latents, the image.
+ * posterior sample and noise in diffusers' generator order, every step's latents, the image; the inpainting cases
+ * with {@code mask_blur} had their mask through {@code VaeImageProcessor.blur} (Pillow's GaussianBlur) first, those
+ * with {@code padding_mask_crop} ran on the crop region of a larger picture and compare the pasted-back full picture.
  */
 class EditGoldenTest {
 
@@ -45,6 +48,15 @@ class EditGoldenTest {
             BufferedImage mask = golden.get("tensors").has("mask_uint8") ? gray(golden.get("tensors").get("mask_uint8")) : null;
             // diffusers returns the whole decoded image: compare without compositing
             InitImage edit = new InitImage(init, mask, req.get("strength").asDouble(), InitImage.LatentSampling.SAMPLE, false);
+            if (req.has("mask_blur")) {
+                // diffusers got mask_processor.blur(mask, blur_factor); the file keeps the unblurred mask
+                edit = edit.withMaskBlur(req.get("mask_blur").asInt());
+            }
+            if (req.has("padding_mask_crop")) {
+                // diffusers crops, inpaints the region at width x height and pastes it back (apply_overlay): the
+                // image compared below is the full init-sized picture
+                edit = edit.withPaddingMaskCrop(req.get("padding_mask_crop").asInt());
+            }
             GenerationRequest request = GenerationRequest.builder(req.get("prompt").asText())
                     .negativePrompt(GoldenFiles.text(req, "negative_prompt"))
                     .size(req.get("width").asInt(), req.get("height").asInt()).steps(req.get("steps").asInt())
@@ -101,6 +113,33 @@ class EditGoldenTest {
             }
             assertThat(kept).isPositive();
             assertThat(changed).as("repainted pixels").isPositive();
+        }
+    }
+
+    @Test
+    void maskBlurIsValidatedAndWrittenAsA1111sMaskBlur() throws IOException {
+        JsonNode golden = GoldenFiles.JSON.readTree(
+                Path.of("src/test/resources/goldens/optimum-new/inpaint4_blend_euler_strength1_0.json").toFile());
+        BufferedImage init = rgb(golden.get("tensors").get("init_image_uint8"));
+        BufferedImage mask = gray(golden.get("tensors").get("mask_uint8"));
+        InitImage inpaint = InitImage.inpaint(init, mask, 1.0);
+        assertThatThrownBy(() -> inpaint.withMaskBlur(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maskBlur").hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> inpaint.withPaddingMaskCrop(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("paddingMaskCrop").hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> InitImage.of(init, 0.5).withPaddingMaskCrop(8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paddingMaskCrop needs a mask");
+        BufferedImage black = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        assertThatThrownBy(() -> GenerationRequest.builder("x").initImage(InitImage.inpaint(init, black, 1.0)
+                .withPaddingMaskCrop(8)).build()).hasMessageContaining("mask").hasMessageContaining("paddingMaskCrop");
+        try (DiffusionPipeline pipeline = TestModels.pipeline("optimum-new")) {
+            GenerationRequest.Builder request = GenerationRequest.builder("a red circle").size(64, 64).steps(2).seed(1L);
+            String blurred = pipeline.generateBlocking(request.initImage(inpaint.withMaskBlur(4)).build()).image()
+                    .metadata().toA1111Parameters();
+            assertThat(blurred).contains("Denoising strength: 1, RNG: ").endsWith(", Mask blur: 4");
+            String sharp = pipeline.generateBlocking(request.initImage(inpaint).build()).image().metadata()
+                    .toA1111Parameters();
+            assertThat(sharp).doesNotContain("Mask blur");
         }
     }
 

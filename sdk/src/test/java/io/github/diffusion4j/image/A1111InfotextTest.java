@@ -50,6 +50,7 @@ class A1111InfotextTest {
         ImageMetadata base = new ImageMetadata("a castle on a hill", "blurry", 20, "euler_a", 7.0, 42, 512, 512, "sd15", 0,
                 "torch", "6ce0161689");
         CASES.put("img2img.png", base.withEditing(0.75, null));
+        CASES.put("inpaint_mask_blur.png", base.withEditing(0.75, null).withMaskBlur(4));
         CASES.put("hires_scale.png", base.withEditing(0.7, new ImageMetadata.Hires(2.0, null, null, 10, "Latent", null)));
         CASES.put("hires_resize.png", base.withEditing(0.55, new ImageMetadata.Hires(null, 1024, 768, 0, "Lanczos",
                 "dpmpp_2m")));
@@ -121,6 +122,8 @@ class A1111InfotextTest {
         assertThat(resize.get("Hires upscaler").asText()).isEqualTo("Lanczos");
         assertThat(goldens.get("img2img.png").get("parsed").get("Denoising strength").asText()).isEqualTo("0.75");
         assertThat(goldens.get("ascii.png").get("parsed").has("Denoising strength")).isFalse();
+        assertThat(goldens.get("inpaint_mask_blur.png").get("parsed").get("Mask blur").asText()).isEqualTo("4");
+        assertThat(goldens.get("img2img.png").get("parsed").has("Mask blur")).isFalse();
     }
 
     @Test
