@@ -62,7 +62,10 @@ class DevUiBrowserTest {
     @RegisterExtension
     static final QuarkusDevModeTest dev = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addClasses(InjectedImageResource.class)
-                    .addAsResource(new StringAsset("quarkus.http.port=" + PORT + "\n"), "application.properties"));
+                    .addAsResource(new StringAsset("quarkus.http.port=" + PORT + "\n"
+                            // the cancelled run must still be going when Cancel is clicked: 150 steps of the dev
+                            // model took 2.3 s on an idle machine, less than the wait for its first preview + click
+                            + "quarkus.diffusion4j.limits.max-steps=1000\n"), "application.properties"));
 
     @Test
     void playgroundStreamsPreviewsAndTheJobsPageListsEveryGeneration() {
@@ -151,7 +154,7 @@ class DevUiBrowserTest {
                 const root = deep(document, 'qwc-diffusion4j-playground').shadowRoot;
                 root.querySelector('#width').value = '64';
                 root.querySelector('#guidanceScale').value = '5';
-                root.querySelector('#steps').value = '150';
+                root.querySelector('#steps').value = '1000';
                 root.querySelector('#prompt').value = 'a long walk';
                 window.__previews = [];
                 root.querySelector('#generate').click();""");
