@@ -121,7 +121,9 @@ class QueuePressureTest {
             }
             LOG.infof("20 concurrent streams: %d completed, %d rejected with 503", completed, rejected);
             assertThat(completed + rejected).isEqualTo(clients);
-            assertThat(completed).isGreaterThanOrEqualTo(3);
+            // at least the queue's capacity gets in: when all 20 arrive before the worker has taken the first job
+            // (an idle machine), exactly the 2 waiting places are filled; a slower start lets a third one run
+            assertThat(completed).isGreaterThanOrEqualTo(2);
         } finally {
             pool.shutdownNow();
         }
