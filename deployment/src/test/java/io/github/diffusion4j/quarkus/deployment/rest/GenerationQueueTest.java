@@ -2,6 +2,7 @@ package io.github.diffusion4j.quarkus.deployment.rest;
 
 import io.github.diffusion4j.pipeline.GenerationEvent;
 import io.github.diffusion4j.pipeline.GenerationRequest;
+import io.github.diffusion4j.pipeline.Preview;
 import io.github.diffusion4j.quarkus.runtime.queue.MemoryGenerationQueue;
 import io.github.diffusion4j.quarkus.runtime.queue.Job;
 import io.github.diffusion4j.quarkus.runtime.queue.JobEvent;
@@ -11,13 +12,19 @@ import io.github.diffusion4j.quarkus.runtime.queue.QueueSettings;
 import io.github.diffusion4j.quarkus.runtime.queue.StepEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -116,5 +123,61 @@ class GenerationQueueTest {
         assertThat(got.get(got.size() - 1).name()).isEqualTo("cancelled");
         assertThat(got).filteredOn(e -> e.data() instanceof StepEvent).extracting(e -> ((StepEvent) e.data()).index())
                 .isSorted().contains(300);
+    }
+
+    /**
+     * A subscriber that asked for events keeps their previews although the job publishes while the subscriber's thread
+     * is still delivering the replayed history: a race that once cost the OpenAI stream all its partial images. The
+     * subscriber is held inside its first {@code onItem} while the job publishes three steps.
+     */
+    @Test
+    void aSubscriberWithDemandKeepsPreviewsPublishedWhileItsHistoryIsDelivered() throws Exception {
+        AtomicReference<MultiEmitter<? super GenerationEvent>> generation = new AtomicReference<>();
+        Job job = queue.submit("m", "cpu", GenerationRequest.builder("a").build(),
+                Multi.createFrom().<GenerationEvent>emitter(generation::set));
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); generation.get() == null
+                && System.nanoTime() < end; ) {
+            Thread.onSpinWait();
+        }
+        generation.get().emit(stepWithPreview(1, 4));
+        CountDownLatch inFirstItem = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<JobEvent> received = new CopyOnWriteArrayList<>();
+        AssertSubscriber<JobEvent> subscriber = new AssertSubscriber<>(100) {
+            @Override
+            public void onItem(JobEvent item) {
+                if (received.isEmpty()) {
+                    inFirstItem.countDown();
+                    awaitQuietly(release);
+                }
+                received.add(item);
+                super.onItem(item);
+            }
+        };
+        Thread reader = new Thread(() -> job.events(0).subscribe().withSubscriber(subscriber), "reader");
+        reader.start();
+        assertThat(inFirstItem.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 2; i <= 4; i++) {
+            generation.get().emit(stepWithPreview(i, 4));
+        }
+        release.countDown();
+        subscriber.awaitItems(5);
+        reader.join(10_000);
+        job.cancel();
+        assertThat(received).filteredOn(e -> e.data() instanceof StepEvent)
+                .extracting(e -> ((StepEvent) e.data()).preview() != null).containsExactly(true, true, true, true);
+    }
+
+    private static GenerationEvent stepWithPreview(int index, int total) {
+        return new GenerationEvent.Step(index, total, 1000 - index, OptionalDouble.empty(), Duration.ofMillis(index),
+                Duration.ofMillis(1), Preview.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

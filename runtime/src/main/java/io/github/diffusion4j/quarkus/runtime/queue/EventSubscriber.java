@@ -20,7 +20,10 @@ final class EventSubscriber {
 
     /** Most events buffered per subscriber; past it the oldest step event is dropped. */
     static final int MAX_BUFFERED = 64;
-    /** A subscriber with this many undelivered events is behind: previews are stripped from then on. */
+    /**
+     * A subscriber with this many undelivered events that it has not asked for yet is behind: previews are stripped
+     * from then on.
+     */
     static final int PREVIEW_BACKLOG = 2;
 
     private final String jobId;
@@ -47,7 +50,7 @@ final class EventSubscriber {
             // only the latest position matters
             buffer.removeIf(x -> x.data() instanceof QueuedEvent);
         }
-        if (buffer.size() >= PREVIEW_BACKLOG) {
+        if (behind()) {
             if (e.hasPreview()) {
                 e = e.withoutPreview();
                 droppedPreviews++;
@@ -70,6 +73,17 @@ final class EventSubscriber {
                         droppedSteps);
             }
         }
+    }
+
+    /**
+     * Whether the subscriber has fallen behind: {@link #PREVIEW_BACKLOG} events wait and its demand does not cover
+     * them and the next. Undelivered events alone do not say it: right after a subscription the replayed history
+     * waits for the subscriber's thread to drain it while the job goes on publishing (on a loaded machine for several
+     * steps), and a subscriber that asked for those events is not slow (the OpenAI stream lost every partial image
+     * to that race).
+     */
+    private boolean behind() {
+        return buffer.size() >= PREVIEW_BACKLOG && emitter.requested() <= buffer.size();
     }
 
     /**
