@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Observes every generation of a pipeline, whoever subscribed to it (a REST queue, a user's own bean, a test): what
- * metrics, tracing and the Dev UI hang off. Called on the generation's thread; must be quick and must not throw (a
- * listener that throws is logged and ignored).
+ * metrics, tracing and the Dev UI hang off. Called on the generation's thread ({@link #onSubscribe} on the subscriber's);
+ * must be quick and must not throw (a listener that throws is logged and ignored).
  */
 public interface GenerationListener {
 
@@ -23,6 +23,13 @@ public interface GenerationListener {
      * @param request  the request as given
      */
     record Generation(String model, String family, String task, GenerationRequest request) {
+    }
+
+    /**
+     * The generation was subscribed to, on the subscribing thread, before it is handed to the pipeline's executor:
+     * where the caller's context (e.g. the trace of the request that asked for the image) can be read.
+     */
+    default void onSubscribe(Generation generation) {
     }
 
     /** Every event of the generation, in order ({@link GenerationEvent.Started} first). */

@@ -24,7 +24,12 @@ final class Observation {
         AtomicBoolean ended = new AtomicBoolean();
         AtomicBoolean completed = new AtomicBoolean();
         return events
-                .onSubscription().invoke(() -> start.set(System.nanoTime()))
+                .onSubscription().invoke(() -> {
+                    start.set(System.nanoTime());
+                    for (GenerationListener l : listeners) {
+                        safely(() -> l.onSubscribe(generation));
+                    }
+                })
                 .onItem().invoke(event -> {
                     if (event instanceof GenerationEvent.Step step) {
                         steps.set(step.index());

@@ -53,4 +53,34 @@ class ListenerTest {
             assertThat(ends.get(1).steps()).isEqualTo(1);
         }
     }
+
+    /**
+     * {@code onSubscribe} runs on the subscribing thread, before the generation moves to the pipeline's executor (where
+     * the events arrive): what lets tracing parent a generation to the caller's request.
+     */
+    @Test
+    void subscriptionIsSeenOnTheSubscribingThreadAndEventsOnTheExecutor() {
+        List<String> subscribedOn = new CopyOnWriteArrayList<>();
+        List<String> startedOn = new CopyOnWriteArrayList<>();
+        GenerationListener threads = new GenerationListener() {
+            @Override
+            public void onSubscribe(Generation generation) {
+                subscribedOn.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void onEvent(Generation generation, GenerationEvent event) {
+                if (event instanceof GenerationEvent.Started) {
+                    startedOn.add(Thread.currentThread().getName());
+                }
+            }
+        };
+        try (DiffusionPipeline pipeline = DiffusionPipeline.builder(TestModels.model("optimum-new"))
+                .provider(ExecutionProvider.CPU).cpuThreads(1).listener(threads).build()) {
+            GenerationRequest request = GenerationRequest.builder("a red circle").size(64, 64).steps(2).seed(1L).build();
+            pipeline.generateBlocking(request);
+        }
+        assertThat(subscribedOn).containsExactly(Thread.currentThread().getName());
+        assertThat(startedOn).hasSize(1).allMatch(name -> name.startsWith("diffusion4j-generate-"));
+    }
 }

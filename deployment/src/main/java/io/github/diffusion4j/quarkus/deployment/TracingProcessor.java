@@ -1,6 +1,7 @@
 package io.github.diffusion4j.quarkus.deployment;
 
 import io.github.diffusion4j.quarkus.runtime.tracing.OpenTelemetryGenerationListener;
+import io.github.diffusion4j.quarkus.runtime.tracing.TracingGenerationObserver;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.deployment.Capabilities;
@@ -20,7 +21,8 @@ class TracingProcessor {
         if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)
                 && QuarkusClassLoader.isClassPresentAtRuntime("io.opentelemetry.api.OpenTelemetry")) {
             beans.produce(AdditionalBeanBuildItem.builder()
-                    .addBeanClasses(OpenTelemetryGenerationListener.class)
+                    // the observer carries a queued job's submitter context to the queue thread that runs it
+                    .addBeanClasses(OpenTelemetryGenerationListener.class, TracingGenerationObserver.class)
                     .setUnremovable()
                     .build());
         }

@@ -31,6 +31,13 @@ final class BeanGenerationListeners implements GenerationListener {
     private final Set<Generation> completed = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     @Override
+    public void onSubscribe(Generation generation) {
+        for (GenerationListener l : listeners()) {
+            l.onSubscribe(generation);
+        }
+    }
+
+    @Override
     public void onEvent(Generation generation, GenerationEvent event) {
         if (event instanceof GenerationEvent.Completed) {
             completed.add(generation);

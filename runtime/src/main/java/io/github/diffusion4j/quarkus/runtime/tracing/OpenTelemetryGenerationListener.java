@@ -29,7 +29,9 @@ import java.util.Map;
  * Why the spans are written at the end with the times the events were seen rather than opened as they go: the
  * listener learns that a generation began only at its {@code Started} event, which the SDK emits after the prompt
  * was encoded; the end's duration (measured from the subscription) gives the true start. The parent is the context
- * current on the generation's thread at that event, so a request span that was propagated there is the parent.
+ * current where the generation was subscribed ({@link #onSubscribe}, on the caller's thread: a user's resource
+ * subscribing inside its request, or a queue job started with its submitter's context, see
+ * {@link TracingGenerationObserver}), so the span sits under the HTTP request that asked for the image.
  */
 @Singleton
 public class OpenTelemetryGenerationListener implements GenerationListener {
@@ -53,15 +55,21 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
 
     /** When each stage boundary was seen ({@link System#nanoTime()}), per running generation. */
     private static final class Marks {
-        final Context parent = Context.current();
+        final Context parent;
         final long encoded = System.nanoTime();
         GenerationEvent.Started event;
         long lastStep;
         long completed;
+
+        Marks(Context parent) {
+            this.parent = parent;
+        }
     }
 
     /** By identity: {@link Generation} is a record, two identical requests are equal but distinct generations. */
     private final Map<Generation, Marks> running = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** The context each subscribed generation was subscribed in, until its {@code Started} event. */
+    private final Map<Generation, Context> subscribed = Collections.synchronizedMap(new IdentityHashMap<>());
 
     @Inject
     OpenTelemetry openTelemetry;
@@ -69,9 +77,15 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
     private volatile Tracer tracer;
 
     @Override
+    public void onSubscribe(Generation generation) {
+        subscribed.put(generation, Context.current());
+    }
+
+    @Override
     public void onEvent(Generation generation, GenerationEvent event) {
         if (event instanceof GenerationEvent.Started started) {
-            Marks marks = new Marks();
+            Context parent = subscribed.remove(generation);
+            Marks marks = new Marks(parent != null ? parent : Context.current());
             marks.event = started;
             running.put(generation, marks);
             return;
@@ -92,9 +106,11 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
         long endNanos = System.nanoTime();
         Instant end = Instant.now();
         Marks marks = running.remove(generation);
+        // a generation that ended before its Started event (cancelled or failed while encoding) still has its parent
+        Context early = subscribed.remove(generation);
         Instant start = end.minus(duration);
         Span span = tracer().spanBuilder(GENERATION_SPAN)
-                .setParent(marks == null ? Context.current() : marks.parent)
+                .setParent(marks != null ? marks.parent : early != null ? early : Context.current())
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(start)
                 .setAttribute(MODEL, generation.model())
