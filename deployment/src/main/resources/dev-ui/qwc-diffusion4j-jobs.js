@@ -55,10 +55,14 @@ export class QwcDiffusion4jJobs extends LitElement {
         this.jsonRpc.getStats().then(r => this._stats = r.result);
     }
 
-    /** Rows by id, newest first; an update replaces its row where it is. */
+    /** Rows by id, newest first; an update replaces its row where it is, a removed one (left the queue) goes. */
     _merge(rows) {
-        const jobs = [...this._jobs];
+        let jobs = [...this._jobs];
         for (const row of rows) {
+            if (row.removed) {
+                jobs = jobs.filter(j => j.id !== row.id);
+                continue;
+            }
             const i = jobs.findIndex(j => j.id === row.id);
             if (i >= 0) jobs[i] = row; else jobs.push(row);
         }

@@ -1,8 +1,15 @@
 package io.github.diffusion4j.quarkus.deployment;
 
+import io.github.diffusion4j.pipeline.GenerationRequest;
 import io.github.diffusion4j.quarkus.runtime.devui.DiffusionJsonRpcService;
+import io.github.diffusion4j.quarkus.runtime.queue.GenerationQueue;
+import io.github.diffusion4j.quarkus.runtime.queue.Job;
+import io.github.diffusion4j.quarkus.runtime.queue.JobState;
+import io.github.diffusion4j.quarkus.runtime.queue.MemoryGenerationQueue;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +39,9 @@ class DevUiJsonRpcTest {
 
     @Inject
     DiffusionJsonRpcService devUi;
+
+    @Inject
+    GenerationQueue queue;
 
     @Test
     void streamsStartStepsWithPreviewsAndTheImage() {
@@ -126,5 +137,37 @@ class DevUiJsonRpcTest {
                     .map(c -> String.valueOf(((Map<?, ?>) c).get("name"))).toList();
             assertThat(names).contains("unet", "text_encoder", "vae_decoder");
         });
+    }
+
+    /**
+     * The jobs page's stream pushes the jobs waiting in the queue: a {@code queue:} row as soon as one is queued (its
+     * slot held here by a generation that never ends), a {@code removed} row once it leaves the queue.
+     */
+    @Test
+    void theJobsStreamShowsQueuedJobsComingAndGoing() {
+        AssertSubscriber<Map<String, Object>> page = devUi.streamJobs().subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        Job blocker = ((MemoryGenerationQueue) queue).submit("default", "cpu",
+                GenerationRequest.builder("holds the slot").build(), Multi.createFrom().emitter(e -> { }));
+        Job waiting = queue.submit("default", GenerationRequest.builder("waits its turn").size(64, 64).steps(2).build());
+        try {
+            assertThat(waiting.state()).isEqualTo(JobState.QUEUED);
+            String rowId = "queue:" + waiting.id();
+            awaitRow(page, r -> rowId.equals(r.get("id")) && "queued".equals(r.get("state"))
+                    && "waits its turn".equals(r.get("prompt")) && Boolean.TRUE.equals(r.get("cancellable")));
+            assertThat(waiting.cancel()).isTrue();
+            awaitRow(page, r -> rowId.equals(r.get("id")) && Boolean.TRUE.equals(r.get("removed")));
+        } finally {
+            blocker.cancel();
+            page.cancel();
+        }
+    }
+
+    private static void awaitRow(AssertSubscriber<Map<String, Object>> page, Predicate<Map<String, Object>> row) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (page.getItems().stream().noneMatch(row) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(page.getItems()).as("rows of the jobs stream").anyMatch(row);
     }
 }

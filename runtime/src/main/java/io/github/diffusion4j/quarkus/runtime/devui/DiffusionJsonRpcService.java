@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,9 @@ public class DiffusionJsonRpcService {
 
     @Inject
     GenerationStats stats;
+
+    /** How often the jobs page's stream looks at the queue. */
+    static final Duration QUEUE_POLL = Duration.ofSeconds(1);
 
     private final PlaygroundRuns playground = new PlaygroundRuns();
 
@@ -119,12 +123,17 @@ public class DiffusionJsonRpcService {
         return result;
     }
 
-    /** Every change of a generation (start, step, end) as it happens: the live jobs page. */
+    /**
+     * The live jobs page: every change of a generation (start, step, end) as it happens, and the jobs waiting in the
+     * queue as they come and go (a {@code removed} row when one leaves it).
+     */
     public Multi<Map<String, Object>> streamJobs() {
-        if (!history.isResolvable()) {
-            return Multi.createFrom().empty();
+        Multi<Map<String, Object>> generations = history.isResolvable()
+                ? history.get().updates().map(this::row) : Multi.createFrom().empty();
+        if (!recentJobs.isResolvable()) {
+            return generations;
         }
-        return history.get().updates().map(this::row);
+        return Multi.createBy().merging().streams(generations, QueuedRows.changes(recentJobs.get(), QUEUE_POLL));
     }
 
     /** A generation's row; a running one is cancellable when the playground or the REST queue runs it. */
