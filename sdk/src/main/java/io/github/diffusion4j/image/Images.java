@@ -9,6 +9,7 @@ import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -38,6 +39,23 @@ public final class Images {
             int r = toByte(data[offset + i]);
             int g = toByte(data[offset + plane + i]);
             int b = toByte(data[offset + 2 * plane + i]);
+            rgb[i] = (r << 16) | (g << 8) | b;
+        }
+        return image;
+    }
+
+    /**
+     * {@link #fromDecoderOutput(float[], int, int, int)} of a [3, H, W] buffer read in place (absolute reads: its
+     * position is left alone), e.g. the decoder's pinned output tensor.
+     */
+    public static BufferedImage fromDecoderOutput(FloatBuffer data, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int plane = width * height;
+        for (int i = 0; i < plane; i++) {
+            int r = toByte(data.get(i));
+            int g = toByte(data.get(plane + i));
+            int b = toByte(data.get(2 * plane + i));
             rgb[i] = (r << 16) | (g << 8) | b;
         }
         return image;

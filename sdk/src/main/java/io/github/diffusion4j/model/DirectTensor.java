@@ -12,6 +12,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -151,6 +152,14 @@ public final class DirectTensor implements AutoCloseable {
                 default -> throw new IllegalStateException("Token ids need an int32 or int64 tensor, this one is " + type);
             }
         }
+    }
+
+    /** A read-only view of a float32 tensor's values, valid until {@link #close()}: read in place, without a copy. */
+    public FloatBuffer floats() {
+        if (type != OnnxJavaType.FLOAT) {
+            throw new IllegalStateException("Cannot view " + type + " values as floats");
+        }
+        return buffer.asFloatBuffer().asReadOnlyBuffer();
     }
 
     /** Reads {@code length} values from element {@code srcOffset} into {@code dst} at {@code dstOffset}. */

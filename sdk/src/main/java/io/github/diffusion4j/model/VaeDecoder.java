@@ -4,9 +4,12 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.diffusion4j.image.Images;
 
+import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The VAE decoder: latents / scaling factor → image in [-1, 1]. Owns its session. Decodes one image per run, as
@@ -116,6 +119,40 @@ public final class VaeDecoder implements AutoCloseable {
      */
     public float[] decode(float[] latent, int offset, int channels, int h, int w, long[] shape,
                           OrtSession.RunOptions runOptions, RunStats stats) {
+        return run(latent, offset, channels, h, w, shape, runOptions, stats, out -> {
+            float[] image = new float[out.size()];
+            out.get(0, image, 0, image.length);
+            if (input.type() == OnnxJavaType.FLOAT16 && hasNaN(image)) {
+                throw float16Overflow();
+            }
+            return image;
+        });
+    }
+
+    /**
+     * Decodes one latent like {@link #decode} straight into an image: a float32 decoder's output is converted where
+     * ONNX Runtime wrote it, skipping the copy of the whole [3, H, W] output into an array (at 512² 3 MB written and
+     * read again, out of cache, per image).
+     */
+    public BufferedImage decodeImage(float[] latent, int offset, int channels, int h, int w,
+                                     OrtSession.RunOptions runOptions, RunStats stats) {
+        long[] shape = new long[4];
+        return run(latent, offset, channels, h, w, shape, runOptions, stats, out -> {
+            if (out.type() != OnnxJavaType.FLOAT) {
+                float[] image = new float[out.size()];
+                out.get(0, image, 0, image.length);
+                if (input.type() == OnnxJavaType.FLOAT16 && hasNaN(image)) {
+                    throw float16Overflow();
+                }
+                return Images.fromDecoderOutput(image, 0, (int) shape[3], (int) shape[2]);
+            }
+            return Images.fromDecoderOutput(out.floats(), (int) shape[3], (int) shape[2]);
+        });
+    }
+
+    /** Runs the decoder into a pinned output tensor that {@code read} turns into the result before it is freed. */
+    private <T> T run(float[] latent, int offset, int channels, int h, int w, long[] shape,
+                      OrtSession.RunOptions runOptions, RunStats stats, Function<DirectTensor, T> read) {
         int outChannels = output.isDynamic(1) ? 3 : (int) output.shape()[1];
         long[] outShape = {1, outChannels, (long) h * scaleFactor, (long) w * scaleFactor};
         var env = factory.environment();
@@ -129,20 +166,19 @@ public final class VaeDecoder implements AutoCloseable {
                     Map.of(output.name(), out.tensor()), runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
             }
-            float[] image = new float[out.size()];
-            out.get(0, image, 0, image.length);
-            if (input.type() == OnnxJavaType.FLOAT16 && hasNaN(image)) {
-                // SDXL's original VAE overflows in float16 (diffusers upcasts it: force_upcast); a black image says nothing
-                throw new ModelContractException(FILE + " produced NaN values: this float16 VAE decoder overflows (SDXL's"
-                        + " original VAE does). Export the VAE decoder in float32, or use a float16-safe VAE such as"
-                        + " madebyollin/sdxl-vae-fp16-fix");
-            }
             System.arraycopy(outShape, 0, shape, 0, Math.min(outShape.length, shape.length));
-            return image;
+            return read.apply(out);
         } catch (OrtException e) {
             throw new OrtRunException(FILE + " (expected an output of shape " + java.util.Arrays.toString(outShape)
                     + " for latents of " + h + "x" + w + ")", e);
         }
+    }
+
+    /** SDXL's original VAE overflows in float16 (diffusers upcasts it: force_upcast); a black image says nothing. */
+    private static ModelContractException float16Overflow() {
+        return new ModelContractException(FILE + " produced NaN values: this float16 VAE decoder overflows (SDXL's"
+                + " original VAE does). Export the VAE decoder in float32, or use a float16-safe VAE such as"
+                + " madebyollin/sdxl-vae-fp16-fix");
     }
 
     private static boolean hasNaN(float[] values) {

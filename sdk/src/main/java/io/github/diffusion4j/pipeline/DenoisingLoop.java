@@ -4,7 +4,6 @@ import io.github.diffusion4j.family.LatentCodec;
 import io.github.diffusion4j.family.ModelFamily;
 import io.github.diffusion4j.family.PromptText;
 import io.github.diffusion4j.family.TextEmbeddings;
-import io.github.diffusion4j.image.Images;
 import io.github.diffusion4j.model.ComponentOptions;
 import io.github.diffusion4j.model.Denoiser;
 import io.github.diffusion4j.model.DiffusionModel;
@@ -272,17 +271,15 @@ final class DenoisingLoop {
             if (cancelled.getAsBoolean()) {
                 return null;
             }
-            long[] shape = new long[4];
-            float[] decoded = model.vaeDecoder().decode(scaled, b * rowSize, channels, latentHeight, latentWidth, shape,
-                    context.options(), context.stats());
-            BufferedImage image = Images.fromDecoderOutput(decoded, 0, (int) shape[3], (int) shape[2]);
+            BufferedImage image = model.vaeDecoder().decodeImage(scaled, b * rowSize, channels, latentHeight,
+                    latentWidth, context.options(), context.stats());
             if (task instanceof EditTask edit && edit.images() != null && edit.images().cropped()) {
                 image = edit.images().pasteBack(image); // diffusers' apply_overlay, always with padding_mask_crop
             } else if (task instanceof EditTask edit && request.initImage() != null && request.initImage().masked()
                     && request.initImage().composite()) {
                 composite(image, edit.images());
             }
-            images.add(new GeneratedImage(image, metadata(b, (int) shape[3], (int) shape[2])));
+            images.add(new GeneratedImage(image, metadata(b, image.getWidth(), image.getHeight())));
         }
         long end = System.nanoTime();
         Timings timings = new Timings(Duration.ofNanos(textNanos), Duration.ofNanos(loopNanos),

@@ -1,0 +1,54 @@
+package io.github.diffusion4j.image;
+
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decoder output read in place (the pinned output tensor's buffer) gives the image the array path gives, pixel for
+ * pixel, including the clamped, NaN and infinite values, and leaves the buffer's position alone.
+ */
+class DecoderOutputImageTest {
+
+    @Test
+    void aBufferReadInPlaceGivesTheSamePixelsAsTheArray() {
+        int width = 24;
+        int height = 16;
+        float[] values = new float[3 * width * height];
+        Random random = new Random(7);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * 0.8);
+        }
+        values[0] = Float.NaN;
+        values[1] = Float.POSITIVE_INFINITY;
+        values[2] = Float.NEGATIVE_INFINITY;
+        values[3] = 1.0f;
+        values[4] = -1.0f;
+        values[5] = 1e-8f;
+        FloatBuffer direct = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(values).position(5);
+
+        BufferedImage fromArray = Images.fromDecoderOutput(values, 0, width, height);
+        BufferedImage fromBuffer = Images.fromDecoderOutput(direct.asReadOnlyBuffer(), width, height);
+
+        assertThat(fromBuffer.getWidth()).isEqualTo(width);
+        assertThat(fromBuffer.getHeight()).isEqualTo(height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                assertThat(fromBuffer.getRGB(x, y)).as("pixel %d,%d", x, y).isEqualTo(fromArray.getRGB(x, y));
+            }
+        }
+        // NaN is black in the red channel, +inf full, -inf zero; the value 1 maps to 255 and -1 to 0
+        assertThat((fromBuffer.getRGB(0, 0) >> 16) & 0xff).isZero();
+        assertThat((fromBuffer.getRGB(1, 0) >> 16) & 0xff).isEqualTo(255);
+        assertThat((fromBuffer.getRGB(3, 0) >> 16) & 0xff).isEqualTo(255);
+        assertThat((fromBuffer.getRGB(4, 0) >> 16) & 0xff).isZero();
+        assertThat(direct.position()).isEqualTo(5);
+    }
+}
