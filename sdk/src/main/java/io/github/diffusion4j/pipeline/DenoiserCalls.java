@@ -39,7 +39,7 @@ final class DenoiserCalls implements AutoCloseable {
         this.prediction = new float[rows * outRowSize];
     }
 
-    static DenoiserCalls open(DiffusionModel model, DiffusionPipeline.Resolved params,
+    static DenoiserCalls open(DiffusionModel model, ResolvedRequest params,
                               DenoisingLoop.PromptEmbeddings prompts, int h, int w) {
         return open(model, params, prompts, h, w, params.classifierFree());
     }
@@ -48,7 +48,7 @@ final class DenoiserCalls implements AutoCloseable {
      * The calls with ({@code cfg}) or without the unconditional rows; without, only the conditional rows are bound
      * (the steps outside a guidance interval).
      */
-    static DenoiserCalls open(DiffusionModel model, DiffusionPipeline.Resolved params,
+    static DenoiserCalls open(DiffusionModel model, ResolvedRequest params,
                               DenoisingLoop.PromptEmbeddings prompts, int h, int w, boolean cfg) {
         Denoiser denoiser = model.denoiser();
         int batch = params.request().batchSize();

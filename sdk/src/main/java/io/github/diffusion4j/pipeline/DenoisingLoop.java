@@ -36,7 +36,7 @@ final class DenoisingLoop {
 
     private final DiffusionPipeline pipeline;
     private final DiffusionModel model;
-    private final DiffusionPipeline.Resolved params;
+    private final ResolvedRequest params;
     private final GenerationRequest request;
     private final RunContext context;
     private final BooleanSupplier cancelled;
@@ -47,7 +47,7 @@ final class DenoisingLoop {
     private final int latentWidth;
     private final int rowSize;
     private final Task task;
-    private final DiffusionPipeline.Resolved metadataParams;
+    private final ResolvedRequest metadataParams;
     private Progress progress;
     private long textNanos;
     private long loopNanos;
@@ -59,7 +59,7 @@ final class DenoisingLoop {
     record Progress(int stepOffset, int evaluationOffset, int total) {
     }
 
-    DenoisingLoop(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, RunContext context,
+    DenoisingLoop(DiffusionPipeline pipeline, ResolvedRequest params, RunContext context,
                   BooleanSupplier cancelled, Consumer<GenerationEvent> emit, long start) {
         this(pipeline, params, params, context, cancelled, emit, start, null);
     }
@@ -68,8 +68,8 @@ final class DenoisingLoop {
      * A pass of {@code params} with {@code task} ({@code null}: the request's own), whose images carry the metadata
      * of {@code metadataParams} (the first pass's, for a hires fix).
      */
-    DenoisingLoop(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params,
-                  DiffusionPipeline.Resolved metadataParams, RunContext context, BooleanSupplier cancelled,
+    DenoisingLoop(DiffusionPipeline pipeline, ResolvedRequest params,
+                  ResolvedRequest metadataParams, RunContext context, BooleanSupplier cancelled,
                   Consumer<GenerationEvent> emit, long start, Task task) {
         this.pipeline = pipeline;
         this.metadataParams = metadataParams;
@@ -295,7 +295,7 @@ final class DenoisingLoop {
      * {@code Mask blur}.
      */
     private ImageMetadata metadata(int batchIndex, int width, int height) {
-        DiffusionPipeline.Resolved m = metadataParams;
+        ResolvedRequest m = metadataParams;
         HiresFix fix = request.hires();
         ImageMetadata meta = new ImageMetadata(request.prompt(), m.classifierFree() ? request.negativePrompt() : "",
                 m.steps(), m.schedulerName(), m.guidance(), m.seed(), fix != null ? m.width() : width,
@@ -367,7 +367,7 @@ final class DenoisingLoop {
 
     /** The guided rows' conditioning for the denoiser: what {@link DenoiserCalls} binds. */
     static Map<String, ModelFamily.Row> conditioning(DiffusionModel model, TextEmbeddings text, boolean negative,
-                                                     DiffusionPipeline.Resolved params) {
+                                                     ResolvedRequest params) {
         Denoiser denoiser = model.denoiser();
         int scale = model.vaeDecoder().scaleFactor();
         return model.family().conditioning(text, new ModelFamily.RowContext(negative, params.width(), params.height(),

@@ -1,6 +1,5 @@
 package io.github.diffusion4j.pipeline;
 
-import io.github.diffusion4j.family.FamilyDefaults;
 import io.github.diffusion4j.image.LatentPreviewer;
 import io.github.diffusion4j.model.DiffusionException;
 import io.github.diffusion4j.model.ComponentOptions;
@@ -8,7 +7,6 @@ import io.github.diffusion4j.model.DiffusionModel;
 import io.github.diffusion4j.model.ExecutionProvider;
 import io.github.diffusion4j.model.ModelLoadException;
 import io.github.diffusion4j.model.RunStats;
-import io.github.diffusion4j.model.VaeDecoder;
 import io.github.diffusion4j.model.VaeEncoder;
 import io.github.diffusion4j.noise.NoiseSource;
 import io.github.diffusion4j.scheduler.Scheduler;
@@ -23,12 +21,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,22 +74,18 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final List<GenerationListener> listeners;
     private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
     private final BackgroundModelHash modelHash;
-    /** Guards {@link #closed}, {@link #live} and {@link #running}: close() must never free sessions under a run. */
-    private final Object lifecycle = new Object();
-    private boolean closed;
-    private final Set<Generation> live = new HashSet<>();
-    /** Threads inside a run, with how many runs each (a subscriber callback may encode an image inside a generation). */
-    private final Map<Thread, Integer> runningThreads = new HashMap<>();
-    private int running;
-    private boolean closePending;
+    /** The runs in flight: close() must never free the sessions under one. */
+    private final PipelineLifecycle lifecycle;
 
     private DiffusionPipeline(Builder b, DiffusionModel model, Duration loadTime) {
         this.model = model;
         this.name = b.name != null ? b.name : model.folder().name();
+        this.lifecycle = new PipelineLifecycle(name, this::closeModel);
         this.limits = b.limits;
         this.defaultPreviewInterval = b.previewInterval;
         this.listeners = List.copyOf(b.listeners);
-        this.descriptor = describe(b, model, name);
+        this.descriptor = ModelDescriptors.describe(model, name, new ModelDescriptors.Overrides(b.defaultSteps,
+                b.defaultGuidance, b.defaultScheduler, b.defaultWidth, b.defaultHeight), b.limits);
         // Fail at build time, not at the first request, when the default scheduler cannot be built.
         Scheduler defaultScheduler = Schedulers.create(descriptor.defaultScheduler(), model.schedulerConfig());
         if (!descriptor.schedulers().contains(defaultScheduler.name())) {
@@ -127,60 +118,6 @@ public final class DiffusionPipeline implements AutoCloseable {
         this.modelHash = new BackgroundModelHash(name, model.folder().root(), b.modelHash);
     }
 
-    /**
-     * The session-free description requests are validated against. Defaults, one rule everywhere: the builder's
-     * (or the extension configuration's) value, else the model folder's recommendation, else the family's diffusers
-     * default. The default noise follows the export's reference pipeline: diffusers' legacy
-     * {@code OnnxStableDiffusionPipeline} draws {@code numpy.random.RandomState} noise, the optimum/diffusers
-     * pipelines {@code torch.randn}.
-     */
-    private static ModelDescriptor describe(Builder b, DiffusionModel model, String name) {
-        FamilyDefaults familyDefaults = model.family().defaults(model.denoiser());
-        int steps = b.defaultSteps != null ? b.defaultSteps
-                : model.folder().recommendedSteps().orElse(familyDefaults.steps());
-        double guidance = b.defaultGuidance != null ? b.defaultGuidance
-                : model.folder().recommendedGuidanceScale().orElse(familyDefaults.guidanceScale());
-        int scale = model.vaeDecoder().scaleFactor();
-        Integer sampleSize = model.denoiser().sampleSize();
-        int nativeSize = sampleSize != null ? sampleSize * scale : 512;
-        String scheduler = b.defaultScheduler != null ? b.defaultScheduler
-                : defaultSchedulerOf(model.schedulerConfig(), model.family().flowMatching());
-        NoiseSource noise = "diffusers-onnx".equals(model.layout()) ? NoiseSource.NUMPY : NoiseSource.TORCH;
-        String guidanceMode = switch (model.family().guidanceMode(2.0, model.denoiser())) {
-            case CLASSIFIER_FREE -> ModelDescriptor.CLASSIFIER_FREE;
-            case EMBEDDED -> ModelDescriptor.EMBEDDED;
-            case NONE -> ModelDescriptor.NONE;
-        };
-        return new ModelDescriptor(name, model.family().id(), model.family().displayName(), model.sizeMultiple(), scale,
-                model.denoiser().outChannels(), model.denoiser().fixedBatch(),
-                guidanceMode,
-                b.defaultWidth != null ? b.defaultWidth : nativeSize, b.defaultHeight != null ? b.defaultHeight : nativeSize,
-                steps, guidance, scheduler, noise, compatibleSchedulers(model.family()), model.schedulerConfig(), b.limits,
-                model.family().usesT5() ? model.family().defaultMaxSequenceLength() : 0,
-                model.folder().hasComponent("vae_encoder"),
-                model.denoiser().inChannels() == 2 * model.denoiser().outChannels() + 1);
-    }
-
-    /** The schedulers of the family's kind (diffusers' {@code _compatibles}): flow matching or not. */
-    private static List<String> compatibleSchedulers(io.github.diffusion4j.family.ModelFamily family) {
-        List<String> names = new ArrayList<>();
-        for (var d : Schedulers.descriptors()) {
-            if (d.flowMatching() == family.flowMatching()) {
-                names.add(d.name());
-            }
-        }
-        return names;
-    }
-
-    private static String defaultSchedulerOf(SchedulerConfig config, boolean flowMatching) {
-        String fallback = flowMatching ? "flow_match_euler" : "pndm";
-        String cls = config.className();
-        if (cls != null) {
-            return Schedulers.nameForClass(cls).orElse(fallback);
-        }
-        return fallback;
-    }
-
     /** Starts a builder for the model folder {@code modelDir}. */
     public static Builder builder(Path modelDir) {
         return new Builder(modelDir);
@@ -194,7 +131,7 @@ public final class DiffusionPipeline implements AutoCloseable {
      *                                  invalid for this model
      */
     public Multi<GenerationEvent> generate(GenerationRequest request) {
-        Resolved resolved = resolve(request);
+        ResolvedRequest resolved = resolve(request);
         // The loop blocks in ONNX Runtime for seconds: it runs on our executor, never on the subscriber's thread.
         Multi<GenerationEvent> events = Multi.createFrom().emitter(emitter -> {
             Generation generation = new Generation(this, resolved, emitter);
@@ -250,14 +187,8 @@ public final class DiffusionPipeline implements AutoCloseable {
         if (w % scale != 0 || h % scale != 0) {
             throw new IllegalArgumentException("image width and height must be multiples of " + scale + ", got " + w + "x" + h);
         }
-        float[] chw = new float[3 * w * h];
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-        int plane = w * h;
-        for (int i = 0; i < plane; i++) {
-            chw[i] = ((rgb[i] >> 16) & 0xFF) / 127.5f - 1f;
-            chw[plane + i] = ((rgb[i] >> 8) & 0xFF) / 127.5f - 1f;
-            chw[2 * plane + i] = (rgb[i] & 0xFF) / 127.5f - 1f;
-        }
+        // the same [-1, 1] pixels as an img2img init image (VaeImageProcessor.preprocess)
+        float[] chw = EditImages.chw(image);
         VaeEncoder encoder = model.vaeEncoder();
         try (DiffusionModel.Lease ignored = model.lease(List.of(ComponentOptions.VAE_ENCODER));
              var runOptions = new ai.onnxruntime.OrtSession.RunOptions()) {
@@ -345,77 +276,24 @@ public final class DiffusionPipeline implements AutoCloseable {
         return p;
     }
 
-    private Resolved resolve(GenerationRequest r) {
+    private ResolvedRequest resolve(GenerationRequest r) {
         Objects.requireNonNull(r, "request");
         RequestValidator.Outcome outcome = RequestValidator.check(r, descriptor).orThrow();
         long seed = r.seed() != null ? r.seed() : NoiseSource.randomSeed();
         int previewInterval = r.previewInterval() != null ? r.previewInterval() : defaultPreviewInterval;
-        return new Resolved(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
+        return new ResolvedRequest(r, outcome.width(), outcome.height(), outcome.steps(), outcome.guidance(),
                 outcome.classifierFree(), outcome.schedulerName(), new AtomicReference<>(outcome.scheduler()), seed,
                 previewInterval, outcome.noiseSource(), outcome.maxSequenceLength(), outcome.hires(),
                 outcome.cfgScale());
     }
 
-    /**
-     * A validated request ({@code cfgScale}: what combines the classifier-free rows, see
-     * {@link RequestValidator.Outcome}). Holds the scheduler built during validation so that the first subscription uses it
-     * instead of building another; later subscriptions (the Multi is cold) build their own.
-     */
-    record Resolved(GenerationRequest request, int width, int height, int steps, double guidance,
-                    boolean classifierFree, String schedulerName, AtomicReference<Scheduler> validatedScheduler, long seed,
-                    int previewInterval, NoiseSource noiseSource, int maxSequenceLength, HiresFix.Plan hires,
-                    double cfgScale) {
-
-        Scheduler takeScheduler(DiffusionPipeline pipeline) {
-            Scheduler s = validatedScheduler.getAndSet(null);
-            return s != null ? s : pipeline.newScheduler(schedulerName, request.eta());
-        }
-
-        /** The hires fix's second pass: this request at the target size, steps and scheduler, without a hires fix. */
-        Resolved hiresPass() {
-            return new Resolved(request, hires.width(), hires.height(), hires.steps(), guidance, classifierFree,
-                    hires.scheduler(), new AtomicReference<>(), seed, previewInterval, noiseSource, maxSequenceLength,
-                    null, cfgScale);
-        }
-    }
-
-    /**
-     * Registers a run that uses the sessions ({@code generation} is cancelled by {@link #close()}; {@code null} for a
-     * short synchronous call such as {@link #encodeImage}).
-     *
-     * @throws DiffusionException when the pipeline is closed
-     */
+    /** See {@link PipelineLifecycle#enter}. */
     void enter(Generation generation) {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new DiffusionException("Pipeline '" + name + "' is closed");
-            }
-            running++;
-            runningThreads.merge(Thread.currentThread(), 1, Integer::sum);
-            if (generation != null) {
-                live.add(generation);
-            }
-        }
+        lifecycle.enter(generation);
     }
 
     void exit(Generation generation) {
-        boolean closeNow;
-        synchronized (lifecycle) {
-            running--;
-            runningThreads.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
-            if (generation != null) {
-                live.remove(generation);
-            }
-            closeNow = running == 0 && closePending;
-            if (closeNow) {
-                closePending = false;
-            }
-            lifecycle.notifyAll();
-        }
-        if (closeNow) {
-            // close() could not wait (it was called from a run, or gave up): the last run out frees the sessions
-            closeModel();
-        }
+        lifecycle.exit(generation);
     }
 
     /**
@@ -426,43 +304,20 @@ public final class DiffusionPipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Generation> toCancel;
-        boolean calledFromARun;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            modelHash.close();
-            toCancel = new ArrayList<>(live);
-            calledFromARun = runningThreads.containsKey(Thread.currentThread());
+        PipelineLifecycle.Closing closing = lifecycle.beginClose();
+        if (closing == null) {
+            return;
         }
-        for (Generation generation : toCancel) {
+        modelHash.close();
+        for (Generation generation : closing.live()) {
             generation.abort("Pipeline '" + name + "' was closed during the generation");
         }
-        boolean idle;
-        boolean interrupted = false;
-        synchronized (lifecycle) {
-            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-            long left;
-            while (!calledFromARun && running > 0 && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    lifecycle.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting: returning now would leave the sessions to nobody
-                }
-            }
-            idle = running == 0;
-            closePending = !idle;
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        boolean idle = lifecycle.awaitIdle(closing.calledFromARun(), CLOSE_WAIT);
         if (ownsExecutor) {
             executor.shutdownNow();
         }
         if (!idle) {
-            if (!calledFromARun) {
+            if (!closing.calledFromARun()) {
                 LOG.warnf("Pipeline %s: a run is still inside ONNX Runtime after %d s; its sessions close when it ends",
                         name, CLOSE_WAIT.toSeconds());
             }

@@ -19,7 +19,7 @@ final class Generation implements Runnable {
     private static final Logger LOG = Logger.getLogger(Generation.class);
 
     private final DiffusionPipeline pipeline;
-    private final DiffusionPipeline.Resolved params;
+    private final ResolvedRequest params;
     private final MultiEmitter<? super GenerationEvent> emitter;
     private final Object lock = new Object();
     private volatile boolean cancelled;
@@ -29,7 +29,7 @@ final class Generation implements Runnable {
     /** Set once this generation has completed or failed its stream (only the generation thread terminates it). */
     private boolean terminated;
 
-    Generation(DiffusionPipeline pipeline, DiffusionPipeline.Resolved params, MultiEmitter<? super GenerationEvent> emitter) {
+    Generation(DiffusionPipeline pipeline, ResolvedRequest params, MultiEmitter<? super GenerationEvent> emitter) {
         this.pipeline = pipeline;
         this.params = params;
         this.emitter = emitter;

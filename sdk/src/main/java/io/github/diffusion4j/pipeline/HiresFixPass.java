@@ -30,8 +30,8 @@ final class HiresFixPass {
 
     private final DiffusionPipeline pipeline;
     private final DiffusionModel model;
-    private final DiffusionPipeline.Resolved first;
-    private final DiffusionPipeline.Resolved second;
+    private final ResolvedRequest first;
+    private final ResolvedRequest second;
     private final HiresFix.Plan plan;
     private final RunContext context;
     private final BooleanSupplier cancelled;
@@ -40,7 +40,7 @@ final class HiresFixPass {
     private final Scheduler scheduler;
     private final int scale;
 
-    HiresFixPass(DiffusionPipeline pipeline, DiffusionPipeline.Resolved first, RunContext context,
+    HiresFixPass(DiffusionPipeline pipeline, ResolvedRequest first, RunContext context,
                  BooleanSupplier cancelled, Consumer<GenerationEvent> emit, long start) {
         this.pipeline = pipeline;
         this.model = pipeline.model();
