@@ -37,16 +37,14 @@ public final class PndmScheduler extends AbstractScheduler {
     private double[] timesteps;
     private int prkCount;
     private int counter;
-    private final List<double[]> ets = new ArrayList<>();
+    private final List<float[]> ets = new ArrayList<>();
     private double[] curModelOutput;
     private float[] curSample;
     /**
-     * Arrays reused between steps, so a step allocates only its returned sample: the model output that left the
-     * four-entry history last step (referenced by nothing else), and the Adams-Bashforth combination (used within the
-     * step only). Same values as fresh arrays; less garbage and less memory touched per step.
+     * The model output that left the four-entry history last step (referenced by nothing else), reused for the next
+     * one: a step then allocates only the sample it returns.
      */
-    private double[] evictedOutput;
-    private double[] combination;
+    private float[] evictedOutput;
 
     public PndmScheduler(SchedulerConfig config) {
         super("pndm", config);
@@ -133,23 +131,23 @@ public final class PndmScheduler extends AbstractScheduler {
         Checks.checkSameLength(modelOutput, sample);
         // Like diffusers, PNDM follows its own counter; the timestep only has to belong to the schedule.
         SigmaMath.indexForTimestep(timesteps, timestep);
-        double[] output = toDouble(modelOutput);
         float[] prev = counter < prkCount && !skipPrkSteps
-                ? stepPrk(output, (long) timestep, sample)
-                : stepPlms(output, (long) timestep, sample);
+                ? stepPrk(modelOutput, (long) timestep, sample)
+                : stepPlms(modelOutput, (long) timestep, sample);
         return new StepOutput(prev, null);
     }
 
     /** scheduling_pndm.py step_prk: one of the four Runge-Kutta evaluations of a warm-up step. */
-    private float[] stepPrk(double[] output, long timestep, float[] sample) {
+    private float[] stepPrk(float[] modelOutput, long timestep, float[] sample) {
         long diffToPrev = counter % 2 != 0 ? 0 : numTrain / numInferenceSteps / 2;
         long prevTimestep = timestep - diffToPrev;
         long t = (long) timesteps[counter / 4 * 4];
         int phase = counter % 4;
+        double[] output = ArrayMath.toDouble(modelOutput);
         double[] effective = output;
         if (phase == 0) {
             curModelOutput = scaled(output, 1.0 / 6);
-            ets.add(output);
+            ets.add(historyCopy(modelOutput));
             curSample = sample;
         } else if (phase == 1 || phase == 2) {
             accumulate(curModelOutput, output, 1.0 / 3);
@@ -159,20 +157,30 @@ public final class PndmScheduler extends AbstractScheduler {
             curModelOutput = null;
         }
         float[] base = curSample != null ? curSample : sample;
-        float[] prev = prevSample(base, t, prevTimestep, effective);
+        Coefficients c = coefficients(t, prevTimestep);
+        float[] prev = new float[base.length];
+        for (int i = 0; i < prev.length; i++) {
+            prev[i] = c.prevSample(base[i], effective[i]);
+        }
         counter++;
         return prev;
     }
 
-    /** scheduling_pndm.py step_plms: Adams-Bashforth combination of up to four past model outputs. */
-    private float[] stepPlms(double[] output, long timestep, float[] sample) {
+    /**
+     * scheduling_pndm.py step_plms: the Adams-Bashforth combination of up to four past model outputs, fused with
+     * {@code _get_prev_sample} into one pass over the history (kept as float32, as diffusers keeps it; widened to
+     * double exactly, so the values are those of combining double copies).
+     */
+    private float[] stepPlms(float[] modelOutput, long timestep, float[] sample) {
         if (!skipPrkSteps && ets.size() < 3) {
             throw new IllegalStateException("PNDM can only run PLMS steps after its 12 Runge-Kutta warm-up steps");
         }
         long ratio = numTrain / numInferenceSteps;
         long prevTimestep = timestep - ratio;
         long t = timestep;
-        if (counter != 1) {
+        float[] output = historyCopy(modelOutput);
+        boolean averaged = counter == 1;
+        if (!averaged) {
             while (ets.size() > 3) {
                 evictedOutput = ets.remove(0);
             }
@@ -183,62 +191,74 @@ public final class PndmScheduler extends AbstractScheduler {
             t = timestep + ratio;
         }
         int size = ets.size();
-        double[] combined;
         float[] base = sample;
         if (size == 1 && counter == 0) {
-            combined = output;
             curSample = sample;
-        } else if (size == 1 && counter == 1) {
-            combined = combination(output.length);
-            double[] e1 = ets.get(0);
-            for (int i = 0; i < combined.length; i++) {
-                combined[i] = (output[i] + e1[i]) / 2;
-            }
+        } else if (size == 1 && averaged) {
             base = curSample;
             curSample = null;
-        } else {
-            double[] e1 = ets.get(size - 1);
-            double[] e2 = ets.get(size - 2);
-            combined = combination(output.length);
-            if (size == 2) {
-                for (int i = 0; i < combined.length; i++) {
-                    combined[i] = (3 * e1[i] - e2[i]) / 2;
-                }
-            } else if (size == 3) {
-                double[] e3 = ets.get(size - 3);
-                for (int i = 0; i < combined.length; i++) {
-                    combined[i] = (23 * e1[i] - 16 * e2[i] + 5 * e3[i]) / 12;
-                }
-            } else {
-                double[] e3 = ets.get(size - 3);
-                double[] e4 = ets.get(size - 4);
-                for (int i = 0; i < combined.length; i++) {
-                    combined[i] = (1.0 / 24) * (55 * e1[i] - 59 * e2[i] + 37 * e3[i] - 9 * e4[i]);
-                }
-            }
         }
-        float[] prev = prevSample(base, t, prevTimestep, combined);
+        float[] prev = combine(base, coefficients(t, prevTimestep), output, size, size == 1 && averaged);
         counter++;
         return prev;
     }
 
-    /** Formula (9) of the PNDM paper (scheduling_pndm.py _get_prev_sample). */
-    private float[] prevSample(float[] sample, long t, long prevT, double[] output) {
+    /** The previous sample from the history's newest {@code size} outputs (or the warm-up average with the first). */
+    private float[] combine(float[] sample, Coefficients c, float[] output, int size, boolean averaged) {
+        float[] prev = new float[sample.length];
+        float[] e1 = ets.get(size - 1);
+        if (averaged) {
+            for (int i = 0; i < prev.length; i++) {
+                prev[i] = c.prevSample(sample[i], ((double) output[i] + e1[i]) / 2);
+            }
+        } else if (size == 1) {
+            for (int i = 0; i < prev.length; i++) {
+                prev[i] = c.prevSample(sample[i], e1[i]);
+            }
+        } else if (size == 2) {
+            float[] e2 = ets.get(0);
+            for (int i = 0; i < prev.length; i++) {
+                prev[i] = c.prevSample(sample[i], (3 * (double) e1[i] - e2[i]) / 2);
+            }
+        } else if (size == 3) {
+            float[] e2 = ets.get(1);
+            float[] e3 = ets.get(0);
+            for (int i = 0; i < prev.length; i++) {
+                prev[i] = c.prevSample(sample[i], (23 * (double) e1[i] - 16 * (double) e2[i] + 5 * (double) e3[i]) / 12);
+            }
+        } else {
+            float[] e2 = ets.get(size - 2);
+            float[] e3 = ets.get(size - 3);
+            float[] e4 = ets.get(size - 4);
+            for (int i = 0; i < prev.length; i++) {
+                prev[i] = c.prevSample(sample[i], (1.0 / 24)
+                        * (55 * (double) e1[i] - 59 * (double) e2[i] + 37 * (double) e3[i] - 9 * (double) e4[i]));
+            }
+        }
+        return prev;
+    }
+
+    /** The coefficients of formula (9) of the PNDM paper (scheduling_pndm.py _get_prev_sample) for one step. */
+    private record Coefficients(double sampleCoeff, double outputCoeff, boolean vPrediction, double sqrtAlphaProd,
+                                double sqrtBetaProd) {
+
+        float prevSample(float sample, double output) {
+            double x = sample;
+            double eps = vPrediction ? sqrtAlphaProd * output + sqrtBetaProd * x : output;
+            return (float) (sampleCoeff * x - outputCoeff * eps);
+        }
+    }
+
+    private Coefficients coefficients(long t, long prevT) {
         double alphaProd = alphasCumprod[(int) t];
         double alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
         double betaProd = 1 - alphaProd;
         double betaProdPrev = 1 - alphaProdPrev;
-        boolean vPrediction = prediction == PredictionType.V_PREDICTION;
         double sampleCoeff = Math.sqrt(alphaProdPrev / alphaProd);
         double denom = alphaProd * Math.sqrt(betaProdPrev) + Math.sqrt(alphaProd * betaProd * alphaProdPrev);
         double outputCoeff = (alphaProdPrev - alphaProd) / denom;
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            double x = sample[i];
-            double eps = vPrediction ? Math.sqrt(alphaProd) * output[i] + Math.sqrt(betaProd) * x : output[i];
-            out[i] = (float) (sampleCoeff * x - outputCoeff * eps);
-        }
-        return out;
+        return new Coefficients(sampleCoeff, outputCoeff, prediction == PredictionType.V_PREDICTION,
+                Math.sqrt(alphaProd), Math.sqrt(betaProd));
     }
 
     @Override
@@ -251,22 +271,13 @@ public final class PndmScheduler extends AbstractScheduler {
         return prediction;
     }
 
-    /** {@code values} widened to double, in the array evicted from the history if there is one of that size. */
-    private double[] toDouble(float[] values) {
-        double[] out = evictedOutput != null && evictedOutput.length == values.length ? evictedOutput
-                : new double[values.length];
+    /** A copy of a model output for the history, in the array evicted from it last step if there is one. */
+    private float[] historyCopy(float[] values) {
+        float[] out = evictedOutput != null && evictedOutput.length == values.length ? evictedOutput
+                : new float[values.length];
         evictedOutput = null;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[i];
-        }
+        System.arraycopy(values, 0, out, 0, values.length);
         return out;
-    }
-
-    private double[] combination(int length) {
-        if (combination == null || combination.length != length) {
-            combination = new double[length];
-        }
-        return combination;
     }
 
     private static double[] scaled(double[] values, double factor) {
