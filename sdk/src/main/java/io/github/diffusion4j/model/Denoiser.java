@@ -284,7 +284,7 @@ public final class Denoiser implements AutoCloseable {
         }
 
         private DirectTensor allocate(OnnxJavaType type, long[] shape) {
-            DirectTensor t = DirectTensor.allocate(factory.environment(), type, shape);
+            DirectTensor t = factory.tensors().acquire(type, shape);
             owned.add(t);
             return t;
         }
@@ -351,9 +351,11 @@ public final class Denoiser implements AutoCloseable {
             }
         }
 
+        /** Gives the tensors back to the model's pool (the next generation of this size takes them). */
         private void close(Throwable primary) {
             for (int i = owned.size() - 1; i >= 0; i--) {
-                Component.closeQuietly(owned.get(i), primary);
+                DirectTensor t = owned.get(i);
+                Component.closeQuietly(() -> factory.tensors().release(t), primary);
             }
             owned.clear();
         }

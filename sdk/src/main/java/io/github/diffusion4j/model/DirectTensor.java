@@ -41,6 +41,8 @@ public final class DirectTensor implements AutoCloseable {
     private final ByteBuffer buffer;
     private final OnnxTensor tensor;
     private boolean closed;
+    /** Kept idle in a {@link TensorPool}: not counted as open, reused by a later generation of the same shape. */
+    private boolean parked;
 
     private DirectTensor(OnnxJavaType type, long[] shape, int size, ByteBuffer buffer, OnnxTensor tensor) {
         this.type = type;
@@ -187,16 +189,64 @@ public final class DirectTensor implements AutoCloseable {
         }
     }
 
-    /** Number of {@code DirectTensor}s created and not yet closed in this JVM. */
+    /**
+     * Number of {@code DirectTensor}s in use in this JVM: created (or taken from a {@link TensorPool}) and not yet
+     * closed or given back to one. A tensor that no path returns shows up here.
+     */
     public static int openTensors() {
         return OPEN.get();
     }
 
+    /** Whether {@link #close()} freed it. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Bytes of native memory this tensor holds. */
+    long bytes() {
+        return buffer.capacity();
+    }
+
+    /** Key of the tensors a {@link TensorPool} can hand out in place of this one. */
+    TensorPool.Key poolKey() {
+        return TensorPool.Key.of(type, shape);
+    }
+
+    /** Given back to a pool: no longer in use. */
+    void park() {
+        if (!closed && !parked) {
+            parked = true;
+            OPEN.decrementAndGet();
+        }
+    }
+
+    /** Taken from a pool: zeroed, as a fresh tensor is, and in use again. */
+    void unpark() {
+        parked = false;
+        OPEN.incrementAndGet();
+        clear();
+    }
+
+    /** Sets every byte to zero (bulk copies from a zero buffer: no per-element loop). */
+    private void clear() {
+        ByteBuffer target = buffer.duplicate().clear();
+        while (target.hasRemaining()) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit(Math.min(zeros.capacity(), target.remaining()));
+            target.put(zeros);
+        }
+    }
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
     @Override
     public void close() {
         if (!closed) {
+            if (!parked) {
+                OPEN.decrementAndGet();
+            }
             closed = true;
-            OPEN.decrementAndGet();
+            parked = false;
             tensor.close();
             free(buffer);
         }

@@ -38,6 +38,8 @@ public final class SessionFactory implements AutoCloseable {
     private final int cpuThreads;
     /** Optimised graphs kept between starts (CPU only), or null when off. */
     private final OptimizedModelCache optimizedCache;
+    /** The model's direct tensors kept between generations; freed with the sessions. */
+    private final TensorPool tensors;
     private ComponentSessions components;
 
     private SessionFactory(OrtEnvironment env, OrtSession.SessionOptions options, ExecutionProvider inUse, String note,
@@ -49,6 +51,7 @@ public final class SessionFactory implements AutoCloseable {
         this.arena = arena;
         this.cpuThreads = cpuThreads;
         this.optimizedCache = inUse == ExecutionProvider.CPU ? OptimizedModelCache.fromProperty("cpu") : null;
+        this.tensors = new TensorPool(env);
     }
 
     /**
@@ -220,6 +223,11 @@ public final class SessionFactory implements AutoCloseable {
         return env;
     }
 
+    /** The direct tensors of this model's runs, kept between generations. */
+    public TensorPool tensors() {
+        return tensors;
+    }
+
     /** The provider the sessions actually run on. */
     public ExecutionProvider providerInUse() {
         return inUse;
@@ -236,6 +244,7 @@ public final class SessionFactory implements AutoCloseable {
         if (components != null) {
             components.close(failure);
         }
+        tensors.close();
         options.close();
         if (failure.getSuppressed().length > 0) {
             throw failure;

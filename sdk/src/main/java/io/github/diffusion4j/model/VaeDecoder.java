@@ -155,19 +155,19 @@ public final class VaeDecoder implements AutoCloseable {
                       OrtSession.RunOptions runOptions, RunStats stats, Function<DirectTensor, T> read) {
         int outChannels = output.isDynamic(1) ? 3 : (int) output.shape()[1];
         long[] outShape = {1, outChannels, (long) h * scaleFactor, (long) w * scaleFactor};
-        var env = factory.environment();
-        // The output is pinned to a buffer we own, so ONNX Runtime writes the image straight into it: one copy
-        // (into the returned array) instead of the two that reading an ORT-allocated output costs.
-        try (DirectTensor in = DirectTensor.allocate(env, input.type(), new long[] {1, channels, h, w});
-             DirectTensor out = DirectTensor.allocate(env, output.type(), outShape)) {
-            in.put(latent, offset, 0, channels * h * w);
+        TensorPool pool = factory.tensors();
+        // The output is pinned to a buffer we own, so ONNX Runtime writes the image straight into it; both tensors
+        // come from the model's pool (the next image of this size reuses them).
+        try (TensorPool.Lease in = pool.lease(input.type(), new long[] {1, channels, h, w});
+             TensorPool.Lease out = pool.lease(output.type(), outShape)) {
+            in.tensor().put(latent, offset, 0, channels * h * w);
             long t0 = System.nanoTime();
-            try (OrtSession.Result ignored = session.get().run(Map.of(input.name(), in.tensor()), Set.of(),
-                    Map.of(output.name(), out.tensor()), runOptions)) {
+            try (OrtSession.Result ignored = session.get().run(Map.of(input.name(), in.tensor().tensor()), Set.of(),
+                    Map.of(output.name(), out.tensor().tensor()), runOptions)) {
                 stats.addRun(System.nanoTime() - t0);
             }
             System.arraycopy(outShape, 0, shape, 0, Math.min(outShape.length, shape.length));
-            return read.apply(out);
+            return read.apply(out.tensor());
         } catch (OrtException e) {
             throw new OrtRunException(FILE + " (expected an output of shape " + java.util.Arrays.toString(outShape)
                     + " for latents of " + h + "x" + w + ")", e);
