@@ -264,6 +264,10 @@ class RestApiTest {
         assertThat(paths.has("/diffusion/v1/models")).isTrue();
         assertThat(paths.has("/diffusion/v1/schedulers")).isTrue();
         assertThat(paths.has("/v1/images/generations")).isFalse();
+        List<String> tags = new ArrayList<>();
+        doc.get("tags").forEach(tag -> tags.add(tag.get("name").asText()));
+        assertThat(tags).contains("Diffusion4j Images", "Diffusion4j Jobs", "Diffusion4j Models")
+                .doesNotContain("Diffusion4j OpenAI");
         JsonNode schemas = doc.get("components").get("schemas");
         for (String event : List.of("QueuedEvent", "StartedEvent", "StepEvent", "CompletedEvent", "FailedEvent",
                 "CancelledEvent", "ImageRequest", "Problem", "JobStatus")) {
