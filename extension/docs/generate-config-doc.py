@@ -1,59 +1,72 @@
 #!/usr/bin/env python3
 """Writes extension/docs/config.md from the config model that the Quarkus extension annotation processor generates
-(runtime/target/quarkus-config-doc/*.yaml) on every build of runtime/. Run after `mvn -f extension/pom.xml install`."""
+(<module>/target/quarkus-config-doc/*.yaml) on every build of each extension's runtime module: the core (runtime/),
+the REST API (extension/rest/runtime/) and the Redis queue (extension/redis/runtime/). Run after compiling them, e.g.
+`./mvnw -o -q -pl runtime,extension/rest/runtime,extension/redis/runtime -am compile`."""
 import re
 import sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[2]
-model = (root / "runtime/target/quarkus-config-doc/quarkus-config-model.yaml").read_text()
-javadoc = (root / "runtime/target/quarkus-config-doc/quarkus-config-javadoc.yaml").read_text()
+# (runtime module, artifact, what it configures): one table each, in this order
+EXTENSIONS = [
+    ("runtime", "quarkus-diffusion4j", "models, Dev Services, the queue and jobs, health, metrics, native image"),
+    ("extension/rest/runtime", "quarkus-diffusion4j-rest", "the HTTP API (REST, SSE, OpenAI-compatible endpoints)"),
+    ("extension/redis/runtime", "quarkus-diffusion4j-redis", "the Redis queue backend"),
+]
 
-# javadoc entries: "<sourceType>.<element>": description (the yaml is flat enough to parse line by line)
-docs = {}
-key = None
-lines = javadoc.splitlines()
-i = 0
-while i < len(lines):
-    line = lines[i]
-    i += 1
-    m = re.match(r'^  ("?)([\w.$]+)\1:\s*$', line)
-    if m:
-        key = m.group(2)
-        continue
-    m = re.match(r'^    description: (.*)$', line)
-    if m and key:
-        text = m.group(1).strip()
-        # a double-quoted YAML scalar folded over several lines ends with an unescaped quote
-        while text.startswith('"') and not (len(text) > 1 and text.endswith('"') and not text.endswith('\\"')) \
-                and i < len(lines):
-            text = text.rstrip("\\") + " " + lines[i].strip()
-            i += 1
-        text = text.strip('"').replace('\\"', '"').replace("\\n", " ")
-        docs[key] = re.sub(r"\s+", " ", text.replace("\\ ", " "))
 
-rows = []
-for block in model.split("model.ConfigProperty>")[1:]:
-    prop = re.search(r'property: "(.*?)"\n', block).group(1).replace('\\"', '"')
-    env = re.search(r'environmentVariable: "(.*?)"', block).group(1)
-    phase = re.search(r'phase: "(.*?)"', block).group(1)
-    typ = re.search(r'typeDescription: "(.*?)"', block)
-    default = re.search(r'defaultValue: "(.*?)"', block)
-    src = re.search(r'sourceType: "(.*?)"', block).group(1)
-    el = re.search(r'sourceElementName: "(.*?)"', block).group(1)
-    desc = docs.get(src + "." + el, "")
-    desc = re.sub(r"\{@code ([^}]*)\}", r"`\1`", desc)
-    desc = re.sub(r"\{@link ([^}]*)\}", r"`\1`", desc)
-    desc = re.sub(r"<[^>]+>", "", desc)
-    within_map = "withinMap: true" in block
-    named = ' / `' + prop.replace("quarkus.diffusion4j.", 'quarkus.diffusion4j."model-name".', 1) + '`' \
-        if within_map else ""
-    # a quoted map key becomes the key upper-cased between double underscores: "turbo" -> __TURBO__
-    named_env = '<br>`' + env.replace("QUARKUS_DIFFUSION4J_", "QUARKUS_DIFFUSION4J__MODEL_NAME__", 1) + '`' \
-        if within_map else ""
-    lock = "build time" if phase == "BUILD_TIME" else ("fixed at build" if phase == "BUILD_AND_RUN_TIME_FIXED" else "run time")
-    rows.append(f"| `{prop}`{named}<br>`{env}`{named_env} | {lock} | {typ.group(1) if typ else ''} | "
-                f"{'`' + default.group(1) + '`' if default else '—'} | {desc} |")
+def javadoc_entries(javadoc):
+    """javadoc entries: "<sourceType>.<element>": description (the yaml is flat enough to parse line by line)"""
+    docs = {}
+    key = None
+    lines = javadoc.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        m = re.match(r'^  ("?)([\w.$]+)\1:\s*$', line)
+        if m:
+            key = m.group(2)
+            continue
+        m = re.match(r'^    description: (.*)$', line)
+        if m and key:
+            text = m.group(1).strip()
+            # a double-quoted YAML scalar folded over several lines ends with an unescaped quote
+            while text.startswith('"') and not (len(text) > 1 and text.endswith('"') and not text.endswith('\\"')) \
+                    and i < len(lines):
+                text = text.rstrip("\\") + " " + lines[i].strip()
+                i += 1
+            text = text.strip('"').replace('\\"', '"').replace("\\n", " ")
+            docs[key] = re.sub(r"\s+", " ", text.replace("\\ ", " "))
+    return docs
+
+
+def property_rows(model, docs):
+    rows = []
+    for block in model.split("model.ConfigProperty>")[1:]:
+        prop = re.search(r'property: "(.*?)"\n', block).group(1).replace('\\"', '"')
+        env = re.search(r'environmentVariable: "(.*?)"', block).group(1)
+        phase = re.search(r'phase: "(.*?)"', block).group(1)
+        typ = re.search(r'typeDescription: "(.*?)"', block)
+        default = re.search(r'defaultValue: "(.*?)"', block)
+        src = re.search(r'sourceType: "(.*?)"', block).group(1)
+        el = re.search(r'sourceElementName: "(.*?)"', block).group(1)
+        desc = docs.get(src + "." + el, "")
+        desc = re.sub(r"\{@code ([^}]*)\}", r"`\1`", desc)
+        desc = re.sub(r"\{@link ([^}]*)\}", r"`\1`", desc)
+        desc = re.sub(r"<[^>]+>", "", desc)
+        within_map = "withinMap: true" in block
+        named = ' / `' + prop.replace("quarkus.diffusion4j.", 'quarkus.diffusion4j."model-name".', 1) + '`' \
+            if within_map else ""
+        # a quoted map key becomes the key upper-cased between double underscores: "turbo" -> __TURBO__
+        named_env = '<br>`' + env.replace("QUARKUS_DIFFUSION4J_", "QUARKUS_DIFFUSION4J__MODEL_NAME__", 1) + '`' \
+            if within_map else ""
+        lock = "build time" if phase == "BUILD_TIME" else ("fixed at build" if phase == "BUILD_AND_RUN_TIME_FIXED" else "run time")
+        rows.append(f"| `{prop}`{named}<br>`{env}`{named_env} | {lock} | {typ.group(1) if typ else ''} | "
+                    f"{'`' + default.group(1) + '`' if default else '—'} | {desc} |")
+    return rows
+
 
 out = ["# Diffusion4j configuration reference", "",
        "Generated by `extension/docs/generate-config-doc.py` from the Quarkus config model; do not edit by hand.", "",
@@ -64,6 +77,15 @@ out = ["# Diffusion4j configuration reference", "",
        "`-`: name models in lower case (`turbo`, `anime_v2`) when they are configured through the environment, or declare",
        "the name in `application.properties` (`quarkus.diffusion4j.\"anime-v2\".enabled=true`) so that the variable maps",
        "onto it.", "",
-       "| property (env) | phase | type | default | description |", "|---|---|---|---|---|"] + rows
+       "Each extension's properties are in its own table; the REST and Redis ones exist only when the application adds",
+       "that extension. Property names did not change when the REST API became its own extension."]
+count = 0
+for module, artifact, scope in EXTENSIONS:
+    doc_dir = root / module / "target/quarkus-config-doc"
+    model = (doc_dir / "quarkus-config-model.yaml").read_text()
+    rows = property_rows(model, javadoc_entries((doc_dir / "quarkus-config-javadoc.yaml").read_text()))
+    count += len(rows)
+    out += ["", f"## `io.github.diffusion4j:{artifact}`", "", f"Configures {scope}.", "",
+            "| property (env) | phase | type | default | description |", "|---|---|---|---|---|"] + rows
 (root / "extension/docs/config.md").write_text("\n".join(out) + "\n")
-print(f"{len(rows)} properties", file=sys.stderr)
+print(f"{count} properties", file=sys.stderr)

@@ -1,6 +1,6 @@
 // Drives Diffusion4j's OpenAI-compatible endpoint with the official OpenAI Node SDK, as an OpenAI user would:
 //   node openai-images-check.mjs http://localhost:8081
-// Prints one JSON object with what the SDK returned; deployment's OpenAiCompatibilityTest asserts on it.
+// Prints one JSON object with what the SDK returned; extension/rest/deployment's OpenAiCompatibilityTest asserts on it.
 import OpenAI, { toFile } from 'openai';
 import { deflateSync } from 'node:zlib';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Node.js and the official OpenAI Node SDK (npm `openai`, pinned in tools/node/package-lock.json) for deployment's
-# OpenAiNodeSdkTest, which drives the OpenAI-compatible endpoint from a real Node process. The SDK goes into the
+# Node.js and the official OpenAI Node SDK (npm `openai`, pinned in tools/node/package-lock.json) for the
+# OpenAiCompatibilityTest of extension/rest/deployment, which drives the OpenAI-compatible endpoint from a real Node process. The SDK goes into the
 # project-local tools/node/node_modules (gitignored), never a global install. Without node/npm or the package the test
 # skips locally and fails under CI=true, so CI installs them here. Idempotent: `npm ci` only when the installed version
 # differs from the lock file's.

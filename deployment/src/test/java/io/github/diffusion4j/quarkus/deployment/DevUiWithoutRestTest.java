@@ -14,7 +14,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Dev UI's playground and jobs need no REST API: with it switched off they stream over JSON-RPC alone. */
+/**
+ * The Dev UI's playground and jobs need no REST API: without the {@code quarkus-diffusion4j-rest} extension (this
+ * module's tests have only the core) they stream over JSON-RPC alone.
+ */
 class DevUiWithoutRestTest {
 
     @RegisterExtension
@@ -25,15 +28,14 @@ class DevUiWithoutRestTest {
                             AdditionalBeanBuildItem.unremovableOf(DiffusionJsonRpcService.class)))
                     .produces(AdditionalBeanBuildItem.class).build())
             .overrideConfigKey("quarkus.diffusion4j.path", TestModels.path("optimum-new"))
-            .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
-            .overrideConfigKey("quarkus.diffusion4j.rest.enabled", "false");
+            .overrideConfigKey("quarkus.diffusion4j.provider", "cpu");
 
     @Inject
     DiffusionJsonRpcService devUi;
 
     @Test
     void playgroundAndJobsWorkWithoutTheRestApi() {
-        RestAssured.given().contentType("application/json").body("{\"prompt\":\"x\"}").post("/v1/images")
+        RestAssured.given().contentType("application/json").body("{\"prompt\":\"x\"}").post("/diffusion/v1/images")
                 .then().statusCode(404);
         List<Map<String, Object>> events = devUi.generate(null, "a red circle", null, null, 2, null, null, null, 5L,
                 null, null).collect().asList().await().atMost(Duration.ofSeconds(60));

@@ -72,11 +72,6 @@ public class DiffusionRecorder {
                     "quarkus.diffusion4j.jobs.expire-after must be positive, got " + c.jobs().expireAfter(),
                     Set.of("quarkus.diffusion4j.jobs.expire-after"));
         }
-        if (c.rest().maxBodySize().asLongValue() < 1) {
-            throw new ConfigurationException(
-                    "quarkus.diffusion4j.rest.max-body-size must be at least 1 byte, got " + c.rest().maxBodySize().asLongValue(),
-                    Set.of("quarkus.diffusion4j.rest.max-body-size"));
-        }
     }
 
     private static void positive(String property, int value, int min) {

@@ -2,7 +2,7 @@ package io.github.diffusion4j.quarkus.runtime;
 
 /**
  * Live numbers of the generation queue, read by the {@code diffusion4j.queue.depth} and {@code diffusion4j.jobs.active}
- * gauges and the Dev UI. The REST module's queue provides the real bean; without it, a default bean reports zeros.
+ * gauges and the Dev UI. The generation queue provides the real bean; without it, a default bean reports zeros.
  */
 public interface GenerationStats {
 

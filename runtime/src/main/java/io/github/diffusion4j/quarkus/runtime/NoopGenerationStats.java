@@ -3,7 +3,7 @@ package io.github.diffusion4j.quarkus.runtime;
 import io.quarkus.arc.DefaultBean;
 import jakarta.inject.Singleton;
 
-/** Zeros, until a queue (the REST module's) provides a {@link GenerationStats} bean. */
+/** Zeros, until the generation queue (GenerationQueues) provides a {@link GenerationStats} bean. */
 @DefaultBean
 @Singleton
 public class NoopGenerationStats implements GenerationStats {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Jobs the Dev UI lists. Optional: the REST module's queue implements it; without such a bean the Dev UI shows no jobs.
+ * Jobs the Dev UI lists. Optional: the generation queue implements it; without such a bean the Dev UI shows no jobs.
  */
 public interface RecentJobs {
 

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Build-time configuration of Diffusion4j: which models exist, whether they are embedded and validated, and which
- * integrations (REST, health, metrics, Dev UI) are compiled into the application.
+ * integrations (health, metrics, Dev UI) are compiled into the application. The REST API's own settings
+ * ({@code quarkus.diffusion4j.rest.*}) belong to the {@code quarkus-diffusion4j-rest} extension.
  */
 @ConfigRoot(phase = ConfigPhase.BUILD_TIME)
 @ConfigMapping(prefix = "quarkus.diffusion4j")
@@ -36,9 +37,6 @@ public interface DiffusionBuildTimeConfig {
 
     /** Dev Services: the development model of dev and test mode. */
     DevServicesConfig devservices();
-
-    /** The REST API. */
-    RestBuildTimeConfig rest();
 
     /** The readiness health check. */
     HealthConfig health();
@@ -89,18 +87,6 @@ public interface DiffusionBuildTimeConfig {
          */
         @WithDefault("true")
         boolean enabled();
-    }
-
-    /** The REST API. */
-    interface RestBuildTimeConfig {
-
-        /** Whether the REST endpoints ({@code /v1/images}, {@code /v1/jobs}, ...) are part of the application. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** Path the REST endpoints are rooted at, e.g. {@code /diffusion/v1/images}. */
-        @WithDefault("/diffusion")
-        String rootPath();
     }
 
     /** The readiness health check. */
