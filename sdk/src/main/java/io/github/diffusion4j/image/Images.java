@@ -35,11 +35,15 @@ public final class Images {
         // Writing the raster's int array directly skips setRGB's per-pixel colour-model conversion (~10x faster).
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int plane = width * height;
+        // one plane at a time: three simple loops run faster than one loop reading three planes (~25 %)
         for (int i = 0; i < plane; i++) {
-            int r = toByte(data[offset + i]);
-            int g = toByte(data[offset + plane + i]);
-            int b = toByte(data[offset + 2 * plane + i]);
-            rgb[i] = (r << 16) | (g << 8) | b;
+            rgb[i] = toByte(data[offset + i]) << 16;
+        }
+        for (int i = 0; i < plane; i++) {
+            rgb[i] |= toByte(data[offset + plane + i]) << 8;
+        }
+        for (int i = 0; i < plane; i++) {
+            rgb[i] |= toByte(data[offset + 2 * plane + i]);
         }
         return image;
     }
@@ -52,11 +56,20 @@ public final class Images {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int plane = width * height;
+        // a plane at a time through one plane-sized array: bulk copies out of the buffer, then array loops (reading
+        // the buffer element by element is slower than copying it; copying all three planes touches 3x the memory)
+        float[] values = new float[plane];
+        data.get(0, values, 0, plane);
         for (int i = 0; i < plane; i++) {
-            int r = toByte(data.get(i));
-            int g = toByte(data.get(plane + i));
-            int b = toByte(data.get(2 * plane + i));
-            rgb[i] = (r << 16) | (g << 8) | b;
+            rgb[i] = toByte(values[i]) << 16;
+        }
+        data.get(plane, values, 0, plane);
+        for (int i = 0; i < plane; i++) {
+            rgb[i] |= toByte(values[i]) << 8;
+        }
+        data.get(2 * plane, values, 0, plane);
+        for (int i = 0; i < plane; i++) {
+            rgb[i] |= toByte(values[i]);
         }
         return image;
     }
@@ -68,11 +81,14 @@ public final class Images {
         return image;
     }
 
-    private static int toByte(float v) {
-        // (v / 2 + 0.5).clamp(0, 1), then round half up; Math.max/min keep the loop branch-free. NaN maps to 0
-        // because Math.max(NaN, 0) is NaN and (int) NaN is 0.
-        float x = Math.min(Math.max(v * 0.5f + 0.5f, 0f), 1f);
-        return (int) (x * 255f + 0.5f);
+    /**
+     * diffusers' {@code (v / 2 + 0.5).clamp(0, 1)}, then {@code round(x * 255)} half up. Clamped after the rounding, as
+     * an int: the same byte for every float (checked over all 2^32 bit patterns, NaN and infinities included: (int) NaN
+     * is 0, out-of-range values saturate) and cheaper than two float clamps with their NaN and -0.0 rules.
+     */
+    static int toByte(float v) {
+        int b = (int) ((v * 0.5f + 0.5f) * 255f + 0.5f);
+        return Math.min(Math.max(b, 0), 255);
     }
 
     /**

@@ -51,4 +51,26 @@ class DecoderOutputImageTest {
         assertThat((fromBuffer.getRGB(4, 0) >> 16) & 0xff).isZero();
         assertThat(direct.position()).isEqualTo(5);
     }
+
+    /**
+     * The byte of a decoder value is diffusers' {@code (v / 2 + 0.5).clamp(0, 1)} then {@code round(x * 255)} (half
+     * up), written here with the two float clamps as the reference, for a million bit patterns spread over all floats
+     * and the special values (the implementation clamps the rounded int instead; all 2^32 were checked once).
+     */
+    @Test
+    void everyFloatMapsToTheByteOfTheClampedFormula() {
+        for (long bits = 0; bits <= 0xFFFFFFFFL; bits += 4099) {
+            float v = Float.intBitsToFloat((int) bits);
+            assertThat(Images.toByte(v)).as("value %s", v).isEqualTo(reference(v));
+        }
+        for (float v : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, 0f, 1f, -1f,
+                Math.nextUp(1f), Math.nextDown(-1f), -0.996078f, 0.996078f, Float.MIN_VALUE, -Float.MAX_VALUE}) {
+            assertThat(Images.toByte(v)).as("value %s", v).isEqualTo(reference(v));
+        }
+    }
+
+    private static int reference(float v) {
+        float x = Math.min(Math.max(v * 0.5f + 0.5f, 0f), 1f);
+        return (int) (x * 255f + 0.5f);
+    }
 }
