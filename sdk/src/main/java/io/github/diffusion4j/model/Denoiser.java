@@ -252,7 +252,9 @@ public final class Denoiser implements AutoCloseable {
                         sharedInputs.add(spec.name());
                     }
                 }
-                outputTensor = allocate(output.type(), latentShape(rows, outChannels(), h, w));
+                // a pinned output: ONNX Runtime overwrites it whole, no need to zero a reused one
+                outputTensor = factory.tensors().acquireOutput(output.type(), latentShape(rows, outChannels(), h, w));
+                owned.add(outputTensor);
             } catch (RuntimeException ex) {
                 close(ex);
                 throw ex;

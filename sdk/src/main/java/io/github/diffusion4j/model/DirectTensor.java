@@ -220,11 +220,13 @@ public final class DirectTensor implements AutoCloseable {
         }
     }
 
-    /** Taken from a pool: zeroed, as a fresh tensor is, and in use again. */
-    void unpark() {
+    /** Taken from a pool: in use again, zeroed as a fresh tensor is when {@code zero}. */
+    void unpark(boolean zero) {
         parked = false;
         OPEN.incrementAndGet();
-        clear();
+        if (zero) {
+            clear();
+        }
     }
 
     /** Sets every byte to zero (bulk copies from a zero buffer: no per-element loop). */

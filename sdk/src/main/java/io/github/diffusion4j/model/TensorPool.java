@@ -17,7 +17,7 @@ import java.util.Map;
  * part of the whole (the CLIP hidden states of a guided SD batch alone are 473 KB).
  * <p>
  * The pool owns the idle tensors, a caller the ones it took until it gives them back; handed-out tensors are zeroed
- * like fresh ones. At most {@value #MAX_IDLE_PER_SHAPE} idle per shape (concurrent generations of one size) and
+ * like fresh ones, except those taken for a pinned output (ONNX Runtime overwrites them whole). At most {@value #MAX_IDLE_PER_SHAPE} idle per shape (concurrent generations of one size) and
  * {@value #MAX_IDLE_BYTES} bytes in all; a tensor given back past that, or after {@link #close()}, is freed.
  */
 public final class TensorPool implements AutoCloseable {
@@ -49,6 +49,18 @@ public final class TensorPool implements AutoCloseable {
 
     /** A zeroed tensor of {@code type} and {@code shape}: an idle one of that shape, else a new one. */
     public DirectTensor acquire(OnnxJavaType type, long[] shape) {
+        return acquire(type, shape, true);
+    }
+
+    /**
+     * A tensor for a pinned output, which ONNX Runtime overwrites whole: an idle one keeps its old values (zeroing the
+     * 786 KB image of a 256² decode costs more than a tenth of a millisecond for nothing).
+     */
+    public DirectTensor acquireOutput(OnnxJavaType type, long[] shape) {
+        return acquire(type, shape, false);
+    }
+
+    private DirectTensor acquire(OnnxJavaType type, long[] shape, boolean zero) {
         Key key = Key.of(type, shape);
         DirectTensor reused;
         synchronized (this) {
@@ -62,7 +74,7 @@ public final class TensorPool implements AutoCloseable {
         if (reused == null) {
             return DirectTensor.allocate(env, type, shape);
         }
-        reused.unpark();
+        reused.unpark(zero);
         return reused;
     }
 
@@ -77,6 +89,11 @@ public final class TensorPool implements AutoCloseable {
     /** {@link #acquire} for a try-with-resources block. */
     public Lease lease(OnnxJavaType type, long[] shape) {
         return new Lease(this, acquire(type, shape));
+    }
+
+    /** {@link #acquireOutput} for a try-with-resources block. */
+    public Lease leaseOutput(OnnxJavaType type, long[] shape) {
+        return new Lease(this, acquireOutput(type, shape));
     }
 
     /** Gives back a tensor taken with {@link #acquire} (or any tensor the caller owns): kept idle, or freed. */

@@ -159,7 +159,7 @@ public final class VaeDecoder implements AutoCloseable {
         // The output is pinned to a buffer we own, so ONNX Runtime writes the image straight into it; both tensors
         // come from the model's pool (the next image of this size reuses them).
         try (TensorPool.Lease in = pool.lease(input.type(), new long[] {1, channels, h, w});
-             TensorPool.Lease out = pool.lease(output.type(), outShape)) {
+             TensorPool.Lease out = pool.leaseOutput(output.type(), outShape)) {
             in.tensor().put(latent, offset, 0, channels * h * w);
             long t0 = System.nanoTime();
             try (OrtSession.Result ignored = session.get().run(Map.of(input.name(), in.tensor().tensor()), Set.of(),
