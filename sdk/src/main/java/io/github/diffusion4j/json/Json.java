@@ -130,15 +130,12 @@ public final class Json {
     }
 
     /**
-     * Loads and links Jackson's tree classes on a short-lived daemon thread, so that the first {@link #toNode} on the
-     * load path (a component's {@code config.json}) does not pay for them: measured 75–150 ms on a busy host,
-     * overlapped this way with loading ONNX Runtime's native library.
+     * Loads and links Jackson's tree classes (measured 75-150 ms on a busy host), so that the first {@link #toNode} on
+     * the load path (a component's {@code config.json}) does not pay for them. Called on a background thread by the
+     * model load, never on its own thread.
      */
-    public static void preloadTreeClassesInBackground() {
-        Thread thread = new Thread(() -> toNode(Map.of("k", List.of(1, 1L << 40, BigInteger.TEN, 0.5, "s", true))),
-                "diffusion4j-load-json");
-        thread.setDaemon(true);
-        thread.start();
+    public static void preloadTreeClasses() {
+        toNode(Map.of("k", List.of(1, 1L << 40, BigInteger.TEN, 0.5, "s", true)));
     }
 
     private static String describe(Object value) {

@@ -6,7 +6,6 @@ import io.github.diffusion4j.family.FamilyProbe;
 import io.github.diffusion4j.family.LatentCodec;
 import io.github.diffusion4j.family.ModelFamilies;
 import io.github.diffusion4j.family.ModelFamily;
-import io.github.diffusion4j.json.Json;
 import io.github.diffusion4j.scheduler.SchedulerConfig;
 
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ public final class DiffusionModel implements AutoCloseable {
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads,
                                       Map<String, ComponentOptions> components) {
-        Json.preloadTreeClassesInBackground();
+        LoadWarmUp.start();
         ComponentOptions.checkNames(components);
         ModelFolder folder = ModelFolder.open(root);
         ModelFamilies.refuseUnsupported(folder);

@@ -241,8 +241,9 @@ final class DenoisingLoop {
             // Snapshot the first image's latent (the arrays move on); render only if someone looks.
             float[] snapshot = new float[rowSize];
             System.arraycopy(x0 != null ? x0 : out.prevSample(), 0, snapshot, 0, rowSize);
-            var previewer = pipeline.previewer();
-            preview = new Preview(latentWidth, latentHeight, () -> previewer.render(snapshot, 0, latentHeight, latentWidth));
+            // the previewer is taken when the preview is rendered: its fit (at load, in the background) never holds a step
+            preview = new Preview(latentWidth, latentHeight,
+                    () -> pipeline.previewer().render(snapshot, 0, latentHeight, latentWidth));
         }
         float[] latentsCopy = request.includeLatents() ? out.prevSample().clone() : null;
         float[] x0Copy = request.includeLatents() && x0 != null ? x0.clone() : null;

@@ -104,9 +104,8 @@ public final class DiffusionPipeline implements AutoCloseable {
             this.executor = Executors.newCachedThreadPool(factory);
             this.ownsExecutor = true;
         }
-        // Fitting a previewer decodes a few latents; do it now rather than delaying the first step event.
         if (defaultPreviewInterval > 0) {
-            previewer();
+            fitPreviewerInBackground();
         }
         this.info = new ModelInfo(name, model.folder().root(), model.layout(), model.precision(),
                 model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
@@ -265,15 +264,47 @@ public final class DiffusionPipeline implements AutoCloseable {
         return defaultPreviewInterval;
     }
 
-    /** The latent previewer, fitted to the VAE on first use for models without published factors. */
+    /**
+     * The latent previewer, fitted to the VAE for models without published factors (SDXL's 0.13025 VAE, test models):
+     * by {@link #fitPreviewerInBackground} or, if that has not finished, by the first caller (one fit at a time).
+     */
     LatentPreviewer previewer() {
         LatentPreviewer p = previewer.get();
-        if (p == null) {
-            p = Previews.forModel(model);
-            previewer.compareAndSet(null, p);
-            p = previewer.get();
+        if (p != null) {
+            return p;
         }
-        return p;
+        synchronized (previewer) {
+            p = previewer.get();
+            if (p == null) {
+                p = Previews.forModel(model);
+                previewer.set(p);
+            }
+            return p;
+        }
+    }
+
+    /**
+     * Fitting a previewer decodes a few latents (~100 ms on the test models, more on a real SDXL VAE on a CPU): done
+     * beside the caller rather than in the load, and registered as a run so that close() waits for it. A failure
+     * is left to the first preview, which fits again and reports it.
+     */
+    private void fitPreviewerInBackground() {
+        Thread fit = new Thread(() -> {
+            try {
+                enter(null);
+            } catch (DiffusionException closed) {
+                return;
+            }
+            try {
+                previewer();
+            } catch (RuntimeException e) {
+                LOG.debugf("Pipeline %s: fitting the latent previewer failed: %s", name, e.getMessage());
+            } finally {
+                exit(null);
+            }
+        }, "diffusion4j-preview-fit-" + name);
+        fit.setDaemon(true);
+        fit.start();
     }
 
     private ResolvedRequest resolve(GenerationRequest r) {

@@ -25,8 +25,17 @@ public final class TestModels {
         return root().resolve(name);
     }
 
-    /** A CPU pipeline over one tiny model, one intra-op thread (tests run side by side on small machines). */
+    /**
+     * A CPU pipeline over one tiny model, one intra-op thread (tests run side by side on small machines), returned
+     * once its background previewer fit is done: tests that count tensors in use start from a settled pipeline.
+     */
     public static DiffusionPipeline pipeline(String name) {
-        return DiffusionPipeline.builder(model(name)).provider(ExecutionProvider.CPU).cpuThreads(1).build();
+        return settled(DiffusionPipeline.builder(model(name)).provider(ExecutionProvider.CPU).cpuThreads(1).build());
+    }
+
+    /** {@code pipeline} once the previewer fit it started at build (on a background thread) has finished. */
+    public static DiffusionPipeline settled(DiffusionPipeline pipeline) {
+        pipeline.previewer();
+        return pipeline;
     }
 }
