@@ -276,7 +276,13 @@ public final class DiffusionPipeline implements AutoCloseable {
         synchronized (previewer) {
             p = previewer.get();
             if (p == null) {
-                p = Previews.forModel(model);
+                try {
+                    p = Previews.forModel(model);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Pipeline %s: the latent previewer could not be fitted to this VAE (%s); previews show "
+                            + "the latents' mean in grey", name, e.getMessage());
+                    p = Previews.neutral(model.denoiser().outChannels());
+                }
                 previewer.set(p);
             }
             return p;
@@ -285,8 +291,8 @@ public final class DiffusionPipeline implements AutoCloseable {
 
     /**
      * Fitting a previewer decodes a few latents (~100 ms on the test models, more on a real SDXL VAE on a CPU): done
-     * beside the caller rather than in the load, and registered as a run so that close() waits for it. A failure
-     * is left to the first preview, which fits again and reports it.
+     * beside the caller rather than in the load, and registered as a run so that close() waits for it. A fit that
+     * fails leaves a grey previewer, with a warning (see {@link #previewer}).
      */
     private void fitPreviewerInBackground() {
         Thread fit = new Thread(() -> {
@@ -297,8 +303,6 @@ public final class DiffusionPipeline implements AutoCloseable {
             }
             try {
                 previewer();
-            } catch (RuntimeException e) {
-                LOG.debugf("Pipeline %s: fitting the latent previewer failed: %s", name, e.getMessage());
             } finally {
                 exit(null);
             }

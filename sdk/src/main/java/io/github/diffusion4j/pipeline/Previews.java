@@ -42,6 +42,18 @@ final class Previews {
         return fit(model, channels);
     }
 
+    /**
+     * A grey preview of the channels' mean: structure without colour, for a model whose VAE could not be fitted (the
+     * fit's decode failed), so that previews still come and a broken fit is not retried at every step.
+     */
+    static LatentPreviewer neutral(int channels) {
+        float[][] factors = new float[channels][3];
+        for (float[] f : factors) {
+            java.util.Arrays.fill(f, 1f / channels);
+        }
+        return new LatentPreviewer(factors, new float[3]);
+    }
+
     private static boolean vae(VaeDecoder decoder, double scaling, double shift) {
         return Math.abs(decoder.scalingFactor() - scaling) < 1e-6 && Math.abs(decoder.shiftFactor() - shift) < 1e-6;
     }

@@ -63,4 +63,14 @@ class DitPreviewsTest {
             });
         }
     }
+
+    /** The fallback of a VAE that cannot be fitted: every channel weighs the same, so a latent pixel shows as grey. */
+    @Test
+    void theNeutralPreviewerShowsTheChannelsMeanInGrey() {
+        LatentPreviewer neutral = Previews.neutral(4);
+        assertThat(neutral.channels()).isEqualTo(4);
+        BufferedImage image = neutral.render(new float[] {0.8f, 0.4f, 0.4f, 0.4f}, 0, 1, 1);
+        int rgb = image.getRGB(0, 0) & 0xFFFFFF;
+        assertThat(rgb).isEqualTo(rgb(0.5, 0.5, 0.5));
+    }
 }
