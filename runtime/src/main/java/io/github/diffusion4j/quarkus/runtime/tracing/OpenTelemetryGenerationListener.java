@@ -27,11 +27,12 @@ import java.util.Map;
  * images). Registered only when quarkus-opentelemetry is present (its tracer capability).
  * <p>
  * Why the spans are written at the end with the times the events were seen rather than opened as they go: the
- * listener learns that a generation began only at its {@code Started} event, which the SDK emits after the prompt
- * was encoded; the end's duration (measured from the subscription) gives the true start. The parent is the context
- * current where the generation was subscribed ({@link #onSubscribe}, on the caller's thread: a user's resource
- * subscribing inside its request, or a queue job started with its submitter's context, see
- * {@link TracingGenerationObserver}), so the span sits under the HTTP request that asked for the image.
+ * stages are known only as the events arrive (the {@code Started} event comes after the prompt was encoded), and a
+ * span opened at the subscription would have to be ended on whichever thread sees the end. The start is the time of
+ * {@link #onSubscribe} (or, when that was not seen, the end minus the duration). The parent is the context current
+ * where the generation was subscribed (on the caller's thread: a user's resource subscribing inside its request, or
+ * a queue job started with its submitter's context, see {@link TracingGenerationObserver}), so the span sits under
+ * the HTTP request that asked for the image.
  */
 @Singleton
 public class OpenTelemetryGenerationListener implements GenerationListener {
@@ -56,20 +57,26 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
     /** When each stage boundary was seen ({@link System#nanoTime()}), per running generation. */
     private static final class Marks {
         final Context parent;
+        /** When it was subscribed ({@link System#nanoTime()}), or 0 when that was not seen. */
+        final long subscribed;
         final long encoded = System.nanoTime();
         GenerationEvent.Started event;
         long lastStep;
         long completed;
 
-        Marks(Context parent) {
+        Marks(Context parent, long subscribed) {
             this.parent = parent;
+            this.subscribed = subscribed;
         }
     }
 
     /** By identity: {@link Generation} is a record, two identical requests are equal but distinct generations. */
     private final Map<Generation, Marks> running = Collections.synchronizedMap(new IdentityHashMap<>());
-    /** The context each subscribed generation was subscribed in, until its {@code Started} event. */
-    private final Map<Generation, Context> subscribed = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Where and when each generation was subscribed, until its {@code Started} event. */
+    private record Subscription(Context parent, long nanos) {
+    }
+
+    private final Map<Generation, Subscription> subscribed = Collections.synchronizedMap(new IdentityHashMap<>());
 
     @Inject
     OpenTelemetry openTelemetry;
@@ -78,14 +85,15 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
 
     @Override
     public void onSubscribe(Generation generation) {
-        subscribed.put(generation, Context.current());
+        subscribed.put(generation, new Subscription(Context.current(), System.nanoTime()));
     }
 
     @Override
     public void onEvent(Generation generation, GenerationEvent event) {
         if (event instanceof GenerationEvent.Started started) {
-            Context parent = subscribed.remove(generation);
-            Marks marks = new Marks(parent != null ? parent : Context.current());
+            Subscription subscription = subscribed.remove(generation);
+            Marks marks = subscription != null ? new Marks(subscription.parent(), subscription.nanos())
+                    : new Marks(Context.current(), 0);
             marks.event = started;
             running.put(generation, marks);
             return;
@@ -107,10 +115,14 @@ public class OpenTelemetryGenerationListener implements GenerationListener {
         Instant end = Instant.now();
         Marks marks = running.remove(generation);
         // a generation that ended before its Started event (cancelled or failed while encoding) still has its parent
-        Context early = subscribed.remove(generation);
-        Instant start = end.minus(duration);
+        Subscription early = subscribed.remove(generation);
+        // the start as this listener saw the subscription: the duration is measured before the listeners before this
+        // one ran their onEnd (a thumbnail, a metric), and end - duration would then start the span too late
+        long startNanos = marks != null && marks.subscribed != 0 ? marks.subscribed
+                : early != null ? early.nanos() : endNanos - duration.toNanos();
+        Instant start = at(startNanos, end, endNanos);
         Span span = tracer().spanBuilder(GENERATION_SPAN)
-                .setParent(marks != null ? marks.parent : early != null ? early : Context.current())
+                .setParent(marks != null ? marks.parent : early != null ? early.parent() : Context.current())
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(start)
                 .setAttribute(MODEL, generation.model())
