@@ -36,14 +36,8 @@ public final class Images {
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         int plane = width * height;
         // one plane at a time: three simple loops run faster than one loop reading three planes (~25 %)
-        for (int i = 0; i < plane; i++) {
-            rgb[i] = toByte(data[offset + i]) << 16;
-        }
-        for (int i = 0; i < plane; i++) {
-            rgb[i] |= toByte(data[offset + plane + i]) << 8;
-        }
-        for (int i = 0; i < plane; i++) {
-            rgb[i] |= toByte(data[offset + 2 * plane + i]);
+        for (int c = 0; c < 3; c++) {
+            addPlane(rgb, data, offset + c * plane, plane, c);
         }
         return image;
     }
@@ -59,19 +53,25 @@ public final class Images {
         // a plane at a time through one plane-sized array: bulk copies out of the buffer, then array loops (reading
         // the buffer element by element is slower than copying it; copying all three planes touches 3x the memory)
         float[] values = new float[plane];
-        data.get(0, values, 0, plane);
-        for (int i = 0; i < plane; i++) {
-            rgb[i] = toByte(values[i]) << 16;
-        }
-        data.get(plane, values, 0, plane);
-        for (int i = 0; i < plane; i++) {
-            rgb[i] |= toByte(values[i]) << 8;
-        }
-        data.get(2 * plane, values, 0, plane);
-        for (int i = 0; i < plane; i++) {
-            rgb[i] |= toByte(values[i]);
+        for (int c = 0; c < 3; c++) {
+            data.get(c * plane, values, 0, plane);
+            addPlane(rgb, values, 0, plane, c);
         }
         return image;
+    }
+
+    /** Channel {@code c} (0 red, 1 green, 2 blue) of {@code plane} pixels from {@code values} at {@code from}. */
+    private static void addPlane(int[] rgb, float[] values, int from, int plane, int c) {
+        int shift = 16 - 8 * c;
+        if (c == 0) {
+            for (int i = 0; i < plane; i++) {
+                rgb[i] = toByte(values[from + i]) << shift;
+            }
+        } else {
+            for (int i = 0; i < plane; i++) {
+                rgb[i] |= toByte(values[from + i]) << shift;
+            }
+        }
     }
 
     /** An RGB image whose pixels are {@code rgb} (0xRRGGBB), copied. */

@@ -72,7 +72,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final ModelDescriptor descriptor;
     private final ModelInfo info;
     private final List<GenerationListener> listeners;
-    private final AtomicReference<LatentPreviewer> previewer = new AtomicReference<>();
+    private final PipelinePreviewer previewer;
     private final BackgroundModelHash modelHash;
     /** The runs in flight: close() must never free the sessions under one. */
     private final PipelineLifecycle lifecycle;
@@ -104,8 +104,9 @@ public final class DiffusionPipeline implements AutoCloseable {
             this.executor = Executors.newCachedThreadPool(factory);
             this.ownsExecutor = true;
         }
+        this.previewer = new PipelinePreviewer(name, model);
         if (defaultPreviewInterval > 0) {
-            fitPreviewerInBackground();
+            previewer.fitInBackground(this);
         }
         this.info = new ModelInfo(name, model.folder().root(), model.layout(), model.precision(),
                 model.folder().pipelineClass().orElse(null), model.sessions().providerDescription(), loadTime,
@@ -264,51 +265,9 @@ public final class DiffusionPipeline implements AutoCloseable {
         return defaultPreviewInterval;
     }
 
-    /**
-     * The latent previewer, fitted to the VAE for models without published factors (SDXL's 0.13025 VAE, test models):
-     * by {@link #fitPreviewerInBackground} or, if that has not finished, by the first caller (one fit at a time).
-     */
+    /** The latent previewer (see {@link PipelinePreviewer}: fitted in the background at build where needed). */
     LatentPreviewer previewer() {
-        LatentPreviewer p = previewer.get();
-        if (p != null) {
-            return p;
-        }
-        synchronized (previewer) {
-            p = previewer.get();
-            if (p == null) {
-                try {
-                    p = Previews.forModel(model);
-                } catch (RuntimeException e) {
-                    LOG.warnf("Pipeline %s: the latent previewer could not be fitted to this VAE (%s); previews show "
-                            + "the latents' mean in grey", name, e.getMessage());
-                    p = Previews.neutral(model.denoiser().outChannels());
-                }
-                previewer.set(p);
-            }
-            return p;
-        }
-    }
-
-    /**
-     * Fitting a previewer decodes a few latents (~100 ms on the test models, more on a real SDXL VAE on a CPU): done
-     * beside the caller rather than in the load, and registered as a run so that close() waits for it. A fit that
-     * fails leaves a grey previewer, with a warning (see {@link #previewer}).
-     */
-    private void fitPreviewerInBackground() {
-        Thread fit = new Thread(() -> {
-            try {
-                enter(null);
-            } catch (DiffusionException closed) {
-                return;
-            }
-            try {
-                previewer();
-            } finally {
-                exit(null);
-            }
-        }, "diffusion4j-preview-fit-" + name);
-        fit.setDaemon(true);
-        fit.start();
+        return previewer.get();
     }
 
     private ResolvedRequest resolve(GenerationRequest r) {

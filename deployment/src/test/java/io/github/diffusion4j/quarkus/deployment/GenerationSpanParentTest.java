@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +31,7 @@ class GenerationSpanParentTest {
 
     @RegisterExtension
     static final QuarkusUnitTest test = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(TestModels.class, InMemorySpanExporterProducer.class))
+            .withApplicationRoot(jar -> jar.addClasses(TestModels.class, InMemorySpanExporterProducer.class, FinishedSpans.class))
             .overrideConfigKey("quarkus.diffusion4j.path", TestModels.path("optimum-new"))
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
             .overrideConfigKey("quarkus.otel.bsp.schedule.delay", "50ms");
@@ -97,22 +96,7 @@ class GenerationSpanParentTest {
 
     /** The generation span of the request with {@code seed} (an earlier test's span may be exported late). */
     private SpanData awaitGeneration(long seed) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (SpanData span : spans.getFinishedSpanItems()) {
-                if (span.getName().equals(OpenTelemetryGenerationListener.GENERATION_SPAN)
-                        && Long.valueOf(seed).equals(span.getAttributes().get(SEED))) {
-                    return span;
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("no generation span with seed " + seed + " within 10 s; spans: "
-                + spans.getFinishedSpanItems());
+        return FinishedSpans.await(spans, span -> span.getName().equals(OpenTelemetryGenerationListener.GENERATION_SPAN)
+                && Long.valueOf(seed).equals(span.getAttributes().get(SEED)), "generation span with seed " + seed);
     }
 }

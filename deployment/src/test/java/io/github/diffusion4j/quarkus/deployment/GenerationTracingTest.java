@@ -27,7 +27,7 @@ class GenerationTracingTest {
 
     @RegisterExtension
     static final QuarkusUnitTest test = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(TestModels.class, InMemorySpanExporterProducer.class))
+            .withApplicationRoot(jar -> jar.addClasses(TestModels.class, InMemorySpanExporterProducer.class, FinishedSpans.class))
             .overrideConfigKey("quarkus.diffusion4j.path", TestModels.path("optimum-new"))
             .overrideConfigKey("quarkus.diffusion4j.provider", "cpu")
             // ended spans reach the exporter within 50 ms rather than the default 5 s
@@ -94,16 +94,7 @@ class GenerationTracingTest {
     }
 
     private SpanData awaitSpan(String name) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            for (SpanData span : spans.getFinishedSpanItems()) {
-                if (span.getName().equals(name)) {
-                    return span;
-                }
-            }
-            pause();
-        }
-        throw new AssertionError("no span " + name + " within 10 s; spans: " + spans.getFinishedSpanItems());
+        return FinishedSpans.await(spans, span -> span.getName().equals(name), "span " + name);
     }
 
     private static boolean pause() {
