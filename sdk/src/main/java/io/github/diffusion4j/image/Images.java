@@ -18,14 +18,16 @@ public final class Images {
 
     /** The PNG text keyword of A1111's generation settings. */
     public static final String PARAMETERS = "parameters";
+    /** 2^23: where the float spacing is 1, so adding it rounds to an integer, ties to even. */
+    private static final float ROUNDING = 8388608f;
 
     private Images() {
     }
 
     /**
      * Converts one image of a planar [3, h, w] tensor in [-1, 1] (the VAE decoder's range) to an RGB image,
-     * as diffusers' {@code VaeImageProcessor.postprocess} does: {@code (x / 2 + 0.5).clamp(0, 1)}, then
-     * {@code round(x * 255)}.
+     * as diffusers' {@code VaeImageProcessor.postprocess} does: {@code (x * 0.5 + 0.5).clamp(0, 1)}, then
+     * numpy's {@code round(x * 255)} (half to even, see {@link #toByte}).
      *
      * @param data   the decoder output, NCHW
      * @param offset the index of this image's first value ({@code batchIndex * 3 * h * w})
@@ -82,13 +84,14 @@ public final class Images {
     }
 
     /**
-     * diffusers' {@code (v / 2 + 0.5).clamp(0, 1)}, then {@code round(x * 255)} half up. Clamped after the rounding, as
-     * an int: the same byte for every float (checked over all 2^32 bit patterns, NaN and infinities included: (int) NaN
-     * is 0, out-of-range values saturate) and cheaper than two float clamps with their NaN and -0.0 rules.
+     * diffusers' {@code (v * 0.5 + 0.5).clamp(0, 1)} (image_processor.py {@code denormalize}; the ONNX pipelines'
+     * {@code np.clip(image / 2 + 0.5, 0, 1)} is the same float32 value), then {@code numpy_to_pil}'s
+     * {@code (images * 255).round().astype("uint8")}: numpy rounds half to even. Adding 2^23 rounds a float in
+     * [0, 255] to the nearest integer, ties to even, exactly as {@code np.round} does; its low byte is that integer,
+     * and {@code (int) NaN} is 0, so a NaN value is black.
      */
     static int toByte(float v) {
-        int b = (int) ((v * 0.5f + 0.5f) * 255f + 0.5f);
-        return Math.min(Math.max(b, 0), 255);
+        return (int) (Math.min(Math.max(v * 0.5f + 0.5f, 0f), 1f) * 255f + ROUNDING) & 0xFF;
     }
 
     /**

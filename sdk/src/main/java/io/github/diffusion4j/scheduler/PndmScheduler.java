@@ -27,7 +27,7 @@ public final class PndmScheduler extends AbstractScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
-    private final double finalAlphaCumprod;
+    private final float finalAlphaCumprod;
     private final boolean skipPrkSteps;
     private final PredictionType prediction;
     private final String spacing;
@@ -38,7 +38,7 @@ public final class PndmScheduler extends AbstractScheduler {
     private int prkCount;
     private int counter;
     private final List<float[]> ets = new ArrayList<>();
-    private double[] curModelOutput;
+    private float[] curModelOutput;
     private float[] curSample;
     /**
      * The model output that left the four-entry history last step (referenced by nothing else), reused for the next
@@ -50,7 +50,7 @@ public final class PndmScheduler extends AbstractScheduler {
         super("pndm", config);
         this.numTrain = BetaSchedules.numTrainTimesteps(config);
         this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, false);
-        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1.0 : alphasCumprod[0];
+        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1f : alphasCumprod[0];
         this.skipPrkSteps = config.getBoolean("skip_prk_steps", false);
         this.prediction = PredictionType.fromConfig(config, PredictionType.EPSILON_OR_V);
         this.spacing = config.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
@@ -137,39 +137,41 @@ public final class PndmScheduler extends AbstractScheduler {
         return new StepOutput(prev, null);
     }
 
-    /** scheduling_pndm.py step_prk: one of the four Runge-Kutta evaluations of a warm-up step. */
+    /**
+     * scheduling_pndm.py step_prk: one of the four Runge-Kutta evaluations of a warm-up step. Like every tensor
+     * operation of this file, in float32, one rounding per torch operation: {@code cur_model_output += 1 / 6 *
+     * model_output} is a float32 product by {@code (float) (1.0 / 6)}, then a float32 sum.
+     */
     private float[] stepPrk(float[] modelOutput, long timestep, float[] sample) {
         long diffToPrev = counter % 2 != 0 ? 0 : numTrain / numInferenceSteps / 2;
         long prevTimestep = timestep - diffToPrev;
         long t = (long) timesteps[counter / 4 * 4];
         int phase = counter % 4;
-        double[] output = ArrayMath.toDouble(modelOutput);
-        double[] effective = output;
+        float[] effective = modelOutput;
         if (phase == 0) {
-            curModelOutput = scaled(output, 1.0 / 6);
+            // cur_model_output starts as the int 0: 0 + x is x
+            curModelOutput = new float[modelOutput.length];
+            accumulate(curModelOutput, modelOutput, (float) (1.0 / 6));
             ets.add(historyCopy(modelOutput));
             curSample = sample;
         } else if (phase == 1 || phase == 2) {
-            accumulate(curModelOutput, output, 1.0 / 3);
+            accumulate(curModelOutput, modelOutput, (float) (1.0 / 3));
         } else {
-            effective = curModelOutput.clone();
-            accumulate(effective, output, 1.0 / 6);
+            effective = curModelOutput;
+            accumulate(effective, modelOutput, (float) (1.0 / 6));
             curModelOutput = null;
         }
         float[] base = curSample != null ? curSample : sample;
-        Coefficients c = coefficients(t, prevTimestep);
         float[] prev = new float[base.length];
-        for (int i = 0; i < prev.length; i++) {
-            prev[i] = c.prevSample(base[i], effective[i]);
-        }
+        coefficients(t, prevTimestep).prevSample(base, effective, prev);
         counter++;
         return prev;
     }
 
     /**
-     * scheduling_pndm.py step_plms: the Adams-Bashforth combination of up to four past model outputs, fused with
-     * {@code _get_prev_sample} into one pass over the history (kept as float32, as diffusers keeps it; widened to
-     * double exactly, so the values are those of combining double copies).
+     * scheduling_pndm.py step_plms: the Adams-Bashforth combination of up to four past model outputs (kept as float32,
+     * as diffusers keeps them), then {@code _get_prev_sample}; float32 arithmetic in torch's operation order, so the
+     * values are diffusers' to the bit.
      */
     private float[] stepPlms(float[] modelOutput, long timestep, float[] sample) {
         if (!skipPrkSteps && ets.size() < 3) {
@@ -198,67 +200,92 @@ public final class PndmScheduler extends AbstractScheduler {
             base = curSample;
             curSample = null;
         }
-        float[] prev = combine(base, coefficients(t, prevTimestep), output, size, size == 1 && averaged);
+        float[] prev = new float[base.length];
+        float[] combined = combine(output, size, size == 1 && averaged, prev);
+        coefficients(t, prevTimestep).prevSample(base, combined, prev);
         counter++;
         return prev;
     }
 
-    /** The previous sample from the history's newest {@code size} outputs (or the warm-up average with the first). */
-    private float[] combine(float[] sample, Coefficients c, float[] output, int size, boolean averaged) {
-        float[] prev = new float[sample.length];
+    /**
+     * step_plms' {@code model_output}: the history's newest {@code size} outputs combined (or the warm-up average of
+     * {@code output} with the first), written into {@code into}; {@code output} itself when it is used as it is.
+     */
+    private float[] combine(float[] output, int size, boolean averaged, float[] into) {
         float[] e1 = ets.get(size - 1);
         if (averaged) {
-            for (int i = 0; i < prev.length; i++) {
-                prev[i] = c.prevSample(sample[i], ((double) output[i] + e1[i]) / 2);
+            for (int i = 0; i < into.length; i++) {
+                into[i] = (output[i] + e1[i]) / 2f; // (model_output + self.ets[-1]) / 2
             }
         } else if (size == 1) {
-            for (int i = 0; i < prev.length; i++) {
-                prev[i] = c.prevSample(sample[i], e1[i]);
-            }
+            return output;
         } else if (size == 2) {
             float[] e2 = ets.get(0);
-            for (int i = 0; i < prev.length; i++) {
-                prev[i] = c.prevSample(sample[i], (3 * (double) e1[i] - e2[i]) / 2);
+            for (int i = 0; i < into.length; i++) {
+                into[i] = (3f * e1[i] - e2[i]) / 2f; // (3 * self.ets[-1] - self.ets[-2]) / 2
             }
         } else if (size == 3) {
             float[] e2 = ets.get(1);
             float[] e3 = ets.get(0);
-            for (int i = 0; i < prev.length; i++) {
-                prev[i] = c.prevSample(sample[i], (23 * (double) e1[i] - 16 * (double) e2[i] + 5 * (double) e3[i]) / 12);
+            for (int i = 0; i < into.length; i++) {
+                // (23 * self.ets[-1] - 16 * self.ets[-2] + 5 * self.ets[-3]) / 12
+                into[i] = (23f * e1[i] - 16f * e2[i] + 5f * e3[i]) / 12f;
             }
         } else {
             float[] e2 = ets.get(size - 2);
             float[] e3 = ets.get(size - 3);
             float[] e4 = ets.get(size - 4);
-            for (int i = 0; i < prev.length; i++) {
-                prev[i] = c.prevSample(sample[i], (1.0 / 24)
-                        * (55 * (double) e1[i] - 59 * (double) e2[i] + 37 * (double) e3[i] - 9 * (double) e4[i]));
+            float twentyFourth = (float) (1.0 / 24);
+            for (int i = 0; i < into.length; i++) {
+                // (1 / 24) * (55 * self.ets[-1] - 59 * self.ets[-2] + 37 * self.ets[-3] - 9 * self.ets[-4])
+                into[i] = twentyFourth * (55f * e1[i] - 59f * e2[i] + 37f * e3[i] - 9f * e4[i]);
             }
         }
-        return prev;
+        return into;
     }
 
-    /** The coefficients of formula (9) of the PNDM paper (scheduling_pndm.py _get_prev_sample) for one step. */
-    private record Coefficients(double sampleCoeff, double outputCoeff, boolean vPrediction, double sqrtAlphaProd,
-                                double sqrtBetaProd) {
+    /**
+     * The coefficients of formula (9) of the PNDM paper (scheduling_pndm.py {@code _get_prev_sample}) for one step.
+     * diffusers computes them from {@code alphas_cumprod}'s float32 0-dim tensors, so they are float32 too; {@code **
+     * 0.5} is torch's float sqrt.
+     */
+    private record Coefficients(float sampleCoeff, float alphaDiff, float denom, boolean vPrediction,
+                                float sqrtAlphaProd, float sqrtBetaProd) {
 
-        float prevSample(float sample, double output) {
-            double x = sample;
-            double eps = vPrediction ? sqrtAlphaProd * output + sqrtBetaProd * x : output;
-            return (float) (sampleCoeff * x - outputCoeff * eps);
+        /**
+         * {@code sample_coeff * sample - (alpha_prod_t_prev - alpha_prod_t) * model_output / model_output_denom_coeff}
+         * into {@code prev} ({@code modelOutput} may be {@code prev}: each element is read before it is written).
+         */
+        void prevSample(float[] sample, float[] modelOutput, float[] prev) {
+            if (vPrediction) {
+                for (int i = 0; i < prev.length; i++) {
+                    // model_output = alpha_prod_t ** 0.5 * model_output + beta_prod_t ** 0.5 * sample
+                    float eps = sqrtAlphaProd * modelOutput[i] + sqrtBetaProd * sample[i];
+                    prev[i] = sampleCoeff * sample[i] - alphaDiff * eps / denom;
+                }
+            } else {
+                for (int i = 0; i < prev.length; i++) {
+                    prev[i] = sampleCoeff * sample[i] - alphaDiff * modelOutput[i] / denom;
+                }
+            }
         }
     }
 
     private Coefficients coefficients(long t, long prevT) {
-        double alphaProd = alphasCumprod[(int) t];
-        double alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
-        double betaProd = 1 - alphaProd;
-        double betaProdPrev = 1 - alphaProdPrev;
-        double sampleCoeff = Math.sqrt(alphaProdPrev / alphaProd);
-        double denom = alphaProd * Math.sqrt(betaProdPrev) + Math.sqrt(alphaProd * betaProd * alphaProdPrev);
-        double outputCoeff = (alphaProdPrev - alphaProd) / denom;
-        return new Coefficients(sampleCoeff, outputCoeff, prediction == PredictionType.V_PREDICTION,
-                Math.sqrt(alphaProd), Math.sqrt(betaProd));
+        float alphaProd = alphasCumprod[(int) t];
+        float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
+        float betaProd = 1f - alphaProd;
+        float betaProdPrev = 1f - alphaProdPrev;
+        float sampleCoeff = sqrt(alphaProdPrev / alphaProd);
+        // alpha_prod_t * beta_prod_t_prev ** 0.5 + (alpha_prod_t * beta_prod_t * alpha_prod_t_prev) ** 0.5
+        float denom = alphaProd * sqrt(betaProdPrev) + sqrt(alphaProd * betaProd * alphaProdPrev);
+        return new Coefficients(sampleCoeff, alphaProdPrev - alphaProd, denom,
+                prediction == PredictionType.V_PREDICTION, sqrt(alphaProd), sqrt(betaProd));
+    }
+
+    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
     }
 
     @Override
@@ -280,15 +307,8 @@ public final class PndmScheduler extends AbstractScheduler {
         return out;
     }
 
-    private static double[] scaled(double[] values, double factor) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = factor * values[i];
-        }
-        return out;
-    }
-
-    private static void accumulate(double[] target, double[] values, double factor) {
+    /** {@code target += factor * values}, float32 (two roundings, as torch's in-place add of a product). */
+    private static void accumulate(float[] target, float[] values, float factor) {
         for (int i = 0; i < target.length; i++) {
             target[i] += factor * values[i];
         }

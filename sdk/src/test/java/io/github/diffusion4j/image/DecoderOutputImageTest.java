@@ -53,9 +53,9 @@ class DecoderOutputImageTest {
     }
 
     /**
-     * The byte of a decoder value is diffusers' {@code (v / 2 + 0.5).clamp(0, 1)} then {@code round(x * 255)} (half
-     * up), written here with the two float clamps as the reference, for a million bit patterns spread over all floats
-     * and the special values (the implementation clamps the rounded int instead; all 2^32 were checked once).
+     * The byte of a decoder value is diffusers' {@code (v * 0.5 + 0.5).clamp(0, 1)} then numpy's
+     * {@code (x * 255).round()}, half to even ({@link Math#rint} here, the implementation adds 2^23), for a million bit
+     * patterns spread over all floats, the special values and every exact tie {@code k + 0.5} of {@code x * 255}.
      */
     @Test
     void everyFloatMapsToTheByteOfTheClampedFormula() {
@@ -69,8 +69,32 @@ class DecoderOutputImageTest {
         }
     }
 
+    /**
+     * The values whose {@code x * 255} is exactly a tie {@code k + 0.5}: numpy's round gives the even neighbour, where
+     * rounding half up (what this class did before) gives {@code k + 1} for even {@code k}.
+     */
+    @Test
+    void tiesRoundToEvenAsNumpyDoes() {
+        int ties = 0;
+        int evenTies = 0;
+        for (int k = 0; k < 255; k++) {
+            float x = (k + 0.5f) / 255f;
+            for (int n = -4; n <= 4; n++) {
+                float near = x + n * Math.ulp(x);
+                float v = (near - 0.5f) * 2f; // exact: near is in [0, 1], the difference and the doubling are exact
+                if (v * 0.5f + 0.5f == near && near * 255f == k + 0.5f) {
+                    ties++;
+                    evenTies += k % 2 == 0 ? 1 : 0;
+                    assertThat(Images.toByte(v)).as("tie %d.5 (v = %s)", k, v).isEqualTo(k % 2 == 0 ? k : k + 1);
+                }
+            }
+        }
+        assertThat(ties).as("exact ties found").isGreaterThan(20);
+        assertThat(evenTies).as("ties with an even lower neighbour").isGreaterThan(10);
+    }
+
     private static int reference(float v) {
         float x = Math.min(Math.max(v * 0.5f + 0.5f, 0f), 1f);
-        return (int) (x * 255f + 0.5f);
+        return Float.isNaN(x) ? 0 : (int) Math.rint(x * 255f);
     }
 }

@@ -1,0 +1,83 @@
+"""Bit-exact goldens: schedulers whose Java port does float32 arithmetic in torch's operation order (PNDM).
+
+diffusers_schedulers.py compares every scheduler within 1e-4 on inputs built with sin() (numpy's and Java's may
+differ by an ulp, so trajectories cannot be compared bit for bit). Here the inputs are exact in float32 on both sides:
+base latents and model-output offsets are small multiples of 1/16, and the fake model is
+model_output = 0.25 * x_in + offset computed in float32 (one rounding, the same in torch and Java). Each step's
+prev_sample is recorded as float32 bit patterns (at the probe positions, and at every position after the last step),
+which BitExactSchedulerTest compares for equality.
+
+Usage:  /usr/bin/python3 tools/goldens/bit_exact_schedulers.py [--diffusers /work/upstream/diffusers] [output]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diffusers_schedulers as ds  # noqa: E402  (build, set_plan, SHAPE, PROBE: the same set-up as the 1e-4 goldens)
+import scheduler_shims as diffusers_shims  # noqa: E402
+
+SD1 = {"beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012, "steps_offset": 1}
+CASES = [
+    ("pndm", dict(SD1, skip_prk_steps=True, set_alpha_to_one=False), 20),
+    ("pndm", dict(SD1, skip_prk_steps=True, prediction_type="v_prediction"), 20),
+    ("pndm", dict(SD1, skip_prk_steps=True, set_alpha_to_one=True), 50),
+    ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False}, 20),
+    ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False, "prediction_type": "v_prediction"}, 8),
+]
+
+
+def exact_latents():
+    """Value i: ((37 i) mod 64 - 32) / 16, exact in float32 (BitExactSchedulerTest.latents)."""
+    i = np.arange(ds.NUMEL)
+    return torch.from_numpy((((37 * i) % 64 - 32) / 16.0).astype(np.float32)).reshape(ds.SHAPE)
+
+
+def exact_model(x_in, step):
+    """0.25 * x_in + ((7 i + step) mod 19 - 9) / 16 in float32 (BitExactSchedulerTest.model)."""
+    i = np.arange(ds.NUMEL)
+    offset = torch.from_numpy((((7 * i + step) % 19 - 9) / 16.0).astype(np.float32)).reshape(ds.SHAPE)
+    return x_in.to(torch.float32) * 0.25 + offset
+
+
+def bits(t):
+    return [int(v) for v in t.reshape(-1).contiguous().view(torch.int32).tolist()]
+
+
+def run(name, config, steps):
+    s = ds.build(name, config)
+    timesteps = ds.set_plan(s, steps, {})
+    x = exact_latents()
+    probes = []
+    for k, t in enumerate(timesteps):
+        x_in = s.scale_model_input(x, t)
+        x = s.step(exact_model(x_in, k), t, x).prev_sample
+        probes.append([bits(x)[p] for p in ds.PROBE])
+    return {"scheduler": name, "config": config, "steps": steps, "prev_bits": probes, "final_bits": bits(x)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--diffusers", default="/work/upstream/diffusers")
+    parser.add_argument("out", nargs="?", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                                               "sdk", "src", "test", "resources", "schedulers",
+                                                               "bit_exact.json"))
+    args = parser.parse_args()
+    diffusers_shims.install(os.path.join(args.diffusers, "src", "diffusers"))
+    commit = subprocess.run(["git", "-C", args.diffusers, "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    source = {"diffusers_commit": commit, "torch": torch.__version__, "numpy": np.__version__}
+    cases = [run(name, config, steps) for name, config, steps in CASES]
+    with open(args.out, "w") as fh:
+        json.dump({"source": source, "probe": ds.PROBE, "cases": cases}, fh, separators=(",", ":"))
+    print(f"{len(cases)} cases, {os.path.getsize(args.out)} bytes")
+
+
+if __name__ == "__main__":
+    main()
