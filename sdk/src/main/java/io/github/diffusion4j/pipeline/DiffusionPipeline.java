@@ -439,7 +439,6 @@ public final class DiffusionPipeline implements AutoCloseable {
             return this;
         }
 
-        /** A preview every N steps when a request does not say; 0 = none; default 1. */
         /**
          * Whether to compute A1111's {@code Model hash} on a background thread from the load on (default true): it
          * reads the denoiser's weights once, about 2 s per GB. Off for a benchmark's first runs; PNGs then carry no
@@ -450,6 +449,7 @@ public final class DiffusionPipeline implements AutoCloseable {
             return this;
         }
 
+        /** A preview every N steps when a request does not say; 0 = none; default 1. */
         public Builder previewInterval(int previewInterval) {
             if (previewInterval < 0) {
                 throw new IllegalArgumentException("previewInterval must be at least 0, got " + previewInterval);
