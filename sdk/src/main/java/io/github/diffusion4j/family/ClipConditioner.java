@@ -138,7 +138,7 @@ final class ClipConditioner implements Conditioner {
 
     private static ClipTokenizer loadTokenizer(ModelFolder folder, String dir) {
         try {
-            return ClipTokenizer.load(folder.root().resolve(dir));
+            return folder.clipTokenizer(dir);
         } catch (RuntimeException e) {
             throw new ModelLoadException("Cannot load " + dir + "/ of " + folder.root() + ": " + e.getMessage(), e);
         }

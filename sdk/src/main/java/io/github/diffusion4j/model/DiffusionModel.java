@@ -63,10 +63,13 @@ public final class DiffusionModel implements AutoCloseable {
      */
     public static DiffusionModel load(Path root, ExecutionProvider provider, int cudaDeviceId, int cpuThreads,
                                       Map<String, ComponentOptions> components) {
+        // both run beside the folder reading below: ONNX Runtime's start-up and the class loading of what follows
+        OrtEnvironments.startInBackground();
         LoadWarmUp.start();
         ComponentOptions.checkNames(components);
         ModelFolder folder = ModelFolder.open(root);
         ModelFamilies.refuseUnsupported(folder);
+        folder.prefetchClipTokenizers();
         for (String name : components.keySet()) {
             if (!folder.hasComponent(name)) {
                 throw new ModelLoadException("components." + name + " is configured but " + folder.root() + " has no "

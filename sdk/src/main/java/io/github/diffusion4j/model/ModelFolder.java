@@ -2,6 +2,8 @@ package io.github.diffusion4j.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.diffusion4j.json.Json;
+import io.github.diffusion4j.tokenizer.ClipTokenizer;
+import io.github.diffusion4j.tokenizer.ClipTokenizerPrefetch;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ public final class ModelFolder {
     private final Path root;
     /** model_index.json as parsed values, or null when the folder has none. */
     private final Map<String, Object> modelIndex;
+    private final ClipTokenizerPrefetch tokenizers = new ClipTokenizerPrefetch();
 
     private ModelFolder(Path root, Map<String, Object> modelIndex) {
         this.root = root;
@@ -59,6 +62,20 @@ public final class ModelFolder {
         folder.recommendedSteps();
         folder.recommendedGuidanceScale();
         return folder;
+    }
+
+    /**
+     * Starts reading the folder's CLIP tokenizers ({@code tokenizer/}, {@code tokenizer_2/} where they hold
+     * {@code vocab.json} and {@code merges.txt}) on daemon threads, for {@link #clipTokenizer} to take: the load calls
+     * this before creating the sessions, which the reading then overlaps.
+     */
+    public void prefetchClipTokenizers() {
+        tokenizers.start(List.of(root.resolve("tokenizer"), root.resolve("tokenizer_2")));
+    }
+
+    /** The CLIP tokenizer in {@code dir} (relative), read in the background if it was prefetched, else now. */
+    public ClipTokenizer clipTokenizer(String dir) {
+        return tokenizers.take(root.resolve(dir));
     }
 
     /**

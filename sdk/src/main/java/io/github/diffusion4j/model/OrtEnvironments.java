@@ -17,8 +17,22 @@ public final class OrtEnvironments {
 
     private static final long START_STACK_BYTES = 16L << 20;
     private static volatile OrtEnvironment environment;
+    /** The start-up thread, once one has been started; guarded by the class lock. */
+    private static Thread starter;
+    private static final AtomicReference<OrtEnvironment> CREATED = new AtomicReference<>();
+    private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
 
     private OrtEnvironments() {
+    }
+
+    /**
+     * Begins creating the environment without waiting for it: a model load calls this first, so the ~0.4 s of native
+     * library extraction and start-up overlap the reading of the model folder. A no-op once started.
+     */
+    public static void startInBackground() {
+        if (environment == null) {
+            starterThread();
+        }
     }
 
     /** The environment, created on first use (on a 16 MiB-stack thread). */
@@ -27,30 +41,36 @@ public final class OrtEnvironments {
         if (env != null) {
             return env;
         }
+        Thread thread = starterThread();
+        joinUninterruptibly(thread);
         synchronized (OrtEnvironments.class) {
             if (environment == null) {
-                environment = createOnLargeStack();
+                environment = created();
             }
             return environment;
         }
     }
 
-    private static OrtEnvironment createOnLargeStack() {
-        AtomicReference<OrtEnvironment> created = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread starter = new Thread(null, () -> {
-            try {
-                created.set(OrtEnvironment.getEnvironment());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "diffusion4j-ort-start", START_STACK_BYTES);
-        starter.setDaemon(true);
-        starter.start();
+    private static synchronized Thread starterThread() {
+        if (starter == null) {
+            starter = new Thread(null, () -> {
+                try {
+                    CREATED.set(OrtEnvironment.getEnvironment());
+                } catch (Throwable t) {
+                    FAILURE.set(t);
+                }
+            }, "diffusion4j-ort-start", START_STACK_BYTES);
+            starter.setDaemon(true);
+            starter.start();
+        }
+        return starter;
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (true) {
             try {
-                starter.join();
+                thread.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true; // the environment is process-wide: finish creating it, then restore the flag
@@ -59,7 +79,11 @@ public final class OrtEnvironments {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Throwable t = failure.get();
+    }
+
+    /** What the start-up thread made of it: the environment, or its failure rethrown (every caller sees the same). */
+    private static OrtEnvironment created() {
+        Throwable t = FAILURE.get();
         if (t instanceof RuntimeException r) {
             throw r;
         }
@@ -69,6 +93,6 @@ public final class OrtEnvironments {
         if (t != null) {
             throw new ModelLoadException("ONNX Runtime's environment could not start: " + t.getMessage(), t);
         }
-        return created.get();
+        return CREATED.get();
     }
 }

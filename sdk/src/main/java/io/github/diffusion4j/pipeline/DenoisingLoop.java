@@ -248,8 +248,11 @@ final class DenoisingLoop {
         float[] latentsCopy = request.includeLatents() ? out.prevSample().clone() : null;
         float[] x0Copy = request.includeLatents() && x0 != null ? x0.clone() : null;
         int overall = progress.stepOffset() + index;
-        LOG.debugf("step %d/%d (%s, evaluation %d) t=%.1f %.1f ms", overall, progress.total(), task.name(), i + 1, t,
-                stepNanos / 1e6);
+        if (LOG.isDebugEnabled()) {
+            // guarded: six arguments box into a varargs array on every step even when DEBUG is off
+            LOG.debugf("step %d/%d (%s, evaluation %d) t=%.1f %.1f ms", overall, progress.total(), task.name(), i + 1,
+                    t, stepNanos / 1e6);
+        }
         emit.accept(new GenerationEvent.Step(overall, progress.total(), t, scheduler.sigmaAt(i),
                 Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(stepNanos), preview,
                 progress.evaluationOffset() + i + 1, latentsCopy, x0Copy, task.name()));

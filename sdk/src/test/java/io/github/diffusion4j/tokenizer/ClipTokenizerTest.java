@@ -72,6 +72,20 @@ class ClipTokenizerTest {
         assertThat(truncatedCases).isGreaterThanOrEqualTo(2);
     }
 
+    /** The merges reader's split is String.split("\\s+") wherever that gives two parts, and refuses the rest. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a b", "a  b", "a\tb", "a \t\u000B\f\rb", "\u00e2\u0122 t</w>", "a\u00a0b c", "a",
+            "a b c", "a\u2003b", "#version: 0.2", "x\u000Bb"})
+    void mergeLinesSplitAsTheRegexDoes(String line) {
+        String[] regex = line.split("\\s+");
+        String[] ours = ClipTokenizer.twoSymbols(line);
+        if (regex.length == 2 && !regex[0].isEmpty()) {
+            assertThat(ours).containsExactly(regex);
+        } else {
+            assertThat(ours).as("'%s' splits into %d parts", line, regex.length).isNull();
+        }
+    }
+
     @Test
     void padsWithTheConfiguredPadToken() {
         ClipTokenizer sd1 = ClipTokenizer.load(resourceDir("sd1"));
