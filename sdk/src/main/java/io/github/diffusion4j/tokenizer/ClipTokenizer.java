@@ -1,15 +1,11 @@
 package io.github.diffusion4j.tokenizer;
 
-import io.github.diffusion4j.json.Json;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +30,12 @@ public final class ClipTokenizer {
     /** The positions of CLIP's text encoder; used when the configuration gives no usable model_max_length. */
     public static final int DEFAULT_MAX_LENGTH = 77;
 
-    private static final String START_OF_TEXT = "<|startoftext|>";
-    private static final String END_OF_TEXT = "<|endoftext|>";
+    static final String START_OF_TEXT = "<|startoftext|>";
+    static final String END_OF_TEXT = "<|endoftext|>";
     private static final String END_OF_WORD = "</w>";
 
     /** simple_tokenizer.py keeps only {@code merges[1:49152-256-2+1]}; HF's CLIPTokenizer does the same. */
-    private static final int MAX_MERGES = 49152 - 256 - 2;
+    static final int MAX_MERGES = 49152 - 256 - 2;
 
     /** Distinct words kept in the BPE cache; prompts reuse a small vocabulary, so this bounds memory, not speed. */
     private static final int CACHE_CAPACITY = 16_384;
@@ -64,7 +60,8 @@ public final class ClipTokenizer {
     private final int padTokenId;
     private final int unkTokenId;
 
-    private ClipTokenizer(Map<String, Integer> encoder, Map<String, Integer> mergeRanks, Settings settings) {
+    private ClipTokenizer(Map<String, Integer> encoder, Map<String, Integer> mergeRanks,
+                          ClipTokenizerFiles.Settings settings) {
         this.encoder = encoder;
         this.mergeRanks = mergeRanks;
         this.maxLength = settings.maxLength;
@@ -100,11 +97,11 @@ public final class ClipTokenizer {
                 throw new IllegalArgumentException("tokenizer file not found: " + required);
             }
         }
-        Map<String, Integer> encoder = readVocab(vocabFile);
-        Map<String, Integer> ranks = readMerges(mergesFile);
-        Settings settings = new Settings();
-        settings.apply(readOptionalJson(tokenizerDir.resolve("tokenizer_config.json")));
-        settings.apply(readOptionalJson(tokenizerDir.resolve("special_tokens_map.json")));
+        Map<String, Integer> encoder = ClipTokenizerFiles.readVocab(vocabFile);
+        Map<String, Integer> ranks = ClipTokenizerFiles.readMerges(mergesFile);
+        ClipTokenizerFiles.Settings settings = new ClipTokenizerFiles.Settings();
+        settings.apply(ClipTokenizerFiles.readOptionalJson(tokenizerDir.resolve("tokenizer_config.json")));
+        settings.apply(ClipTokenizerFiles.readOptionalJson(tokenizerDir.resolve("special_tokens_map.json")));
         return new ClipTokenizer(encoder, ranks, settings);
     }
 
@@ -354,7 +351,7 @@ public final class ClipTokenizer {
     }
 
     /** Symbols never contain a space (bytes_to_unicode maps the space byte to U+0120), so it can join a pair. */
-    private static String pairKey(String first, String second) {
+    static String pairKey(String first, String second) {
         return first + ' ' + second;
     }
 
@@ -366,143 +363,5 @@ public final class ClipTokenizer {
             throw new IllegalArgumentException(setting + " '" + token + "' is not in vocab.json");
         }
         return id;
-    }
-
-    private static Map<String, Integer> readVocab(Path file) {
-        if (!(readJson(file) instanceof Map<?, ?> root)) {
-            throw new IllegalArgumentException(file + " must be a JSON object of token to id");
-        }
-        Map<String, Integer> encoder = new HashMap<>(root.size() * 2);
-        for (Map.Entry<?, ?> entry : root.entrySet()) {
-            // Jackson's canConvertToInt: an integer, or a number with a fraction, within the int range
-            if (!(entry.getValue() instanceof Number id) || !(id instanceof Integer || id instanceof Double d
-                    && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE)) {
-                throw new IllegalArgumentException(file + ": id of '" + entry.getKey() + "' is not an integer");
-            }
-            encoder.put((String) entry.getKey(), id.intValue());
-        }
-        return Collections.unmodifiableMap(encoder);
-    }
-
-    private static Map<String, Integer> readMerges(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        Map<String, Integer> ranks = new HashMap<>();
-        int rank = 0;
-        for (int lineNumber = 0; lineNumber < lines.size() && rank < MAX_MERGES; lineNumber++) {
-            String line = lines.get(lineNumber).strip();
-            // The first line is the "#version: 0.2" header, which the reference skips.
-            if (line.isEmpty() || (lineNumber == 0 && line.startsWith("#"))) {
-                continue;
-            }
-            String[] parts = twoSymbols(line);
-            if (parts == null) {
-                throw new IllegalArgumentException(
-                        file + ": line " + (lineNumber + 1) + " is not a merge of two symbols: '" + line + "'");
-            }
-            // dict(zip(merges, range(...))) in the reference: a repeated merge keeps its last rank.
-            ranks.put(pairKey(parts[0], parts[1]), rank);
-            rank++;
-        }
-        return Collections.unmodifiableMap(ranks);
-    }
-
-    /**
-     * {@code line.split("\\s+")} when it gives exactly two parts, else {@code null}, for a stripped line; without a
-     * regex: String.split compiles its pattern on every call, which was most of the load of a 48,894-line file.
-     */
-    static String[] twoSymbols(String line) {
-        int end = 0;
-        while (end < line.length() && !regexSpace(line.charAt(end))) {
-            end++;
-        }
-        int start = end;
-        while (start < line.length() && regexSpace(line.charAt(start))) {
-            start++;
-        }
-        if (end == 0 || start == end || start == line.length()) {
-            return null;
-        }
-        for (int i = start; i < line.length(); i++) {
-            if (regexSpace(line.charAt(i))) {
-                return null;
-            }
-        }
-        return new String[] {line.substring(0, end), line.substring(start)};
-    }
-
-    /** {@code \\s} of java.util.regex: [ \\t\\n\\x0B\\f\\r]. */
-    private static boolean regexSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-    }
-
-    private static Object readOptionalJson(Path file) {
-        return Files.isRegularFile(file) ? readJson(file) : null;
-    }
-
-    private static Object readJson(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        try {
-            return Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    /** The configurable settings, with the defaults of HF's CLIPTokenizer. */
-    private static final class Settings {
-        int maxLength = DEFAULT_MAX_LENGTH;
-        boolean lowerCase = true;
-        String bosToken = START_OF_TEXT;
-        String eosToken = END_OF_TEXT;
-        String padToken = END_OF_TEXT;
-        String unkToken = END_OF_TEXT;
-
-        void apply(Object json) {
-            if (!(json instanceof Map<?, ?> config)) {
-                return;
-            }
-            Object length = config.get("model_max_length");
-            // HF writes a huge sentinel (1e30) when no length was configured; CLIP's encoder then still takes 77.
-            if (length instanceof Integer integral) {
-                int value = integral;
-                if (value < 2) {
-                    throw new IllegalArgumentException(
-                            "model_max_length must leave room for the start and end tokens (>= 2), got " + value);
-                }
-                maxLength = value;
-            }
-            if (config.get("do_lower_case") instanceof Boolean lower) {
-                lowerCase = lower;
-            }
-            bosToken = token(config, "bos_token", bosToken);
-            eosToken = token(config, "eos_token", eosToken);
-            padToken = token(config, "pad_token", padToken);
-            unkToken = token(config, "unk_token", unkToken);
-        }
-
-        /** A special token is written as a plain string or as an AddedToken object with a "content" field. */
-        private static String token(Map<?, ?> config, String key, String current) {
-            Object value = config.get(key);
-            if (value == null) {
-                return current;
-            }
-            if (value instanceof String text) {
-                return text;
-            }
-            if (value instanceof Map<?, ?> token && token.get("content") instanceof String content) {
-                return content;
-            }
-            throw new IllegalArgumentException(key + " must be a string or an object with a \"content\" string");
-        }
     }
 }

@@ -78,7 +78,7 @@ class ClipTokenizerTest {
             "a b c", "a\u2003b", "#version: 0.2", "x\u000Bb"})
     void mergeLinesSplitAsTheRegexDoes(String line) {
         String[] regex = line.split("\\s+");
-        String[] ours = ClipTokenizer.twoSymbols(line);
+        String[] ours = ClipTokenizerFiles.twoSymbols(line);
         if (regex.length == 2 && !regex[0].isEmpty()) {
             assertThat(ours).containsExactly(regex);
         } else {
