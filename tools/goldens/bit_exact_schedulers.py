@@ -1,4 +1,4 @@
-"""Bit-exact goldens: schedulers whose Java port does float32 arithmetic in torch's operation order (PNDM).
+"""Bit-exact goldens: schedulers whose Java port does float32 arithmetic in torch's operation order.
 
 diffusers_schedulers.py compares every scheduler within 1e-4 on inputs built with sin() (numpy's and Java's may
 differ by an ulp, so trajectories cannot be compared bit for bit). Here the inputs are exact in float32 on both sides:
@@ -11,6 +11,7 @@ Usage:  /usr/bin/python3 tools/goldens/bit_exact_schedulers.py [--diffusers /wor
 """
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -24,13 +25,24 @@ import diffusers_schedulers as ds  # noqa: E402  (build, set_plan, SHAPE, PROBE:
 import scheduler_shims as diffusers_shims  # noqa: E402
 
 SD1 = {"beta_schedule": "scaled_linear", "beta_start": 0.00085, "beta_end": 0.012, "steps_offset": 1}
-CASES = [
+PNDM_CASES = [
     ("pndm", dict(SD1, skip_prk_steps=True, set_alpha_to_one=False), 20),
     ("pndm", dict(SD1, skip_prk_steps=True, prediction_type="v_prediction"), 20),
     ("pndm", dict(SD1, skip_prk_steps=True, set_alpha_to_one=True), 50),
     ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False}, 20),
     ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False, "prediction_type": "v_prediction"}, 8),
 ]
+# The schedulers whose ports are bit-exact (BitExactSchedulerTest replays these); --survey runs every ported one.
+EXACT = ["pndm", "euler", "heun", "flow_match_euler", "flow_match_heun"]
+
+
+def survey_cases(name):
+    """Up to four 20-step configurations of the 1e-4 goldens (diffusers_schedulers.cases_for), no timestep plan."""
+    out = []
+    for config, steps, plan in ds.cases_for(name):
+        if steps == 20 and not plan and len(out) < 4:
+            out.append((name, config, steps))
+    return out
 
 
 def exact_latents():
@@ -53,18 +65,23 @@ def bits(t):
 def run(name, config, steps):
     s = ds.build(name, config)
     timesteps = ds.set_plan(s, steps, {})
+    kwargs = {}
+    if "generator" in inspect.signature(s.step).parameters:
+        kwargs["generator"] = torch.Generator().manual_seed(ds.SEED)  # replayed in Java by TorchGenerator
     x = exact_latents()
     probes = []
     for k, t in enumerate(timesteps):
-        x_in = s.scale_model_input(x, t)
-        x = s.step(exact_model(x_in, k), t, x).prev_sample
+        x_in = s.scale_model_input(x, t) if hasattr(s, "scale_model_input") else x
+        x = s.step(exact_model(x_in, k), t, x, **kwargs).prev_sample
         probes.append([bits(x)[p] for p in ds.PROBE])
-    return {"scheduler": name, "config": config, "steps": steps, "prev_bits": probes, "final_bits": bits(x)}
+    return {"scheduler": name, "config": config, "steps": steps, "seed": ds.SEED, "prev_bits": probes,
+            "final_bits": bits(x)}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--diffusers", default="/work/upstream/diffusers")
+    parser.add_argument("--survey", action="store_true", help="every ported scheduler (to find which ports are exact)")
     parser.add_argument("out", nargs="?", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                                                "sdk", "src", "test", "resources", "schedulers",
                                                                "bit_exact.json"))
@@ -73,7 +90,9 @@ def main():
     commit = subprocess.run(["git", "-C", args.diffusers, "rev-parse", "HEAD"], capture_output=True, text=True,
                             check=True).stdout.strip()
     source = {"diffusers_commit": commit, "torch": torch.__version__, "numpy": np.__version__}
-    cases = [run(name, config, steps) for name, config, steps in CASES]
+    names = ds.PORTED if args.survey else EXACT
+    plan = [c for name in names for c in (PNDM_CASES if name == "pndm" else survey_cases(name))]
+    cases = [run(name, config, steps) for name, config, steps in plan]
     with open(args.out, "w") as fh:
         json.dump({"source": source, "probe": ds.PROBE, "cases": cases}, fh, separators=(",", ":"))
     print(f"{len(cases)} cases, {os.path.getsize(args.out)} bytes")

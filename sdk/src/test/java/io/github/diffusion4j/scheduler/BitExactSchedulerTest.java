@@ -2,6 +2,8 @@ package io.github.diffusion4j.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.diffusion4j.noise.NoiseGenerator;
+import io.github.diffusion4j.noise.NoiseSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,7 +18,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Schedulers ported in float32, in torch's operation order, are diffusers' own to the bit: replays
+ * Schedulers ported in float32, in torch's operation order, are diffusers' own to the bit (PNDM, Euler, Heun and the two
+ * flow-matching schedulers; the others agree within {@link SchedulerGoldenTest}'s 1e-4): replays
  * {@code schedulers/bit_exact.json} (written by {@code tools/goldens/bit_exact_schedulers.py}, which runs diffusers'
  * scheduler modules) on inputs that are exact in float32 in both languages, and compares prev_sample's bit patterns.
  * {@link SchedulerGoldenTest} covers every scheduler within 1e-4; this is the stronger claim where it holds.
@@ -46,9 +49,11 @@ class BitExactSchedulerTest {
         double[] timesteps = scheduler.timesteps();
         assertThat(timesteps).as(label + " timesteps").hasSize(c.get("prev_bits").size());
         float[] x = latents();
+        // stochastic schedulers draw their step noise from torch.Generator().manual_seed(seed), as the script does
+        NoiseGenerator noise = NoiseSource.TORCH.newGenerator(c.get("seed").asLong());
         for (int k = 0; k < timesteps.length; k++) {
             float[] input = scheduler.scaleModelInput(x, timesteps[k]);
-            x = scheduler.step(model(input, k), timesteps[k], x, null).prevSample();
+            x = scheduler.step(model(input, k), timesteps[k], x, noise).prevSample();
             JsonNode expected = c.get("prev_bits").get(k);
             for (int p = 0; p < probe.size(); p++) {
                 int at = probe.get(p).asInt();
