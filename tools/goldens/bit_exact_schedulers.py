@@ -32,8 +32,16 @@ PNDM_CASES = [
     ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False}, 20),
     ("pndm", {"beta_schedule": "linear", "skip_prk_steps": False, "prediction_type": "v_prediction"}, 8),
 ]
+DDIM = dict(SD1, clip_sample=False, set_alpha_to_one=False)
+EXTRA_CASES = {
+    # deterministic steps only: step noise comes from TorchGenerator, within an ulp of torch.randn but not its bits
+    "ddim": [("ddim", dict(DDIM, rescale_betas_zero_snr=True, timestep_spacing="trailing",
+                           prediction_type="v_prediction"), 10),
+             ("ddim", {"beta_schedule": "linear", "clip_sample": True, "clip_sample_range": 1.5}, 20),
+             ("ddim", dict(DDIM, timestep_spacing="linspace", prediction_type="sample"), 20)],
+}
 # The schedulers whose ports are bit-exact (BitExactSchedulerTest replays these); --survey runs every ported one.
-EXACT = ["pndm", "euler", "heun", "flow_match_euler", "flow_match_heun"]
+EXACT = ["pndm", "ddim", "euler", "heun", "flow_match_euler", "flow_match_heun"]
 
 
 def survey_cases(name):
@@ -65,8 +73,9 @@ def bits(t):
 def run(name, config, steps):
     s = ds.build(name, config)
     timesteps = ds.set_plan(s, steps, {})
-    kwargs = {}
-    if "generator" in inspect.signature(s.step).parameters:
+    params = inspect.signature(s.step).parameters
+    kwargs = {k: v for k, v in config.items() if k in ds.STEP_KEYS and k in params}  # DDIM's eta, as the 1e-4 goldens
+    if "generator" in params:
         kwargs["generator"] = torch.Generator().manual_seed(ds.SEED)  # replayed in Java by TorchGenerator
     x = exact_latents()
     probes = []
@@ -91,7 +100,8 @@ def main():
                             check=True).stdout.strip()
     source = {"diffusers_commit": commit, "torch": torch.__version__, "numpy": np.__version__}
     names = ds.PORTED if args.survey else EXACT
-    plan = [c for name in names for c in (PNDM_CASES if name == "pndm" else survey_cases(name))]
+    plan = [c for name in names
+            for c in (PNDM_CASES if name == "pndm" else survey_cases(name) + EXTRA_CASES.get(name, []))]
     cases = [run(name, config, steps) for name, config, steps in plan]
     with open(args.out, "w") as fh:
         json.dump({"source": source, "probe": ds.PROBE, "cases": cases}, fh, separators=(",", ":"))

@@ -19,7 +19,7 @@ public final class DdimScheduler extends AbstractScheduler {
 
     private final int numTrain;
     private final float[] alphasCumprod;
-    private final double finalAlphaCumprod;
+    private final float finalAlphaCumprod;
     private final PredictionType prediction;
     private final String spacing;
     private final int stepsOffset;
@@ -33,7 +33,7 @@ public final class DdimScheduler extends AbstractScheduler {
         super("ddim", config);
         this.numTrain = BetaSchedules.numTrainTimesteps(config);
         this.alphasCumprod = BetaSchedules.alphasCumprod(config, false, true);
-        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0 : alphasCumprod[0];
+        this.finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1f : alphasCumprod[0];
         this.prediction = PredictionType.fromConfig(config, PredictionType.DIFFUSION);
         this.spacing = config.getEnum("timestep_spacing", "leading", Spacings.SPACINGS);
         this.stepsOffset = config.getInt("steps_offset", 0);
@@ -61,36 +61,39 @@ public final class DdimScheduler extends AbstractScheduler {
         int t = scheduledTimestep(timestep);
         // scheduling_ddim.py step: the previous timestep is always one ratio below, whatever the spacing.
         int prev = t - numTrain / numInferenceSteps;
-        double alphaProd = alphaAt(t);
-        double alphaProdPrev = prev >= 0 ? alphaAt(prev) : finalAlphaCumprod;
-        double betaProd = 1 - alphaProd;
-        double sqrtAlpha = Math.sqrt(alphaProd);
-        double sqrtBeta = Math.sqrt(betaProd);
-
-        // Formula (16): sigma_t(eta); formula (12) for the deterministic part.
-        double variance = ((1 - alphaProdPrev) / betaProd) * (1 - alphaProd / alphaProdPrev);
-        double std = eta * Math.sqrt(variance);
-        double directionCoeff = Math.sqrt(1 - alphaProdPrev - std * std);
-        double sqrtAlphaPrev = Math.sqrt(alphaProdPrev);
+        // float32 throughout, in torch's operation order: diffusers computes the coefficients from alphas_cumprod's
+        // float32 0-dim tensors ("** 0.5" is a float sqrt, "** 2" a product) and every tensor operation rounds once
+        float alphaProd = alphasCumprod[t];
+        float alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : finalAlphaCumprod;
+        float betaProd = 1f - alphaProd;
+        float sqrtAlpha = sqrt(alphaProd);
+        float sqrtBeta = sqrt(betaProd);
+        // _get_variance, formula (16): (beta_prod_t_prev / beta_prod_t) * (1 - alpha_prod_t / alpha_prod_t_prev)
+        float variance = ((1f - alphaProdPrev) / betaProd) * (1f - alphaProd / alphaProdPrev);
+        float std = (float) eta * sqrt(variance);
+        // formula (12): (1 - alpha_prod_t_prev - std_dev_t**2) ** 0.5 * pred_epsilon
+        float directionCoeff = sqrt(1f - alphaProdPrev - std * std);
+        float sqrtAlphaPrev = sqrt(alphaProdPrev);
+        float range = (float) clipRange;
 
         int n = sample.length;
         float[] prevSample = new float[n];
         float[] predOriginal = new float[n];
         float[] noise = eta > 0 ? Checks.draw(generator, n, "DDIM with eta > 0") : null;
         for (int i = 0; i < n; i++) {
-            double x = sample[i];
-            double m = modelOutput[i];
-            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
-            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlpha, sqrtBeta);
+            float x = sample[i];
+            float m = modelOutput[i];
+            float x0 = originalSample(x, m, sqrtAlpha, sqrtBeta);
+            float eps = noise(x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = VariancePreserving.clip(x0, clipRange);
+                x0 = Math.min(Math.max(x0, -range), range); // pred_original_sample.clamp(-range, range)
             }
-            double out = sqrtAlphaPrev * x0 + directionCoeff * eps;
+            float out = sqrtAlphaPrev * x0 + directionCoeff * eps;
             if (noise != null) {
-                out += std * noise[i];
+                out += std * noise[i]; // prev_sample + std_dev_t * variance_noise
             }
-            prevSample[i] = (float) out;
-            predOriginal[i] = (float) x0;
+            prevSample[i] = out;
+            predOriginal[i] = x0;
         }
         return new StepOutput(prevSample, predOriginal);
     }
@@ -106,8 +109,27 @@ public final class DdimScheduler extends AbstractScheduler {
         return prediction;
     }
 
-    private double alphaAt(int t) {
-        return alphasCumprod[t];
+    /** scheduling_ddim.py step 3: the x0 the model output {@code m} at sample {@code x} predicts. */
+    private float originalSample(float x, float m, float sqrtAlpha, float sqrtBeta) {
+        return switch (prediction) {
+            case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
+            case SAMPLE -> m;
+            default -> sqrtAlpha * x - sqrtBeta * m;
+        };
+    }
+
+    /** scheduling_ddim.py step 3: the noise ({@code pred_epsilon}) the model output predicts, before any clipping. */
+    private float noise(float x, float m, float sqrtAlpha, float sqrtBeta) {
+        return switch (prediction) {
+            case EPSILON -> m;
+            case SAMPLE -> (x - sqrtAlpha * m) / sqrtBeta;
+            default -> sqrtAlpha * m + sqrtBeta * x;
+        };
+    }
+
+    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
     }
 
     private int scheduledTimestep(double timestep) {
