@@ -2,7 +2,8 @@ package io.github.diffusion4j.model;
 
 import ai.onnxruntime.OrtEnvironment;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * ONNX Runtime's process-wide environment, created on a thread of its own with a large stack.
@@ -17,10 +18,8 @@ public final class OrtEnvironments {
 
     private static final long START_STACK_BYTES = 16L << 20;
     private static volatile OrtEnvironment environment;
-    /** The start-up thread, once one has been started; guarded by the class lock. */
-    private static Thread starter;
-    private static final AtomicReference<OrtEnvironment> CREATED = new AtomicReference<>();
-    private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+    /** The start-up in progress or done, once one has been started; guarded by the class lock. */
+    private static FutureTask<OrtEnvironment> start;
 
     private OrtEnvironments() {
     }
@@ -31,7 +30,7 @@ public final class OrtEnvironments {
      */
     public static void startInBackground() {
         if (environment == null) {
-            starterThread();
+            startTask();
         }
     }
 
@@ -41,58 +40,55 @@ public final class OrtEnvironments {
         if (env != null) {
             return env;
         }
-        Thread thread = starterThread();
-        joinUninterruptibly(thread);
-        synchronized (OrtEnvironments.class) {
-            if (environment == null) {
-                environment = created();
-            }
-            return environment;
-        }
+        FutureTask<OrtEnvironment> task = startTask();
+        env = awaitUninterruptibly(task);
+        environment = env;
+        return env;
     }
 
-    private static synchronized Thread starterThread() {
-        if (starter == null) {
-            starter = new Thread(null, () -> {
-                try {
-                    CREATED.set(OrtEnvironment.getEnvironment());
-                } catch (Throwable t) {
-                    FAILURE.set(t);
-                }
-            }, "diffusion4j-ort-start", START_STACK_BYTES);
+    private static synchronized FutureTask<OrtEnvironment> startTask() {
+        if (start == null) {
+            FutureTask<OrtEnvironment> task = new FutureTask<>(OrtEnvironment::getEnvironment);
+            Thread starter = new Thread(null, task, "diffusion4j-ort-start", START_STACK_BYTES);
             starter.setDaemon(true);
             starter.start();
+            start = task;
         }
-        return starter;
+        return start;
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /**
+     * The start-up's environment, or its failure rethrown to every caller that waited on it; a failed start-up is
+     * forgotten, so a later call tries again, as before the start could run in the background.
+     */
+    private static OrtEnvironment awaitUninterruptibly(FutureTask<OrtEnvironment> task) {
         boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the environment is process-wide: finish creating it, then restore the flag
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the environment is process-wide: finish creating it, then restore the flag
+                }
+            }
+        } catch (ExecutionException e) {
+            synchronized (OrtEnvironments.class) {
+                if (start == task) {
+                    start = null;
+                }
+            }
+            Throwable t = e.getCause();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new ModelLoadException("ONNX Runtime's environment could not start: " + t.getMessage(), t);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** What the start-up thread made of it: the environment, or its failure rethrown (every caller sees the same). */
-    private static OrtEnvironment created() {
-        Throwable t = FAILURE.get();
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (t != null) {
-            throw new ModelLoadException("ONNX Runtime's environment could not start: " + t.getMessage(), t);
-        }
-        return CREATED.get();
     }
 }
