@@ -34,14 +34,14 @@ PNDM_CASES = [
 ]
 DDIM = dict(SD1, clip_sample=False, set_alpha_to_one=False)
 EXTRA_CASES = {
-    # deterministic steps only: step noise comes from TorchGenerator, within an ulp of torch.randn but not its bits
-    "ddim": [("ddim", dict(DDIM, rescale_betas_zero_snr=True, timestep_spacing="trailing",
+    "ddim": [("ddim", dict(DDIM, eta=0.5), 10), ("ddim", dict(DDIM, eta=1.0, timestep_spacing="trailing"), 10),
+             ("ddim", dict(DDIM, rescale_betas_zero_snr=True, timestep_spacing="trailing",
                            prediction_type="v_prediction"), 10),
              ("ddim", {"beta_schedule": "linear", "clip_sample": True, "clip_sample_range": 1.5}, 20),
              ("ddim", dict(DDIM, timestep_spacing="linspace", prediction_type="sample"), 20)],
 }
 # The schedulers whose ports are bit-exact (BitExactSchedulerTest replays these); --survey runs every ported one.
-EXACT = ["pndm", "ddim", "euler", "heun", "flow_match_euler", "flow_match_heun"]
+EXACT = ["pndm", "ddim", "euler", "euler_a", "heun", "dpm2_a", "flow_match_euler", "flow_match_heun"]
 
 
 def survey_cases(name):
@@ -50,6 +50,8 @@ def survey_cases(name):
     for config, steps, plan in ds.cases_for(name):
         if steps == 20 and not plan and len(out) < 4:
             out.append((name, config, steps))
+    if not out:  # the few-step schedulers (LCM, TCD): their first four plain cases
+        out = [(name, config, steps) for config, steps, plan in ds.cases_for(name) if not plan][:4]
     return out
 
 
