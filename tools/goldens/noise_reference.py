@@ -8,8 +8,10 @@ Run with a Python that has real torch and numpy (the goldens were made with torc
 It writes sdk/src/test/resources/noise/torch.json and numpy.json. Each case is a seed and a list of successive
 randn calls on one generator (torch: torch.manual_seed + torch.randn; numpy: RandomState(seed).randn). Calls of
 up to FULL_LIMIT values are stored whole; bigger ones store the first and last HEAD values, a few values in the
-middle, and the sum and sum of squares (computed in float64) so the files stay small.
+middle, and the sum and sum of squares (computed in float64) so the files stay small. torch.json also holds the
+SHA-256 of ten whole 65,536-value draws, which TorchGeneratorTest recomputes: every value to the bit.
 """
+import hashlib
 import json
 import os
 
@@ -88,12 +90,27 @@ def check_global_generator_matches():
     assert torch.equal(a, b)
 
 
+# Large draws compared whole through a digest: SHA-256 of the float32 values' little-endian bytes.
+FINGERPRINT_SEEDS = list(range(8)) + [1234, 2**32 - 1]
+FINGERPRINT_SIZE = 4 * 128 * 128
+
+
+def fingerprints():
+    out = []
+    for seed in FINGERPRINT_SEEDS:
+        torch.manual_seed(seed)
+        values = torch.randn(FINGERPRINT_SIZE).numpy().astype("<f4")
+        out.append({"seed": seed, "n": FINGERPRINT_SIZE, "sha256": hashlib.sha256(values.tobytes()).hexdigest()})
+    return out
+
+
 def main():
     check_global_generator_matches()
     os.makedirs(OUT_DIR, exist_ok=True)
     torch_doc = {
         "reference": "torch %s: torch.manual_seed(seed); torch.randn(n) (float32, CPU)" % torch.__version__,
         "cases": cases(torch_case, SEEDS + TORCH_ONLY_SEEDS),
+        "fingerprints": fingerprints(),
     }
     numpy_doc = {
         "reference": "numpy %s: numpy.random.RandomState(seed).randn(n) (float64)" % np.__version__,

@@ -3,6 +3,11 @@ package io.github.diffusion4j.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class TorchGeneratorTest {
@@ -18,6 +23,23 @@ class TorchGeneratorTest {
         assertThat(goldens.comparedValues()).isGreaterThan(2_500);
         System.out.printf("TorchGenerator vs %s: %d values, max abs error %.3g%n",
                 goldens.root().get("reference").asText(), goldens.comparedValues(), goldens.maxAbsError());
+    }
+
+    /**
+     * Ten whole 65,536-value draws (a 4×128×128 latent each) against torch's, through the SHA-256 of their float32
+     * little-endian bytes: a single ulp anywhere changes the digest.
+     */
+    @Test
+    void largeDrawsAreTorchsToTheBit() throws Exception {
+        JsonNode fingerprints = NoiseGoldens.load("torch.json").root().get("fingerprints");
+        assertThat(fingerprints.size()).isEqualTo(10);
+        for (JsonNode fingerprint : fingerprints) {
+            float[] values = new TorchGenerator(fingerprint.get("seed").asLong()).randn(fingerprint.get("n").asInt());
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+            assertThat(digest).as("seed %s", fingerprint.get("seed")).isEqualTo(fingerprint.get("sha256").asText());
+        }
     }
 
     @Test
