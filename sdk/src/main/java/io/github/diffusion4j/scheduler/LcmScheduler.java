@@ -48,33 +48,50 @@ public final class LcmScheduler extends ConsistencyScheduler {
         double[] schedule = fullTimesteps();
         int t = (int) timestep;
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : t;
-        double alphaProd = alphasCumprod[t];
-        double alphaProdPrev = prevT >= 0 ? alphasCumprod[prevT] : finalAlphaCumprod;
-        double sqrtAlpha = Math.sqrt(alphaProd);
-        double sqrtBeta = Math.sqrt(1 - alphaProd);
-        // get_scalings_for_boundary_condition_discrete
-        double scaled = t * timestepScaling;
-        double cSkip = SIGMA_DATA * SIGMA_DATA / (scaled * scaled + SIGMA_DATA * SIGMA_DATA);
-        double cOut = scaled / Math.sqrt(scaled * scaled + SIGMA_DATA * SIGMA_DATA);
+        // float32 in torch's operation order, like diffusers' 0-dim tensors: alphas_cumprod[t], t * timestep_scaling
+        // (an int64 timestep times a Python float gives float32), .sqrt() and ** 0.5 as float square roots
+        float alphaProd = alphasCumprod[t];
+        float alphaProdPrev = prevT >= 0 ? alphasCumprod[prevT] : (float) finalAlphaCumprod;
+        float sqrtAlpha = sqrt(alphaProd);
+        float sqrtBeta = sqrt(1f - alphaProd);
+        // get_scalings_for_boundary_condition_discrete: sigma_data ** 2 is the Python float 0.25
+        float scaled = (float) t * (float) timestepScaling;
+        float sigmaData2 = (float) (SIGMA_DATA * SIGMA_DATA);
+        float cSkip = sigmaData2 / (scaled * scaled + sigmaData2);
+        float cOut = scaled / sqrt(scaled * scaled + sigmaData2);
         boolean last = isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = last ? null : Checks.draw(generator, n, "lcm");
-        double signalPrev = Math.sqrt(alphaProdPrev);
-        double noisePrev = Math.sqrt(1 - alphaProdPrev);
+        float signalPrev = sqrt(alphaProdPrev);
+        float noisePrev = sqrt(1f - alphaProdPrev);
+        float range = (float) clipRange;
         float[] prev = new float[n];
         float[] denoised = new float[n];
         for (int i = 0; i < n; i++) {
-            double x = sample[i];
-            double m = modelOutput[i];
-            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
+            float x = sample[i];
+            float x0 = originalSample(x, modelOutput[i], sqrtAlpha, sqrtBeta);
             if (clipSample) {
-                x0 = VariancePreserving.clip(x0, clipRange);
+                x0 = Math.min(Math.max(x0, -range), range);
             }
-            float d = (float) (cOut * x0 + cSkip * x);
+            float d = cOut * x0 + cSkip * x; // c_out * predicted_original_sample + c_skip * sample
             denoised[i] = d;
-            prev[i] = last ? d : (float) (signalPrev * d + noisePrev * noise[i]);
+            prev[i] = last ? d : signalPrev * d + noisePrev * noise[i];
         }
         finishStep();
         return new StepOutput(prev, denoised);
+    }
+
+    /** scheduling_lcm.py step 4: the x0 the model output {@code m} at sample {@code x} predicts. */
+    private float originalSample(float x, float m, float sqrtAlpha, float sqrtBeta) {
+        return switch (prediction) {
+            case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
+            case SAMPLE -> m;
+            default -> sqrtAlpha * x - sqrtBeta * m;
+        };
+    }
+
+    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
     }
 }
