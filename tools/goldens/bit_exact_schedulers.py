@@ -34,6 +34,8 @@ PNDM_CASES = [
 ]
 DDIM = dict(SD1, clip_sample=False, set_alpha_to_one=False)
 EXTRA_CASES = {
+    "tcd": [("tcd", dict(ds.SD, eta=0.0), 4), ("tcd", dict(ds.SD, eta=0.8, prediction_type="v_prediction"), 6),
+            ("tcd", dict(ds.SD, eta=0.5, prediction_type="sample", timestep_spacing="trailing"), 4)],
     "lcm": [("lcm", dict(ds.SD, timestep_spacing="trailing", prediction_type="v_prediction"), 4),
             ("lcm", dict(ds.SD, clip_sample=True, clip_sample_range=0.8, prediction_type="sample"), 6),
             ("lcm", dict(ds.SD, set_alpha_to_one=False, timestep_scaling=5.0), 4)],
@@ -44,7 +46,7 @@ EXTRA_CASES = {
              ("ddim", dict(DDIM, timestep_spacing="linspace", prediction_type="sample"), 20)],
 }
 # The schedulers whose ports are bit-exact (BitExactSchedulerTest replays these); --survey runs every ported one.
-EXACT = ["pndm", "ddim", "euler", "euler_a", "heun", "dpm2_a", "lcm", "flow_match_euler", "flow_match_heun"]
+EXACT = ["pndm", "ddim", "euler", "euler_a", "heun", "dpm2_a", "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
 
 
 def survey_cases(name):

@@ -44,30 +44,51 @@ public final class TcdScheduler extends ConsistencyScheduler {
         int prevT = stepIndex + 1 < schedule.length ? (int) schedule[stepIndex + 1] : 0;
         // timestep_s = floor((1 - eta) * prev_timestep), a float32 product in torch.
         int s = (int) Math.floor((1f - gamma) * (float) prevT);
-        double alphaT = alphasCumprod[t];
-        double alphaPrev = prevT >= 0 ? alphasCumprod[prevT] : finalAlphaCumprod;
-        double alphaS = alphasCumprod[s];
-        double sqrtAlphaT = Math.sqrt(alphaT);
-        double sqrtBetaT = Math.sqrt(1 - alphaT);
-        double sqrtAlphaS = Math.sqrt(alphaS);
-        double sqrtBetaS = Math.sqrt(1 - alphaS);
+        // float32 in torch's operation order, like diffusers' 0-dim tensors (.sqrt() and ** 0.5 are float roots)
+        float alphaT = alphasCumprod[t];
+        float alphaPrev = prevT >= 0 ? alphasCumprod[prevT] : (float) finalAlphaCumprod;
+        float alphaS = alphasCumprod[s];
+        float sqrtAlphaT = sqrt(alphaT);
+        float sqrtBetaT = sqrt(1f - alphaT);
+        float sqrtAlphaS = sqrt(alphaS);
+        float sqrtBetaS = sqrt(1f - alphaS);
         boolean noisy = gamma > 0 && !isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = noisy ? Checks.draw(generator, n, "tcd with eta > 0") : null;
-        double forward = Math.sqrt(alphaPrev / alphaS);
-        double fresh = Math.sqrt(1 - alphaPrev / alphaS);
+        // (alpha_prod_t_prev / alpha_prod_s).sqrt() and (1 - alpha_prod_t_prev / alpha_prod_s).sqrt()
+        float forward = sqrt(alphaPrev / alphaS);
+        float fresh = sqrt(1f - alphaPrev / alphaS);
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
         for (int i = 0; i < n; i++) {
-            double x = sample[i];
-            double m = modelOutput[i];
-            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlphaT, sqrtBetaT);
-            double eps = VariancePreserving.noise(prediction, x, m, sqrtAlphaT, sqrtBetaT);
-            double noised = sqrtAlphaS * x0 + sqrtBetaS * eps;
-            predOriginal[i] = (float) x0;
-            prev[i] = (float) (noisy ? forward * noised + fresh * noise[i] : noised);
+            float x = sample[i];
+            float m = modelOutput[i];
+            float x0;
+            float eps;
+            switch (prediction) {
+                case EPSILON -> {
+                    x0 = (x - sqrtBetaT * m) / sqrtAlphaT;
+                    eps = m;
+                }
+                case SAMPLE -> {
+                    x0 = m;
+                    eps = (x - sqrtAlphaT * x0) / sqrtBetaT;
+                }
+                default -> {
+                    x0 = sqrtAlphaT * x - sqrtBetaT * m;
+                    eps = sqrtAlphaT * m + sqrtBetaT * x;
+                }
+            }
+            float noised = sqrtAlphaS * x0 + sqrtBetaS * eps; // pred_noised_sample
+            predOriginal[i] = x0;
+            prev[i] = noisy ? forward * noised + fresh * noise[i] : noised;
         }
         finishStep();
         return new StepOutput(prev, predOriginal);
+    }
+
+    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
     }
 }

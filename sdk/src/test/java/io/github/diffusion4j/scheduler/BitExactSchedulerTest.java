@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Schedulers ported in float32, in torch's operation order, are diffusers' own to the bit (PNDM, DDIM with and without
- * η, Euler, Euler ancestral, Heun, DPM2 ancestral, LCM and the two flow-matching schedulers; the others agree within
+ * η, Euler, Euler ancestral, Heun, DPM2 ancestral, LCM, TCD and the two flow-matching schedulers; the others agree within
  * {@link SchedulerGoldenTest}'s 1e-4). The stochastic ones draw their step noise from {@code TorchGenerator}, which is
  * {@code torch.randn} to the bit. Replays {@code schedulers/bit_exact.json} (written by
  * {@code tools/goldens/bit_exact_schedulers.py}, which runs diffusers' scheduler modules) on inputs exact in float32
