@@ -34,6 +34,11 @@ PNDM_CASES = [
 ]
 DDIM = dict(SD1, clip_sample=False, set_alpha_to_one=False)
 EXTRA_CASES = {
+    # not fixed_small_log: its float log and exp come from libm in torch
+    "ddpm": [("ddpm", dict(SD1, clip_sample=False, variance_type="fixed_large"), 10),
+             ("ddpm", {"beta_schedule": "linear", "clip_sample": True}, 20),
+             ("ddpm", dict(SD1, clip_sample=False, rescale_betas_zero_snr=True, timestep_spacing="trailing",
+                           prediction_type="v_prediction"), 10)],
     "tcd": [("tcd", dict(ds.SD, eta=0.0), 4), ("tcd", dict(ds.SD, eta=0.8, prediction_type="v_prediction"), 6),
             ("tcd", dict(ds.SD, eta=0.5, prediction_type="sample", timestep_spacing="trailing"), 4)],
     "lcm": [("lcm", dict(ds.SD, timestep_spacing="trailing", prediction_type="v_prediction"), 4),
@@ -46,7 +51,8 @@ EXTRA_CASES = {
              ("ddim", dict(DDIM, timestep_spacing="linspace", prediction_type="sample"), 20)],
 }
 # The schedulers whose ports are bit-exact (BitExactSchedulerTest replays these); --survey runs every ported one.
-EXACT = ["pndm", "ddim", "euler", "euler_a", "heun", "dpm2_a", "lcm", "tcd", "flow_match_euler", "flow_match_heun"]
+EXACT = ["ddpm", "pndm", "ddim", "euler", "euler_a", "heun", "dpm2_a", "lcm", "tcd", "flow_match_euler",
+         "flow_match_heun"]
 
 
 def survey_cases(name):

@@ -64,38 +64,44 @@ public final class DdpmScheduler extends AbstractScheduler {
         int index = SigmaMath.indexForTimestep(schedule, timestep);
         int t = (int) timestep;
         int prev = previousTimestep(schedule, index);
-        double alphaProd = alphasCumprod[t];
-        double alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : 1.0;
-        double betaProd = 1 - alphaProd;
-        double betaProdPrev = 1 - alphaProdPrev;
-        double currentAlpha = alphaProd / alphaProdPrev;
-        double currentBeta = 1 - currentAlpha;
-        double sqrtAlpha = Math.sqrt(alphaProd);
-        double sqrtBeta = Math.sqrt(betaProd);
+        // float32 in torch's operation order, like diffusers' 0-dim tensors (self.one is torch.tensor(1.0))
+        float alphaProd = alphasCumprod[t];
+        float alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : 1f;
+        float betaProd = 1f - alphaProd;
+        float betaProdPrev = 1f - alphaProdPrev;
+        float currentAlpha = alphaProd / alphaProdPrev;
+        float currentBeta = 1f - currentAlpha;
+        float sqrtAlpha = sqrt(alphaProd);
+        float sqrtBeta = sqrt(betaProd);
 
         // Formula (7) of the DDPM paper: posterior mean coefficients for x_0 and x_t.
-        double x0Coeff = Math.sqrt(alphaProdPrev) * currentBeta / betaProd;
-        double sampleCoeff = Math.sqrt(currentAlpha) * betaProdPrev / betaProd;
+        float x0Coeff = sqrt(alphaProdPrev) * currentBeta / betaProd;
+        float sampleCoeff = sqrt(currentAlpha) * betaProdPrev / betaProd;
 
         int n = sample.length;
         float[] noise = t > 0 ? Checks.draw(generator, n, "DDPM") : null;
-        double noiseScale = t > 0 ? noiseScale(betaProd, betaProdPrev, currentBeta) : 0;
+        float noiseScale = t > 0 ? noiseScale(betaProd, betaProdPrev, currentBeta) : 0f;
+        float range = (float) clipRange;
 
         float[] prevSample = new float[n];
         float[] predOriginal = new float[n];
         for (int i = 0; i < n; i++) {
-            double x = sample[i];
-            double m = modelOutput[i];
-            double x0 = VariancePreserving.originalSample(prediction, x, m, sqrtAlpha, sqrtBeta);
+            float x = sample[i];
+            float m = modelOutput[i];
+            float x0 = switch (prediction) {
+                case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
+                case SAMPLE -> m;
+                default -> sqrtAlpha * x - sqrtBeta * m;
+            };
             if (clipSample) {
-                x0 = VariancePreserving.clip(x0, clipRange);
+                x0 = Math.min(Math.max(x0, -range), range);
             }
-            double out = x0Coeff * x0 + sampleCoeff * x;
+            float out = x0Coeff * x0 + sampleCoeff * x;
             if (noise != null) {
-                out += noiseScale * noise[i];
+                out += noiseScale * noise[i]; // pred_prev_sample + variance ** 0.5 * variance_noise
             }
-            prevSample[i] = (float) out;
-            predOriginal[i] = (float) x0;
+            prevSample[i] = out;
+            predOriginal[i] = x0;
         }
         return new StepOutput(prevSample, predOriginal);
     }
@@ -110,14 +116,23 @@ public final class DdpmScheduler extends AbstractScheduler {
         return prediction;
     }
 
-    /** Formula (6)/(7): the posterior standard deviation, variance clamped like diffusers before the log variant. */
-    private double noiseScale(double betaProd, double betaProdPrev, double currentBeta) {
-        double variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20);
+    /**
+     * Formula (6)/(7): the posterior standard deviation, from {@code _get_variance}'s float32
+     * {@code (1 - alpha_prod_t_prev) / (1 - alpha_prod_t) * current_beta_t} clamped at 1e-20 (the log variant goes
+     * through float log and exp, which torch takes from libm: within an ulp, not to the bit).
+     */
+    private float noiseScale(float betaProd, float betaProdPrev, float currentBeta) {
+        float variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20f);
         return switch (varianceType) {
-            case "fixed_small_log" -> Math.exp(0.5 * Math.log(variance));
-            case "fixed_large" -> Math.sqrt(currentBeta);
-            default -> Math.sqrt(variance);
+            case "fixed_small_log" -> (float) Math.exp(0.5f * (float) Math.log(variance));
+            case "fixed_large" -> sqrt(currentBeta);
+            default -> sqrt(variance);
         };
+    }
+
+    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
     }
 
     /**

@@ -18,13 +18,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Schedulers ported in float32, in torch's operation order, are diffusers' own to the bit (PNDM, DDIM with and without
- * η, Euler, Euler ancestral, Heun, DPM2 ancestral, LCM, TCD and the two flow-matching schedulers; the others agree within
- * {@link SchedulerGoldenTest}'s 1e-4). The stochastic ones draw their step noise from {@code TorchGenerator}, which is
- * {@code torch.randn} to the bit. Replays {@code schedulers/bit_exact.json} (written by
- * {@code tools/goldens/bit_exact_schedulers.py}, which runs diffusers' scheduler modules) on inputs exact in float32
+ * Schedulers ported in float32, in torch's operation order, are diffusers' own to the bit (DDPM, PNDM, DDIM with and
+ * without η, Euler, Euler ancestral, Heun, DPM2 ancestral, LCM, TCD and the two flow-matching schedulers; the others
+ * agree within {@link SchedulerGoldenTest}'s 1e-4). The stochastic ones draw their step noise from
+ * {@code TorchGenerator}, which is {@code torch.randn} to the bit. Replays {@code schedulers/bit_exact.json} (written
+ * by {@code tools/goldens/bit_exact_schedulers.py}, which runs diffusers' scheduler modules) on inputs exact in float32
  * in both languages, and compares prev_sample's bit patterns.
- * {@link SchedulerGoldenTest} covers every scheduler within 1e-4; this is the stronger claim where it holds.
  */
 class BitExactSchedulerTest {
 
