@@ -1,5 +1,7 @@
 package io.github.diffusion4j.model;
 
+import io.github.diffusion4j.internal.Futures;
+
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,18 +39,7 @@ final class BackgroundOpen<T extends AutoCloseable> {
      * Waits for the component and takes ownership of it; its failure is rethrown as it was thrown.
      */
     T join() {
-        try {
-            return awaitUninterruptibly();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new ModelLoadException("Loading failed: " + cause, cause);
-        }
+        return Futures.join(task, cause -> new ModelLoadException("Loading failed: " + cause, cause));
     }
 
     /**
@@ -57,27 +48,9 @@ final class BackgroundOpen<T extends AutoCloseable> {
      */
     void discard(Throwable primary) {
         try {
-            Component.closeQuietly(awaitUninterruptibly(), primary);
+            Component.closeQuietly(Futures.awaitUninterruptibly(task), primary);
         } catch (ExecutionException e) {
             primary.addSuppressed(e.getCause());
-        }
-    }
-
-    /** Waits to the end even when interrupted (the session must not be left unowned), then restores the flag. */
-    private T awaitUninterruptibly() throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

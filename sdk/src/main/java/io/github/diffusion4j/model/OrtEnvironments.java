@@ -1,8 +1,8 @@
 package io.github.diffusion4j.model;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.github.diffusion4j.internal.Futures;
 
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -62,33 +62,16 @@ public final class OrtEnvironments {
      * forgotten, so a later call tries again, as before the start could run in the background.
      */
     private static OrtEnvironment awaitUninterruptibly(FutureTask<OrtEnvironment> task) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the environment is process-wide: finish creating it, then restore the flag
-                }
-            }
-        } catch (ExecutionException e) {
+            return Futures.join(task, cause -> new ModelLoadException(
+                    "ONNX Runtime's environment could not start: " + cause.getMessage(), cause));
+        } catch (RuntimeException | Error e) {
             synchronized (OrtEnvironments.class) {
                 if (start == task) {
                     start = null;
                 }
             }
-            Throwable t = e.getCause();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error err) {
-                throw err;
-            }
-            throw new ModelLoadException("ONNX Runtime's environment could not start: " + t.getMessage(), t);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            throw e;
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.github.diffusion4j.tokenizer;
 
+import io.github.diffusion4j.internal.Futures;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -40,28 +41,7 @@ public final class ClipTokenizerPrefetch {
         if (task == null) {
             return ClipTokenizer.load(dir);
         }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the read is short and already running: finish waiting, restore the flag
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // the read is short and already running: wait for it even when interrupted
+        return Futures.join(task, IllegalStateException::new);
     }
 }
