@@ -102,6 +102,7 @@ public final class DiffusionModel implements AutoCloseable {
                 family = ModelFamilies.recognise(new FamilyProbe(folder, denoiser));
                 conditioner = family.openConditioner(folder, factory);
                 opened.add(conditioner);
+                folder.discardUntakenTokenizers();
             } catch (RuntimeException | Error e) {
                 // errors keep the serial order: the denoiser's and the encoders' come before the decoder's
                 decoderTask.discard(e);

@@ -73,6 +73,11 @@ public final class ModelFolder {
         tokenizers.start(List.of(root.resolve("tokenizer"), root.resolve("tokenizer_2")));
     }
 
+    /** Drops the prefetched tokenizers the conditioner did not take, so that the loaded model does not hold them. */
+    public void discardUntakenTokenizers() {
+        tokenizers.discardUntaken();
+    }
+
     /** The CLIP tokenizer in {@code dir} (relative), read in the background if it was prefetched, else now. */
     public ClipTokenizer clipTokenizer(String dir) {
         return tokenizers.take(root.resolve(dir));

@@ -44,4 +44,9 @@ public final class ClipTokenizerPrefetch {
         // the read is short and already running: wait for it even when interrupted
         return Futures.join(task, IllegalStateException::new);
     }
+
+    /** Forgets every tokenizer nobody took (a folder the model's family does not use): the model must not keep it. */
+    public void discardUntaken() {
+        pending.clear();
+    }
 }

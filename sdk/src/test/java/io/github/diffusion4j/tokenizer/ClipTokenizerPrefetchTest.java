@@ -40,6 +40,19 @@ class ClipTokenizerPrefetchTest {
     }
 
     @Test
+    void aDiscardedPrefetchIsNotKept() throws Exception {
+        Path dir = copyOfSd1("tokenizer_4");
+        ClipTokenizerPrefetch prefetch = new ClipTokenizerPrefetch();
+        prefetch.start(List.of(dir));
+        awaitReadThread("diffusion4j-load-tokenizer_4");
+        prefetch.discardUntaken();
+        Files.delete(dir.resolve("vocab.json"));
+        // the read one is gone: take reads the folder itself, whose vocabulary no longer exists
+        assertThatThrownBy(() -> prefetch.take(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokenizer file not found");
+    }
+
+    @Test
     void aFailedBackgroundReadIsRethrownAsTheDirectReadThrowsIt() throws Exception {
         Path dir = copyOfSd1("tokenizer_2");
         Files.writeString(dir.resolve("vocab.json"), "{\"a\": ");
