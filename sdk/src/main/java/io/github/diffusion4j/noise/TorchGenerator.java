@@ -70,8 +70,9 @@ public final class TorchGenerator implements NoiseGenerator {
         int[] bits = new int[size];
         engine.nextInts(bits);
         toFloatUniforms(bits, data, 0, size);
+        float[] sincos = new float[2];
         for (int i = 0; i + BLOCK <= size; i += BLOCK) {
-            normalFill16(data, i);
+            normalFill16(data, i, sincos);
         }
         if (size % BLOCK != 0) {
             // torch redraws the trailing partial block as a whole fresh block of 16 overlapping the previous one.
@@ -79,7 +80,7 @@ public final class TorchGenerator implements NoiseGenerator {
             int[] block = new int[BLOCK];
             engine.nextInts(block);
             toFloatUniforms(block, data, start, BLOCK);
-            normalFill16(data, start);
+            normalFill16(data, start, sincos);
         }
     }
 
@@ -96,10 +97,9 @@ public final class TorchGenerator implements NoiseGenerator {
     /**
      * Port of {@code normal_fill_16_AVX2}: u1 = 1 - d[j] moves [0, 1) to (0, 1] so the log stays finite; radius
      * {@code sqrt(-2 log u1)}, theta {@code 2π u2} in float, then {@code fmadd(radius · cos, std = 1, mean = 0)}, whose
-     * + 0 turns a -0 into +0.
+     * + 0 turns a -0 into +0. {@code sincos} is scratch space for {@link CephesFloat#sincos}.
      */
-    private static void normalFill16(float[] data, int offset) {
-        float[] sincos = new float[2];
+    private static void normalFill16(float[] data, int offset, float[] sincos) {
         for (int j = 0; j < HALF_BLOCK; j++) {
             float u1 = 1.0f - data[offset + j];
             float u2 = data[offset + j + HALF_BLOCK];

@@ -2,6 +2,8 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
+import static io.github.diffusion4j.scheduler.VariancePreserving.sqrtF32;
+
 /**
  * DDIM (Song et al. 2020), ported from diffusers' {@code scheduling_ddim.py} ({@code DDIMScheduler}).
  * <p>
@@ -66,14 +68,14 @@ public final class DdimScheduler extends AbstractScheduler {
         float alphaProd = alphasCumprod[t];
         float alphaProdPrev = prev >= 0 ? alphasCumprod[prev] : finalAlphaCumprod;
         float betaProd = 1f - alphaProd;
-        float sqrtAlpha = sqrt(alphaProd);
-        float sqrtBeta = sqrt(betaProd);
+        float sqrtAlpha = sqrtF32(alphaProd);
+        float sqrtBeta = sqrtF32(betaProd);
         // _get_variance, formula (16): (beta_prod_t_prev / beta_prod_t) * (1 - alpha_prod_t / alpha_prod_t_prev)
         float variance = ((1f - alphaProdPrev) / betaProd) * (1f - alphaProd / alphaProdPrev);
-        float std = (float) eta * sqrt(variance);
+        float std = (float) eta * sqrtF32(variance);
         // formula (12): (1 - alpha_prod_t_prev - std_dev_t**2) ** 0.5 * pred_epsilon
-        float directionCoeff = sqrt(1f - alphaProdPrev - std * std);
-        float sqrtAlphaPrev = sqrt(alphaProdPrev);
+        float directionCoeff = sqrtF32(1f - alphaProdPrev - std * std);
+        float sqrtAlphaPrev = sqrtF32(alphaProdPrev);
         float range = (float) clipRange;
 
         int n = sample.length;
@@ -83,8 +85,8 @@ public final class DdimScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             float x = sample[i];
             float m = modelOutput[i];
-            float x0 = originalSample(x, m, sqrtAlpha, sqrtBeta);
-            float eps = noise(x, m, sqrtAlpha, sqrtBeta);
+            float x0 = VariancePreserving.originalSampleF32(prediction, x, m, sqrtAlpha, sqrtBeta);
+            float eps = VariancePreserving.noiseF32(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
                 x0 = Math.min(Math.max(x0, -range), range); // pred_original_sample.clamp(-range, range)
             }
@@ -107,29 +109,6 @@ public final class DdimScheduler extends AbstractScheduler {
     @Override
     public PredictionType predictionType() {
         return prediction;
-    }
-
-    /** scheduling_ddim.py step 3: the x0 the model output {@code m} at sample {@code x} predicts. */
-    private float originalSample(float x, float m, float sqrtAlpha, float sqrtBeta) {
-        return switch (prediction) {
-            case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
-            case SAMPLE -> m;
-            default -> sqrtAlpha * x - sqrtBeta * m;
-        };
-    }
-
-    /** scheduling_ddim.py step 3: the noise ({@code pred_epsilon}) the model output predicts, before any clipping. */
-    private float noise(float x, float m, float sqrtAlpha, float sqrtBeta) {
-        return switch (prediction) {
-            case EPSILON -> m;
-            case SAMPLE -> (x - sqrtAlpha * m) / sqrtBeta;
-            default -> sqrtAlpha * m + sqrtBeta * x;
-        };
-    }
-
-    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
-    private static float sqrt(float x) {
-        return (float) Math.sqrt(x);
     }
 
     private int scheduledTimestep(double timestep) {

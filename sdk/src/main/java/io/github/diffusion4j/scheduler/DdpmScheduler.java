@@ -4,6 +4,8 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 
 import java.util.List;
 
+import static io.github.diffusion4j.scheduler.VariancePreserving.sqrtF32;
+
 /**
  * DDPM (Ho et al. 2020), ported from diffusers' {@code scheduling_ddpm.py} ({@code DDPMScheduler}).
  * <p>
@@ -71,12 +73,12 @@ public final class DdpmScheduler extends AbstractScheduler {
         float betaProdPrev = 1f - alphaProdPrev;
         float currentAlpha = alphaProd / alphaProdPrev;
         float currentBeta = 1f - currentAlpha;
-        float sqrtAlpha = sqrt(alphaProd);
-        float sqrtBeta = sqrt(betaProd);
+        float sqrtAlpha = sqrtF32(alphaProd);
+        float sqrtBeta = sqrtF32(betaProd);
 
         // Formula (7) of the DDPM paper: posterior mean coefficients for x_0 and x_t.
-        float x0Coeff = sqrt(alphaProdPrev) * currentBeta / betaProd;
-        float sampleCoeff = sqrt(currentAlpha) * betaProdPrev / betaProd;
+        float x0Coeff = sqrtF32(alphaProdPrev) * currentBeta / betaProd;
+        float sampleCoeff = sqrtF32(currentAlpha) * betaProdPrev / betaProd;
 
         int n = sample.length;
         float[] noise = t > 0 ? Checks.draw(generator, n, "DDPM") : null;
@@ -88,11 +90,7 @@ public final class DdpmScheduler extends AbstractScheduler {
         for (int i = 0; i < n; i++) {
             float x = sample[i];
             float m = modelOutput[i];
-            float x0 = switch (prediction) {
-                case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
-                case SAMPLE -> m;
-                default -> sqrtAlpha * x - sqrtBeta * m;
-            };
+            float x0 = VariancePreserving.originalSampleF32(prediction, x, m, sqrtAlpha, sqrtBeta);
             if (clipSample) {
                 x0 = Math.min(Math.max(x0, -range), range);
             }
@@ -125,14 +123,9 @@ public final class DdpmScheduler extends AbstractScheduler {
         float variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20f);
         return switch (varianceType) {
             case "fixed_small_log" -> (float) Math.exp(0.5f * (float) Math.log(variance));
-            case "fixed_large" -> sqrt(currentBeta);
-            default -> sqrt(variance);
+            case "fixed_large" -> sqrtF32(currentBeta);
+            default -> sqrtF32(variance);
         };
-    }
-
-    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
-    private static float sqrt(float x) {
-        return (float) Math.sqrt(x);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
+import static io.github.diffusion4j.scheduler.VariancePreserving.sqrtF32;
+
 /**
  * Latent Consistency Model multistep sampling (Luo et al. 2023), ported from diffusers' {@code scheduling_lcm.py}
  * ({@code LCMScheduler}, diffusers 0.40).
@@ -52,24 +54,24 @@ public final class LcmScheduler extends ConsistencyScheduler {
         // (an int64 timestep times a Python float gives float32), .sqrt() and ** 0.5 as float square roots
         float alphaProd = alphasCumprod[t];
         float alphaProdPrev = prevT >= 0 ? alphasCumprod[prevT] : (float) finalAlphaCumprod;
-        float sqrtAlpha = sqrt(alphaProd);
-        float sqrtBeta = sqrt(1f - alphaProd);
+        float sqrtAlpha = sqrtF32(alphaProd);
+        float sqrtBeta = sqrtF32(1f - alphaProd);
         // get_scalings_for_boundary_condition_discrete: sigma_data ** 2 is the Python float 0.25
         float scaled = (float) t * (float) timestepScaling;
         float sigmaData2 = (float) (SIGMA_DATA * SIGMA_DATA);
         float cSkip = sigmaData2 / (scaled * scaled + sigmaData2);
-        float cOut = scaled / sqrt(scaled * scaled + sigmaData2);
+        float cOut = scaled / sqrtF32(scaled * scaled + sigmaData2);
         boolean last = isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = last ? null : Checks.draw(generator, n, "lcm");
-        float signalPrev = sqrt(alphaProdPrev);
-        float noisePrev = sqrt(1f - alphaProdPrev);
+        float signalPrev = sqrtF32(alphaProdPrev);
+        float noisePrev = sqrtF32(1f - alphaProdPrev);
         float range = (float) clipRange;
         float[] prev = new float[n];
         float[] denoised = new float[n];
         for (int i = 0; i < n; i++) {
             float x = sample[i];
-            float x0 = originalSample(x, modelOutput[i], sqrtAlpha, sqrtBeta);
+            float x0 = VariancePreserving.originalSampleF32(prediction, x, modelOutput[i], sqrtAlpha, sqrtBeta);
             if (clipSample) {
                 x0 = Math.min(Math.max(x0, -range), range);
             }
@@ -81,17 +83,4 @@ public final class LcmScheduler extends ConsistencyScheduler {
         return new StepOutput(prev, denoised);
     }
 
-    /** scheduling_lcm.py step 4: the x0 the model output {@code m} at sample {@code x} predicts. */
-    private float originalSample(float x, float m, float sqrtAlpha, float sqrtBeta) {
-        return switch (prediction) {
-            case EPSILON -> (x - sqrtBeta * m) / sqrtAlpha;
-            case SAMPLE -> m;
-            default -> sqrtAlpha * x - sqrtBeta * m;
-        };
-    }
-
-    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
-    private static float sqrt(float x) {
-        return (float) Math.sqrt(x);
-    }
 }

@@ -5,6 +5,8 @@ import io.github.diffusion4j.noise.NoiseGenerator;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.github.diffusion4j.scheduler.VariancePreserving.sqrtF32;
+
 /**
  * Pseudo numerical methods (PNDM, Liu et al. 2022), ported from diffusers' {@code scheduling_pndm.py}
  * ({@code PNDMScheduler}), Stable Diffusion 1.x's default scheduler.
@@ -276,16 +278,11 @@ public final class PndmScheduler extends AbstractScheduler {
         float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
         float betaProd = 1f - alphaProd;
         float betaProdPrev = 1f - alphaProdPrev;
-        float sampleCoeff = sqrt(alphaProdPrev / alphaProd);
+        float sampleCoeff = sqrtF32(alphaProdPrev / alphaProd);
         // alpha_prod_t * beta_prod_t_prev ** 0.5 + (alpha_prod_t * beta_prod_t * alpha_prod_t_prev) ** 0.5
-        float denom = alphaProd * sqrt(betaProdPrev) + sqrt(alphaProd * betaProd * alphaProdPrev);
+        float denom = alphaProd * sqrtF32(betaProdPrev) + sqrtF32(alphaProd * betaProd * alphaProdPrev);
         return new Coefficients(sampleCoeff, alphaProdPrev - alphaProd, denom,
-                prediction == PredictionType.V_PREDICTION, sqrt(alphaProd), sqrt(betaProd));
-    }
-
-    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
-    private static float sqrt(float x) {
-        return (float) Math.sqrt(x);
+                prediction == PredictionType.V_PREDICTION, sqrtF32(alphaProd), sqrtF32(betaProd));
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.diffusion4j.scheduler;
 
 import io.github.diffusion4j.noise.NoiseGenerator;
 
+import static io.github.diffusion4j.scheduler.VariancePreserving.sqrtF32;
+
 /**
  * Trajectory Consistency Distillation's strategic stochastic sampling (Zheng et al. 2024), ported from diffusers'
  * {@code scheduling_tcd.py} ({@code TCDScheduler}, diffusers 0.40).
@@ -48,37 +50,23 @@ public final class TcdScheduler extends ConsistencyScheduler {
         float alphaT = alphasCumprod[t];
         float alphaPrev = prevT >= 0 ? alphasCumprod[prevT] : (float) finalAlphaCumprod;
         float alphaS = alphasCumprod[s];
-        float sqrtAlphaT = sqrt(alphaT);
-        float sqrtBetaT = sqrt(1f - alphaT);
-        float sqrtAlphaS = sqrt(alphaS);
-        float sqrtBetaS = sqrt(1f - alphaS);
+        float sqrtAlphaT = sqrtF32(alphaT);
+        float sqrtBetaT = sqrtF32(1f - alphaT);
+        float sqrtAlphaS = sqrtF32(alphaS);
+        float sqrtBetaS = sqrtF32(1f - alphaS);
         boolean noisy = gamma > 0 && !isLastStep(stepIndex);
         int n = sample.length;
         float[] noise = noisy ? Checks.draw(generator, n, "tcd with eta > 0") : null;
         // (alpha_prod_t_prev / alpha_prod_s).sqrt() and (1 - alpha_prod_t_prev / alpha_prod_s).sqrt()
-        float forward = sqrt(alphaPrev / alphaS);
-        float fresh = sqrt(1f - alphaPrev / alphaS);
+        float forward = sqrtF32(alphaPrev / alphaS);
+        float fresh = sqrtF32(1f - alphaPrev / alphaS);
         float[] prev = new float[n];
         float[] predOriginal = new float[n];
         for (int i = 0; i < n; i++) {
             float x = sample[i];
             float m = modelOutput[i];
-            float x0;
-            float eps;
-            switch (prediction) {
-                case EPSILON -> {
-                    x0 = (x - sqrtBetaT * m) / sqrtAlphaT;
-                    eps = m;
-                }
-                case SAMPLE -> {
-                    x0 = m;
-                    eps = (x - sqrtAlphaT * x0) / sqrtBetaT;
-                }
-                default -> {
-                    x0 = sqrtAlphaT * x - sqrtBetaT * m;
-                    eps = sqrtAlphaT * m + sqrtBetaT * x;
-                }
-            }
+            float x0 = VariancePreserving.originalSampleF32(prediction, x, m, sqrtAlphaT, sqrtBetaT);
+            float eps = VariancePreserving.noiseF32(prediction, x, m, sqrtAlphaT, sqrtBetaT);
             float noised = sqrtAlphaS * x0 + sqrtBetaS * eps; // pred_noised_sample
             predOriginal[i] = x0;
             prev[i] = noisy ? forward * noised + fresh * noise[i] : noised;
@@ -87,8 +75,4 @@ public final class TcdScheduler extends ConsistencyScheduler {
         return new StepOutput(prev, predOriginal);
     }
 
-    /** torch's float32 sqrt: the double root of a float rounds to the correctly rounded float root. */
-    private static float sqrt(float x) {
-        return (float) Math.sqrt(x);
-    }
 }

@@ -45,6 +45,32 @@ final class VariancePreserving {
         };
     }
 
+    /**
+     * {@link #originalSample} in float32, one rounding per operation, as diffusers computes it on float32 tensors with
+     * coefficients from {@code alphas_cumprod}'s float32 0-dim tensors (DDPM, DDIM, LCM, TCD steps).
+     */
+    static float originalSampleF32(PredictionType prediction, float x, float m, float alpha, float sigma) {
+        return switch (prediction) {
+            case EPSILON -> (x - sigma * m) / alpha;
+            case SAMPLE -> m;
+            default -> alpha * x - sigma * m;
+        };
+    }
+
+    /** {@link #noise} in float32 (see {@link #originalSampleF32}). */
+    static float noiseF32(PredictionType prediction, float x, float m, float alpha, float sigma) {
+        return switch (prediction) {
+            case EPSILON -> m;
+            case SAMPLE -> (x - alpha * m) / sigma;
+            default -> alpha * m + sigma * x;
+        };
+    }
+
+    /** torch's float32 {@code sqrt} / {@code ** 0.5}: a float's double root rounds to the correctly rounded root. */
+    static float sqrtF32(float x) {
+        return (float) Math.sqrt(x);
+    }
+
     /** x0 clamped to [-range, range] ({@code clip_sample}). */
     static double clip(double x0, double range) {
         return Math.max(-range, Math.min(range, x0));

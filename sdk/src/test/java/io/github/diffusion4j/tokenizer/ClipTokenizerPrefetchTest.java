@@ -98,11 +98,15 @@ class ClipTokenizerPrefetchTest {
         }
     }
 
-    /** The read thread is alive from start() until its read is done. */
+    private static boolean readThreadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    /** The read thread is alive from start() until its read is done; waits for its end, failing after 10 s. */
     private static void awaitReadThread(String name) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive())
-                && System.nanoTime() < deadline) {
+        while (readThreadAlive(name)) {
+            assertThat(System.nanoTime()).as("the read thread %s ends within 10 s", name).isLessThan(deadline);
             Thread.sleep(5);
         }
     }
